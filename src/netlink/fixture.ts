@@ -1,0 +1,82 @@
+/**
+ * The fixture file format (see README "Fixtures"): one exchange with the kernel as a pair
+ * `NAME.hex` (the bytes) + `NAME.json` (provenance and expectations).
+ *
+ * `.hex` holds frames — one per syscall buffer — in order. A frame starts at a line
+ * `# >>> send …` (bytes we/the tool sent) or `# <<< recv …` (bytes the kernel returned);
+ * every other `#` line is a comment; hex digits may be grouped by any whitespace.
+ */
+export type FrameDir = 'send' | 'recv';
+
+export interface Frame {
+  readonly dir: FrameDir;
+  readonly bytes: Buffer;
+  /** Text after the `>>>`/`<<<` marker. */
+  readonly label?: string;
+}
+
+/** Provenance of a captured fixture (kept in `NAME.json`). */
+export interface FixtureProvenance {
+  /** `uname -r` of the capturing kernel. */
+  readonly kernel: string;
+  /** Version line of the tool that made the exchange (`ip -V`, `nft -v`, or `netlink-ts x.y`). */
+  readonly tool: string;
+  /** The exact command whose exchange was captured. */
+  readonly command: string;
+  /** Commands run before it, uncaptured, to build the state. */
+  readonly setup?: readonly string[];
+  /** How the bytes were captured (the strace command line, or the recording transport). */
+  readonly captured: string;
+  readonly date: string;
+}
+
+const MARK = /^#\s*(>>>|<<<)\s?(.*)$/;
+
+export function parseHexFixture(text: string): Frame[] {
+  const frames: Frame[] = [];
+  let cur: { dir: FrameDir; label: string; hex: string[] } | undefined;
+  const flush = (): void => {
+    if (!cur) return;
+    const hex = cur.hex.join('');
+    if (hex.length % 2 !== 0) throw new SyntaxError(`fixture frame "${cur.label}" has an odd number of hex digits`);
+    frames.push({ dir: cur.dir, label: cur.label, bytes: Buffer.from(hex, 'hex') });
+  };
+  for (const [i, raw] of text.split('\n').entries()) {
+    const line = raw.trim();
+    if (line === '') continue;
+    const m = MARK.exec(line);
+    if (m) {
+      flush();
+      cur = { dir: m[1] === '>>>' ? 'send' : 'recv', label: m[2] ?? '', hex: [] };
+      continue;
+    }
+    if (line.startsWith('#')) continue;
+    if (!cur) throw new SyntaxError(`fixture line ${i + 1}: bytes before the first frame marker`);
+    const digits = line.replace(/\s+/g, '');
+    if (!/^[0-9a-fA-F]*$/.test(digits)) throw new SyntaxError(`fixture line ${i + 1}: not hex: ${line}`);
+    cur.hex.push(digits);
+  }
+  flush();
+  return frames;
+}
+
+/**
+ * Write frames as `.hex` text: 16 bytes a line in groups of 4. `comment(frame, i)` may
+ * return extra `#` lines (e.g. a decoded summary) placed under each frame marker.
+ */
+export function formatHexFixture(
+  frames: readonly Frame[],
+  header: readonly string[] = [],
+  comment?: (frame: Frame, index: number) => readonly string[],
+): string {
+  const out: string[] = header.map((h) => `# ${h}`);
+  frames.forEach((f, i) => {
+    out.push(`# ${f.dir === 'send' ? '>>>' : '<<<'} ${f.label ?? `${f.dir} ${i + 1}`}`.trimEnd());
+    for (const c of comment?.(f, i) ?? []) out.push(`#   ${c}`);
+    for (let o = 0; o < f.bytes.length; o += 16) {
+      const row = f.bytes.subarray(o, o + 16).toString('hex');
+      out.push(row.replace(/(.{8})(?!$)/g, '$1 '));
+    }
+  });
+  return out.join('\n') + '\n';
+}
