@@ -1,0 +1,121 @@
+/**
+ * Errors a caller can catch by class. Every class sets `name`, and `cause` where there is one.
+ */
+import { errnoMessage, errnoName } from '../ffi/errors.js';
+
+export { SyscallError } from '../ffi/errors.js';
+
+/** Extended ACK details (NLMSGERR_ATTR_*) the kernel attached to an NLMSG_ERROR. */
+export interface ExtAck {
+  /** NLMSGERR_ATTR_MSG: the kernel's text, e.g. "MTU is too low". */
+  readonly message?: string;
+  /** NLMSGERR_ATTR_OFFS: byte offset into our request (from its nlmsghdr) of the offending attribute. */
+  readonly offset?: number;
+  /** NLMSGERR_ATTR_MISS_TYPE: the attribute type the kernel required but did not get. */
+  readonly missingType?: number;
+  /** NLMSGERR_ATTR_MISS_NEST: offset of the nest that lacks `missingType`. */
+  readonly missingNest?: number;
+  /** NLMSGERR_ATTR_COOKIE. */
+  readonly cookie?: Buffer;
+}
+
+export interface NetlinkErrorInit {
+  /** Positive errno (the kernel sends it negated). */
+  readonly errno: number;
+  /** Name of the request type, e.g. `RTM_NEWLINK`. */
+  readonly operation: string;
+  readonly seq: number;
+  readonly extAck?: ExtAck;
+  /** Attribute path the ext-ACK offset points at, e.g. `['IFLA_LINKINFO', 'IFLA_INFO_KIND']`. */
+  readonly attrPath?: readonly string[];
+  /** Attribute name for `extAck.missingType`, where the request schema knows it. */
+  readonly missingAttr?: string;
+  /** Position of the failed message within a bulk request. */
+  readonly index?: number;
+}
+
+/** The kernel answered a request with NLMSG_ERROR and a non-zero error. */
+export class NetlinkError extends Error {
+  override readonly name = 'NetlinkError';
+  readonly errno: number;
+  /** Symbolic errno, e.g. `EEXIST`. */
+  readonly code: string;
+  readonly operation: string;
+  readonly seq: number;
+  readonly extAck: ExtAck;
+  readonly attrPath: readonly string[] | undefined;
+  readonly missingAttr: string | undefined;
+  readonly index: number | undefined;
+
+  constructor(init: NetlinkErrorInit) {
+    const code = errnoName(init.errno);
+    const where = init.attrPath?.length ? ` at ${init.attrPath.join('.')}` : '';
+    const kernel = init.extAck?.message ? ` (kernel: "${init.extAck.message}"${where})` : where ? ` (${where.trim()})` : '';
+    const missing = init.missingAttr ?? (init.extAck?.missingType !== undefined ? `attribute type ${init.extAck.missingType}` : undefined);
+    super(`${init.operation}: ${code}: ${errnoMessage(init.errno)}${kernel}${missing ? ` [missing ${missing}]` : ''}`);
+    this.errno = init.errno;
+    this.code = code;
+    this.operation = init.operation;
+    this.seq = init.seq;
+    this.extAck = init.extAck ?? {};
+    this.attrPath = init.attrPath;
+    this.missingAttr = init.missingAttr;
+    this.index = init.index;
+  }
+}
+
+/** Bytes that do not parse: carries where (attribute path and byte offset). */
+export class DecodeError extends Error {
+  override readonly name = 'DecodeError';
+  readonly path: readonly string[];
+  readonly offset: number;
+  constructor(message: string, path: readonly string[], offset: number, options?: { cause?: unknown }) {
+    super(`${path.length ? path.join('.') + ': ' : ''}${message} (at byte ${offset})`, options);
+    this.path = path;
+    this.offset = offset;
+  }
+}
+
+/** A dump was interrupted (NLM_F_DUMP_INTR): the table changed while being dumped. Retry. */
+export class DumpInterruptedError<T = unknown> extends Error {
+  override readonly name = 'DumpInterruptedError';
+  /** Everything received, possibly inconsistent. */
+  readonly partial: readonly T[];
+  constructor(operation: string, partial: readonly T[]) {
+    super(`${operation}: dump interrupted (NLM_F_DUMP_INTR): the kernel's table changed during the dump; results may be inconsistent — retry`);
+    this.partial = partial;
+  }
+}
+
+/** Some messages of a bulk request failed. */
+export class BulkError extends Error {
+  override readonly name = 'BulkError';
+  /** One NetlinkError per failed message, each with its `index`. */
+  readonly failures: readonly NetlinkError[];
+  /** How many messages were handed to the kernel (the rest were not sent, see `stopOnError`). */
+  readonly attempted: number;
+  readonly total: number;
+  constructor(operation: string, failures: readonly NetlinkError[], attempted: number, total: number) {
+    const first = failures[0];
+    super(`${operation}: ${failures.length} of ${attempted} messages failed (${total} requested)` +
+      (first ? `; first: #${first.index}: ${first.message}` : ''), first ? { cause: first } : undefined);
+    this.failures = failures;
+    this.attempted = attempted;
+    this.total = total;
+  }
+}
+
+/** The socket is in a state that forbids the call (closed, or reserved by an open dump stream). */
+export class SocketStateError extends Error {
+  override readonly name = 'SocketStateError';
+}
+
+/** No reply within the socket's receive timeout. */
+export class NetlinkTimeoutError extends Error {
+  override readonly name = 'NetlinkTimeoutError';
+}
+
+/** The kernel's reply violates the protocol (wrong seq, wrong port id, truncated datagram). */
+export class ProtocolError extends Error {
+  override readonly name = 'ProtocolError';
+}

@@ -1,0 +1,88 @@
+/** IPv4/IPv6 text ↔ bytes, without node:net (and without allocating more than the result). */
+
+/** Parse dotted-quad IPv4 into 4 bytes at `buf[off]`; returns false if `s` is not one. */
+export function writeIPv4(s: string, buf: Buffer, off: number): boolean {
+  let part = 0, digits = 0, n = 0;
+  for (let i = 0; i <= s.length; i++) {
+    const c = i < s.length ? s.charCodeAt(i) : 46;
+    if (c === 46) {
+      if (digits === 0 || n > 3) return false;
+      buf[off + n++] = part;
+      part = 0; digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && part === 0) return false; // no leading zeros (ambiguous octal)
+      part = part * 10 + (c - 48);
+      if (++digits > 3 || part > 255) return false;
+    } else return false;
+  }
+  return n === 4;
+}
+
+/** Parse IPv6 (RFC 4291 text, incl. `::` and a trailing dotted quad) into 16 bytes. */
+export function writeIPv6(s: string, buf: Buffer, off: number): boolean {
+  if (s.length < 2 || s.length > 45) return false;
+  const dbl = s.indexOf('::');
+  if (dbl !== -1 && s.indexOf('::', dbl + 1) !== -1) return false;
+  const words: number[] = [];
+  const parseSide = (side: string, allowV4: boolean): number[] | null => {
+    if (side === '') return [];
+    const out: number[] = [];
+    const parts = side.split(':');
+    for (let i = 0; i < parts.length; i++) {
+      const p = parts[i]!;
+      if (allowV4 && i === parts.length - 1 && p.includes('.')) {
+        const b = Buffer.alloc(4);
+        if (!writeIPv4(p, b, 0)) return null;
+        out.push((b[0]! << 8) | b[1]!, (b[2]! << 8) | b[3]!);
+      } else {
+        if (!/^[0-9a-fA-F]{1,4}$/.test(p)) return null;
+        out.push(parseInt(p, 16));
+      }
+    }
+    return out;
+  };
+  if (dbl === -1) {
+    const w = parseSide(s, true);
+    if (!w || w.length !== 8) return false;
+    words.push(...w);
+  } else {
+    const head = parseSide(s.slice(0, dbl), false);
+    const tail = parseSide(s.slice(dbl + 2), true);
+    if (!head || !tail || head.length + tail.length > 7) return false;
+    words.push(...head, ...new Array<number>(8 - head.length - tail.length).fill(0), ...tail);
+  }
+  for (let i = 0; i < 8; i++) buf.writeUInt16BE(words[i]!, off + 2 * i);
+  return true;
+}
+
+export function formatIPv4(buf: Buffer, off: number): string {
+  return `${buf[off]}.${buf[off + 1]}.${buf[off + 2]}.${buf[off + 3]}`;
+}
+
+/** RFC 5952 canonical text: lower case, longest run (≥2) of zero words as `::`, v4-mapped as dotted. */
+export function formatIPv6(buf: Buffer, off: number): string {
+  const w: number[] = [];
+  for (let i = 0; i < 8; i++) w.push(buf.readUInt16BE(off + 2 * i));
+  if (w[0] === 0 && w[1] === 0 && w[2] === 0 && w[3] === 0 && w[4] === 0 && w[5] === 0xffff) {
+    return `::ffff:${formatIPv4(buf, off + 12)}`;
+  }
+  let bestStart = -1, bestLen = 0;
+  for (let i = 0; i < 8;) {
+    if (w[i] !== 0) { i++; continue; }
+    let j = i;
+    while (j < 8 && w[j] === 0) j++;
+    if (j - i > bestLen && j - i >= 2) { bestStart = i; bestLen = j - i; }
+    i = j;
+  }
+  const hex = w.map((x) => x.toString(16));
+  if (bestStart === -1) return hex.join(':');
+  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
+}
+
+/** Address family of a textual address: 4, 6, or 0 if neither. */
+export function ipFamily(s: string): 4 | 6 | 0 {
+  const b = Buffer.allocUnsafe(16);
+  if (writeIPv4(s, b, 0)) return 4;
+  if (writeIPv6(s, b, 0)) return 6;
+  return 0;
+}

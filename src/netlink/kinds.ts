@@ -1,0 +1,220 @@
+/**
+ * Attribute value kinds: how one attribute payload is sized, written, read and printed.
+ * A kind is `{ size, write, read, describe }`; byte order belongs to the kind
+ * (rtnetlink payloads are host order, nftables payloads big-endian).
+ *
+ * `size` runs first on every encode (two-pass encoding), so it is also where a bad value
+ * is rejected — with a TypeError/RangeError naming the attribute path — before any syscall.
+ */
+import { DecodeError } from './errors.js';
+import { formatIPv4, formatIPv6, writeIPv4, writeIPv6 } from './ip.js';
+import { formatBits } from './header.js';
+
+export type Path = readonly string[];
+
+/** A sibling-aware context: the values object the attribute sits in. */
+export type Parent = Readonly<Record<string, unknown>>;
+
+export interface Kind<T> {
+  readonly kindName: string;
+  /** Encode as a nested attribute (NLA_F_NESTED set on the header). */
+  readonly nested?: boolean;
+  /** Decode after all siblings (union kinds need their selector). */
+  readonly deferred?: boolean;
+  /** Fixed payload size, for kinds usable as struct fields. */
+  readonly fixedSize?: number;
+  /** Payload byte length of `v` (validates `v`). */
+  size(v: T, path: Path, parent?: Parent): number;
+  /** Write the payload at `off`; returns the offset just past it. */
+  write(v: T, buf: Buffer, off: number, parent?: Parent): number;
+  /** Read a payload occupying `buf[start, end)`. */
+  read(buf: Buffer, start: number, end: number, path: Path, parent?: Parent): T;
+  /** Human-readable text; multi-line kinds indent continuation lines with `indent`. */
+  describe(v: T, indent: string, parent?: Parent): string;
+}
+
+export type KindValue<K> = K extends Kind<infer T> ? T : never;
+
+const where = (path: Path): string => (path.length ? path.join('.') : 'value');
+
+function intKind(name: string, size: number, min: number, max: number,
+  rd: (b: Buffer, o: number) => number, wr: (b: Buffer, v: number, o: number) => number): Kind<number> {
+  return {
+    kindName: name,
+    fixedSize: size,
+    size(v, path) {
+      if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`${where(path)}: expected an integer (${name}), got ${typeof v === 'number' ? v : typeof v}`);
+      if (v < min || v > max) throw new RangeError(`${where(path)}: ${v} is out of range for ${name} (${min}..${max})`);
+      return size;
+    },
+    write: (v, buf, off) => wr(buf, v, off),
+    read(buf, start, end, path) {
+      if (end - start < size) throw new DecodeError(`${name} needs ${size} bytes, got ${end - start}`, path, start);
+      return rd(buf, start);
+    },
+    describe: (v) => String(v),
+  };
+}
+
+export const u8 = intKind('u8', 1, 0, 0xff, (b, o) => b.readUInt8(o), (b, v, o) => b.writeUInt8(v, o));
+export const s8 = intKind('s8', 1, -0x80, 0x7f, (b, o) => b.readInt8(o), (b, v, o) => b.writeInt8(v, o));
+export const u16 = intKind('u16', 2, 0, 0xffff, (b, o) => b.readUInt16LE(o), (b, v, o) => b.writeUInt16LE(v, o));
+export const s16 = intKind('s16', 2, -0x8000, 0x7fff, (b, o) => b.readInt16LE(o), (b, v, o) => b.writeInt16LE(v, o));
+export const u32 = intKind('u32', 4, 0, 0xffffffff, (b, o) => b.readUInt32LE(o), (b, v, o) => b.writeUInt32LE(v, o));
+export const s32 = intKind('s32', 4, -0x80000000, 0x7fffffff, (b, o) => b.readInt32LE(o), (b, v, o) => b.writeInt32LE(v, o));
+export const be16 = intKind('be16', 2, 0, 0xffff, (b, o) => b.readUInt16BE(o), (b, v, o) => b.writeUInt16BE(v, o));
+export const be32 = intKind('be32', 4, 0, 0xffffffff, (b, o) => b.readUInt32BE(o), (b, v, o) => b.writeUInt32BE(v, o));
+
+function bigKind(name: string, le: boolean): Kind<bigint> {
+  return {
+    kindName: name,
+    fixedSize: 8,
+    size(v, path) {
+      if (typeof v !== 'bigint') throw new TypeError(`${where(path)}: expected a bigint (${name}), got ${typeof v}`);
+      if (v < 0n || v > 0xffffffffffffffffn) throw new RangeError(`${where(path)}: ${v} is out of range for ${name}`);
+      return 8;
+    },
+    write: (v, buf, off) => (le ? buf.writeBigUInt64LE(v, off) : buf.writeBigUInt64BE(v, off)),
+    read(buf, start, end, path) {
+      if (end - start < 8) throw new DecodeError(`${name} needs 8 bytes, got ${end - start}`, path, start);
+      return le ? buf.readBigUInt64LE(start) : buf.readBigUInt64BE(start);
+    },
+    describe: (v) => String(v),
+  };
+}
+/** u64 as bigint (counters can exceed 2^53). */
+export const u64 = bigKind('u64', true);
+export const be64 = bigKind('be64', false);
+
+/** NUL-terminated string; `maxLen` counts characters without the NUL (IFNAMSIZ-1 = 15 for names). */
+export function asciiz(maxLen?: number): Kind<string> {
+  return {
+    kindName: 'asciiz',
+    size(v, path) {
+      if (typeof v !== 'string') throw new TypeError(`${where(path)}: expected a string, got ${typeof v}`);
+      const n = Buffer.byteLength(v);
+      if (v.includes('\0')) throw new RangeError(`${where(path)}: string contains a NUL byte`);
+      if (maxLen !== undefined && n > maxLen) throw new RangeError(`${where(path)}: "${v}" is ${n} bytes; at most ${maxLen} allowed`);
+      return n + 1;
+    },
+    write(v, buf, off) {
+      const n = buf.write(v, off, 'utf8');
+      buf[off + n] = 0;
+      return off + n + 1;
+    },
+    read(buf, start, end) {
+      const nul = buf.indexOf(0, start);
+      return buf.toString('utf8', start, nul === -1 || nul > end ? end : nul);
+    },
+    describe: (v) => JSON.stringify(v),
+  };
+}
+/** NUL-terminated string with no length limit. */
+export const string0 = asciiz();
+
+/** A string without a terminating NUL (a trailing NUL, if present on decode, is dropped). */
+export const string: Kind<string> = {
+  kindName: 'string',
+  size(v, path) {
+    if (typeof v !== 'string') throw new TypeError(`${where(path)}: expected a string, got ${typeof v}`);
+    return Buffer.byteLength(v);
+  },
+  write: (v, buf, off) => off + buf.write(v, off, 'utf8'),
+  read(buf, start, end) {
+    let e = end;
+    while (e > start && buf[e - 1] === 0) e--;
+    return buf.toString('utf8', start, e);
+  },
+  describe: (v) => JSON.stringify(v),
+};
+
+/** Opaque bytes (copied out on decode so the value outlives the receive buffer). */
+export const bytes: Kind<Buffer> = {
+  kindName: 'bytes',
+  size(v, path) {
+    if (!Buffer.isBuffer(v)) throw new TypeError(`${where(path)}: expected a Buffer, got ${typeof v}`);
+    return v.length;
+  },
+  write: (v, buf, off) => off + v.copy(buf, off),
+  read: (buf, start, end) => Buffer.from(buf.subarray(start, end)),
+  describe: (v) => (v.length ? v.toString('hex').replace(/(.{8})(?!$)/g, '$1 ') : '(empty)'),
+};
+
+/** Fixed-size opaque bytes (for struct fields). */
+export function fixedBytes(n: number): Kind<Buffer> {
+  return {
+    ...bytes,
+    kindName: `bytes[${n}]`,
+    fixedSize: n,
+    size(v, path) {
+      if (!Buffer.isBuffer(v) || v.length !== n) throw new TypeError(`${where(path)}: expected a Buffer of ${n} bytes`);
+      return n;
+    },
+  };
+}
+
+/** A flag attribute: present (true) or absent; no payload. */
+export const flag: Kind<true> = {
+  kindName: 'flag',
+  size(v, path) {
+    if (v !== true) throw new TypeError(`${where(path)}: a flag attribute is set with true (omit it to leave it unset)`);
+    return 0;
+  },
+  write: (_v, _buf, off) => off,
+  read: () => true,
+  describe: () => 'true',
+};
+
+/** IPv4 or IPv6 address as text; 4 or 16 bytes on the wire (network order, whatever the kind). */
+export const ipaddr: Kind<string> = {
+  kindName: 'ipaddr',
+  size(v, path) {
+    if (typeof v !== 'string') throw new TypeError(`${where(path)}: expected an IP address string, got ${typeof v}`);
+    const tmp = Buffer.allocUnsafe(16);
+    if (writeIPv4(v, tmp, 0)) return 4;
+    if (writeIPv6(v, tmp, 0)) return 16;
+    throw new RangeError(`${where(path)}: "${v}" is not an IPv4 or IPv6 address`);
+  },
+  write(v, buf, off) {
+    if (writeIPv4(v, buf, off)) return off + 4;
+    writeIPv6(v, buf, off);
+    return off + 16;
+  },
+  read(buf, start, end, path) {
+    if (end - start === 4) return formatIPv4(buf, start);
+    if (end - start === 16) return formatIPv6(buf, start);
+    throw new DecodeError(`an IP address is 4 or 16 bytes, got ${end - start}`, path, start);
+  },
+  describe: (v) => v,
+};
+
+/** Link-layer address `aa:bb:cc:dd:ee:ff` (any length). */
+export const lladdr: Kind<string> = {
+  kindName: 'lladdr',
+  size(v, path) {
+    if (typeof v !== 'string' || !/^([0-9a-fA-F]{2})(:[0-9a-fA-F]{2})*$/.test(v)) {
+      throw new TypeError(`${where(path)}: expected a link-layer address like "02:00:00:00:00:01", got ${JSON.stringify(v)}`);
+    }
+    return (v.length + 1) / 3;
+  },
+  write(v, buf, off) {
+    for (let i = 0; i < v.length; i += 3) buf[off++] = parseInt(v.slice(i, i + 2), 16);
+    return off;
+  },
+  read(buf, start, end) {
+    const parts: string[] = [];
+    for (let i = start; i < end; i++) parts.push(buf[i]!.toString(16).padStart(2, '0'));
+    return parts.join(':');
+  },
+  describe: (v) => v,
+};
+
+/** An integer kind whose values print by name (unknown values stay numbers). */
+export function enumOf(base: Kind<number>, names: Readonly<Record<number, string>>): Kind<number> {
+  return { ...base, kindName: `${base.kindName} enum`, describe: (v) => (names[v] !== undefined ? `${names[v]} (${v})` : String(v)) };
+}
+
+/** An integer kind whose values are bit sets, printed `UP|BROADCAST|0x10000`. */
+export function flagsOf(base: Kind<number>, names: ReadonlyArray<readonly [number, string]>): Kind<number> {
+  return { ...base, kindName: `${base.kindName} flags`, describe: (v) => formatBits(v, names) };
+}

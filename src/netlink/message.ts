@@ -1,0 +1,251 @@
+/**
+ * Whole netlink messages: a protocol registers, per message type, its name, the fixed
+ * family header (a struct kind) and the attribute set that follows. From that come
+ * encodeMessages() (two-pass: size, then one Buffer), decodeMessage() and describe().
+ * The core knows no family: route/ and nft/ register their own messages.
+ */
+import { NLMSG_HDRLEN, nlmsgAlign } from './align.js';
+import { DecodeError } from './errors.js';
+import {
+  type FlagClass, NLMSG_DONE, NLMSG_ERROR, NLMSG_TYPE_NAMES, NLM_F_ACK_TLVS, NLM_F_CAPPED, formatFlags, readHeader,
+} from './header.js';
+import type { Kind, Path } from './kinds.js';
+import { type AttrSet, type AttrValues, NLA_TYPE_MASK, type Spec } from './schema.js';
+import { NLA_HDRLEN } from './align.js';
+
+/** Layout of one message type. */
+export interface MessageSchema<H = any, S extends Spec = Spec> {
+  /** Kernel name, e.g. `RTM_NEWLINK`. */
+  readonly name: string;
+  readonly type: number;
+  /** Fixed family header after nlmsghdr (struct ifinfomsg, struct nfgenmsg, …). */
+  readonly header: Kind<H> & { readonly structSize: number };
+  /** Attributes after the header; omit for messages without attributes. */
+  readonly attrs?: AttrSet<S>;
+  /** Meaning of flag bits 0x100–0x800 on this type. */
+  readonly flagClass: FlagClass;
+  /**
+   * For protocols that choose attributes by something other than the type alone
+   * (nfnetlink: subsystem in the high byte), the schema can pick per message.
+   */
+}
+
+/** A protocol's message table (e.g. rtnetlink, nfnetlink). */
+export class Protocol {
+  readonly #types = new Map<number, MessageSchema>();
+  constructor(readonly name: string, readonly id: number) {}
+
+  register(...schemas: MessageSchema[]): this {
+    for (const s of schemas) {
+      if (this.#types.has(s.type)) throw new Error(`${this.name}: message type ${s.type} registered twice`);
+      this.#types.set(s.type, s);
+    }
+    return this;
+  }
+
+  schema(type: number): MessageSchema | undefined {
+    return this.#types.get(type);
+  }
+
+  typeName(type: number): string {
+    return this.#types.get(type)?.name ?? NLMSG_TYPE_NAMES[type] ?? `type ${type}`;
+  }
+}
+
+/** A message to encode: header fields, family header and attributes. */
+export interface OutMessage<H = Record<string, unknown>, A = Record<string, unknown>> {
+  readonly type: number;
+  readonly flags: number;
+  /** Filled in by the socket when omitted. */
+  seq?: number;
+  readonly pid?: number;
+  readonly header: H;
+  readonly attrs?: A;
+}
+
+/** A decoded message. For NLMSG_ERROR, `error` is set; for unknown types, `payload` holds the bytes. */
+export interface Message<H = any, A = any> {
+  type: number;
+  flags: number;
+  seq: number;
+  pid: number;
+  /** The schema's name for `type`. */
+  name: string;
+  header?: H;
+  attrs?: A;
+  error?: ErrorPayload;
+  payload?: Buffer;
+}
+
+/** NLMSG_ERROR payload: struct nlmsgerr (+ TLVs when NLM_F_ACK_TLVS). */
+export interface ErrorPayload {
+  /** The kernel's `error` field (0 = ACK, else a negative errno). */
+  readonly error: number;
+  /** The header of the request this answers. */
+  readonly request: { len: number; type: number; flags: number; seq: number; pid: number };
+  /** The echoed request payload (absent when NLM_F_CAPPED). */
+  readonly requestPayload?: Buffer;
+  readonly tlvs: ReadonlyMap<number, Buffer>;
+}
+
+/** Encoded size of one message (nlmsghdr + header + attrs), validating it. */
+export function messageSize(proto: Protocol, m: OutMessage, path: Path = []): number {
+  const s = proto.schema(m.type);
+  if (!s) throw new RangeError(`${proto.name}: unknown message type ${m.type}`);
+  const p = path.length ? path : [s.name];
+  let n = NLMSG_HDRLEN + s.header.size(m.header as never, [...p, 'header']);
+  if (m.attrs) {
+    if (!s.attrs) throw new TypeError(`${s.name} carries no attributes`);
+    n += s.attrs.size(m.attrs as Record<string, unknown>, p);
+  }
+  return nlmsgAlign(n);
+}
+
+/**
+ * Encode messages back to back into one Buffer (two passes: sizes, then writes).
+ * Returns the buffer and each message's start offset.
+ */
+export function encodeMessages(proto: Protocol, msgs: readonly OutMessage[]): { buf: Buffer; offsets: number[] } {
+  const sizes = msgs.map((m) => messageSize(proto, m));
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const buf = Buffer.allocUnsafe(total);
+  const offsets: number[] = [];
+  let off = 0;
+  msgs.forEach((m, i) => {
+    offsets.push(off);
+    const end = writeMessage(proto, m, buf, off);
+    if (end - off > sizes[i]!) throw new Error(`internal: ${proto.typeName(m.type)} wrote ${end - off} bytes, sized ${sizes[i]}`);
+    buf.fill(0, end, off + sizes[i]!);
+    off += sizes[i]!;
+  });
+  return { buf, offsets };
+}
+
+function writeMessage(proto: Protocol, m: OutMessage, buf: Buffer, off: number): number {
+  const s = proto.schema(m.type)!;
+  let p = s.header.write(m.header as never, buf, off + NLMSG_HDRLEN);
+  if (m.attrs && s.attrs) p = s.attrs.write(m.attrs as Record<string, unknown>, buf, p);
+  buf.writeUInt32LE(p - off, off);
+  buf.writeUInt16LE(m.type, off + 4);
+  buf.writeUInt16LE(m.flags, off + 6);
+  buf.writeUInt32LE((m.seq ?? 0) >>> 0, off + 8);
+  buf.writeUInt32LE((m.pid ?? 0) >>> 0, off + 12);
+  return p;
+}
+
+/** Encode one message. */
+export function encodeMessage(proto: Protocol, m: OutMessage): Buffer {
+  return encodeMessages(proto, [m]).buf;
+}
+
+/** Split a datagram into message bounds [start, end) (nlmsg_len), validating lengths. */
+export function splitMessages(buf: Buffer, start = 0, end = buf.length): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  let off = start;
+  while (off + NLMSG_HDRLEN <= end) {
+    const len = buf.readUInt32LE(off);
+    if (len < NLMSG_HDRLEN || off + len > end) throw new DecodeError(`nlmsg_len ${len} overruns the datagram (${end - off} bytes left)`, ['nlmsghdr'], off);
+    out.push([off, off + len]);
+    off += nlmsgAlign(len);
+  }
+  return out;
+}
+
+/** Parse struct nlmsgerr at `buf[start, end)` (the payload of an NLMSG_ERROR). */
+export function parseErrorPayload(buf: Buffer, start: number, end: number, flags: number): ErrorPayload {
+  if (end - start < 4 + NLMSG_HDRLEN) throw new DecodeError('NLMSG_ERROR payload shorter than struct nlmsgerr', ['NLMSG_ERROR'], start);
+  const error = buf.readInt32LE(start);
+  const request = readHeader(buf, start + 4);
+  let off = start + 4 + NLMSG_HDRLEN;
+  let requestPayload: Buffer | undefined;
+  if (!(flags & NLM_F_CAPPED)) {
+    const plen = Math.max(0, Math.min(request.len - NLMSG_HDRLEN, end - off));
+    requestPayload = Buffer.from(buf.subarray(off, off + plen));
+    off += nlmsgAlign(plen);
+  }
+  const tlvs = new Map<number, Buffer>();
+  if (flags & NLM_F_ACK_TLVS) {
+    while (off + NLA_HDRLEN <= end) {
+      const len = buf.readUInt16LE(off);
+      if (len < NLA_HDRLEN || off + len > end) break;
+      tlvs.set(buf.readUInt16LE(off + 2) & NLA_TYPE_MASK, Buffer.from(buf.subarray(off + NLA_HDRLEN, off + len)));
+      off += (len + 3) & ~3;
+    }
+  }
+  return requestPayload ? { error, request, requestPayload, tlvs } : { error, request, tlvs };
+}
+
+/** Decode one message at `buf[start, end)`. Unknown types keep their payload bytes. */
+export function decodeMessage(proto: Protocol, buf: Buffer, start = 0, end = buf.length): Message {
+  const h = readHeader(buf, start);
+  const msg: Message = { type: h.type, flags: h.flags, seq: h.seq, pid: h.pid, name: proto.typeName(h.type) };
+  const body = start + NLMSG_HDRLEN;
+  if (h.type === NLMSG_ERROR) {
+    msg.error = parseErrorPayload(buf, body, end, h.flags);
+    return msg;
+  }
+  if (h.type === NLMSG_DONE) {
+    if (end - body >= 4) msg.payload = Buffer.from(buf.subarray(body, end));
+    return msg;
+  }
+  const s = proto.schema(h.type);
+  if (!s) {
+    msg.payload = Buffer.from(buf.subarray(body, end));
+    return msg;
+  }
+  const hs = s.header.structSize;
+  if (end - body < hs) throw new DecodeError(`${s.name} shorter than its ${s.header.kindName}`, [s.name], body);
+  msg.header = s.header.read(buf, body, body + hs, [s.name, 'header']);
+  if (s.attrs) msg.attrs = s.attrs.read(buf, body + nlmsgAlign(hs), end, [s.name]);
+  return msg;
+}
+
+/** Decode every message in a datagram. */
+export function decodeAll(proto: Protocol, buf: Buffer): Message[] {
+  return splitMessages(buf).map(([s, e]) => decodeMessage(proto, buf, s, e));
+}
+
+/** Re-encode a decoded message (round-trip check: must equal the original bytes). */
+export function reencode(proto: Protocol, m: Message): Buffer {
+  if (m.payload !== undefined || m.error !== undefined) throw new TypeError(`${m.name}: only schema-decoded messages re-encode`);
+  return encodeMessage(proto, { type: m.type, flags: m.flags, seq: m.seq, pid: m.pid, header: m.header, attrs: m.attrs });
+}
+
+/** Human-readable multi-line text of a decoded message (used by netlink-dump and test diffs). */
+export function describeMessage(proto: Protocol, m: Message): string {
+  const s = proto.schema(m.type);
+  const cls: FlagClass = m.type === NLMSG_ERROR ? 'ack' : s?.flagClass ?? 'other';
+  const head = `${m.name} flags=${formatFlags(m.flags, cls)} seq=${m.seq} pid=${m.pid}`;
+  const lines = [head];
+  if (m.error) {
+    const e = m.error;
+    lines.push(`  error: ${e.error}${e.error ? '' : ' (ACK)'} for ${proto.typeName(e.request.type)} seq=${e.request.seq}`);
+    for (const [t, v] of e.tlvs) lines.push(`  NLMSGERR_ATTR_${ERR_ATTR_NAMES[t] ?? t}: ${t === 1 ? JSON.stringify(v.toString('utf8').replace(/\0+$/, '')) : v.toString('hex')}`);
+  }
+  if (s && m.header !== undefined) lines.push(`  header: ${s.header.describe(m.header, '    ')}`);
+  if (s?.attrs && m.attrs) {
+    const text = s.attrs.describe(m.attrs, '  ');
+    if (text) lines.push(text);
+  }
+  if (m.payload) lines.push(`  payload: ${m.payload.toString('hex')}`);
+  return lines.join('\n');
+}
+
+const ERR_ATTR_NAMES: Record<number, string> = { 1: 'MSG', 2: 'OFFS', 3: 'COOKIE', 4: 'POLICY', 5: 'MISS_TYPE', 6: 'MISS_NEST' };
+
+/** Attribute path inside an encoded request that byte `offset` (from its nlmsghdr) falls in. */
+export function requestPathAt(proto: Protocol, request: Buffer, offset: number): string[] {
+  if (request.length < NLMSG_HDRLEN) return [];
+  const type = request.readUInt16LE(4);
+  const s = proto.schema(type);
+  if (!s) return [];
+  const attrStart = NLMSG_HDRLEN + nlmsgAlign(s.header.structSize);
+  if (offset < NLMSG_HDRLEN) return ['nlmsghdr'];
+  if (offset < attrStart) return ['header'];
+  if (!s.attrs) return [];
+  const len = Math.min(request.readUInt32LE(0), request.length);
+  return s.attrs.pathAt(request, attrStart, len, offset);
+}
+
+/** Type-level helper: the values of a message schema's attributes. */
+export type MessageAttrs<M> = M extends MessageSchema<any, infer S> ? AttrValues<S> : never;

@@ -1,0 +1,438 @@
+/**
+ * The attribute-schema engine. Each attribute set is declared once, as a table:
+ *
+ *   export const IFLA = attrs('IFLA', {
+ *     IFLA_IFNAME: { type: 3, key: 'ifname', kind: asciiz(15) },
+ *     IFLA_LINKINFO: { type: 18, key: 'linkinfo', kind: nested(() => IFLA_INFO) },
+ *   });
+ *   export type LinkAttrs = AttrValues<typeof IFLA.spec>;
+ *
+ * and that one table drives the encoder, the decoder, the TypeScript value types and
+ * describe(). Decoded objects keep attributes in wire order; an attribute the table does
+ * not know is kept under the key `$<nla_type>` (raw type, flag bits included) as its
+ * payload bytes, so decode → encode reproduces the input byte for byte.
+ */
+import { NLA_HDRLEN, nlaAlign } from './align.js';
+import { DecodeError } from './errors.js';
+import type { Kind, KindValue, Parent, Path } from './kinds.js';
+
+/** struct nlattr { __u16 nla_len; __u16 nla_type; } flag bits. */
+export const NLA_F_NESTED = 1 << 15;
+export const NLA_F_NET_BYTEORDER = 1 << 14;
+export const NLA_TYPE_MASK = ~(NLA_F_NESTED | NLA_F_NET_BYTEORDER) & 0xffff;
+
+export interface AttrDef {
+  /** nla_type (without flag bits). */
+  readonly type: number;
+  /** Property name in decoded/encoded values. */
+  readonly key: string;
+  readonly kind: Kind<any>;
+  /** The attribute may repeat at this level: its value is an array, one element per occurrence. */
+  readonly multi?: boolean;
+  /** Set NLA_F_NET_BYTEORDER on encode (nftables uses it on nothing; some genl families do). */
+  readonly netByteOrder?: boolean;
+}
+
+export type Spec = Readonly<Record<string, AttrDef>>;
+
+/** Unknown attributes, kept raw under `$<nla_type>`. */
+export type UnknownAttrs = { [raw: `$${number}`]: Buffer };
+
+type ValueOfDef<D> = D extends { kind: infer K; multi: true } ? KindValue<K>[] : D extends { kind: infer K } ? KindValue<K> : never;
+
+/** The values object type of an attribute set: every attribute optional. */
+export type AttrValues<S extends Spec> = {
+  -readonly [N in keyof S as S[N]['key']]?: ValueOfDef<S[N]>;
+} & UnknownAttrs;
+
+interface Entry extends AttrDef { readonly name: string }
+
+const UNKNOWN_KEY = /^\$(\d+)$/;
+
+/** An attribute set: the runtime side of one declared table. */
+export class AttrSet<S extends Spec = Spec> {
+  readonly name: string;
+  readonly spec: S;
+  readonly #byType: (Entry | undefined)[] = [];
+  readonly #byKey = new Map<string, Entry>();
+  readonly #byName = new Map<string, Entry>();
+
+  constructor(name: string, spec: S) {
+    this.name = name;
+    this.spec = spec;
+    for (const [kname, def] of Object.entries(spec)) {
+      const e: Entry = { ...def, name: kname };
+      if (this.#byType[def.type]) throw new Error(`${name}: attribute type ${def.type} declared twice (${this.#byType[def.type]!.name}, ${kname})`);
+      if (this.#byKey.has(def.key)) throw new Error(`${name}: key ${def.key} declared twice`);
+      this.#byType[def.type] = e;
+      this.#byKey.set(def.key, e);
+      this.#byName.set(kname, e);
+    }
+  }
+
+  /** The declaration for a kernel attribute name or a numeric type. */
+  entry(nameOrType: string | number): Entry | undefined {
+    return typeof nameOrType === 'number' ? this.#byType[nameOrType] : this.#byName.get(nameOrType);
+  }
+
+  entries(): Entry[] {
+    return [...this.#byName.values()];
+  }
+
+  #resolve(key: string, path: Path): { e: Entry | undefined; raw: number } {
+    const e = this.#byKey.get(key);
+    if (e) return { e, raw: e.type | (e.kind.nested ? NLA_F_NESTED : 0) | (e.netByteOrder ? NLA_F_NET_BYTEORDER : 0) };
+    const m = UNKNOWN_KEY.exec(key);
+    if (m) return { e: undefined, raw: Number(m[1]) };
+    throw new TypeError(`${[...path, key].join('.')}: not an attribute of ${this.name} (known: ${[...this.#byKey.keys()].join(', ')})`);
+  }
+
+  /** Total encoded size of `values` as a sequence of attributes (each NLA_ALIGNed). */
+  size(values: Readonly<Record<string, unknown>>, path: Path = []): number {
+    if (values === null || typeof values !== 'object') throw new TypeError(`${path.join('.') || this.name}: expected an object of ${this.name} attributes`);
+    let n = 0;
+    for (const key in values) {
+      const v = values[key];
+      if (v === undefined) continue;
+      const { e } = this.#resolve(key, path);
+      if (!e) {
+        if (!Buffer.isBuffer(v)) throw new TypeError(`${[...path, key].join('.')}: an unknown attribute's value must be a Buffer`);
+        n += nlaAlign(NLA_HDRLEN + v.length);
+        continue;
+      }
+      const p = [...path, e.name];
+      if (e.multi) {
+        if (!Array.isArray(v)) throw new TypeError(`${p.join('.')}: expected an array (the attribute may repeat)`);
+        for (const item of v) n += nlaAlign(NLA_HDRLEN + this.#payloadSize(e, item, p, values));
+      } else n += nlaAlign(NLA_HDRLEN + this.#payloadSize(e, v, p, values));
+    }
+    return n;
+  }
+
+  #payloadSize(e: Entry, v: unknown, p: Path, parent: Parent): number {
+    const len = e.kind.size(v, p, parent);
+    if (NLA_HDRLEN + len > 0xffff) throw new RangeError(`${p.join('.')}: ${len} bytes do not fit one attribute (max 65531)`);
+    return len;
+  }
+
+  /** Write `values` at `off` (call size() first: it validates). Returns the end offset. */
+  write(values: Readonly<Record<string, unknown>>, buf: Buffer, off: number): number {
+    for (const key in values) {
+      const v = values[key];
+      if (v === undefined) continue;
+      const { e, raw } = this.#resolve(key, []);
+      if (!e) off = writeAttr(buf, off, raw, (o) => o + (v as Buffer).copy(buf, o));
+      else if (e.multi) for (const item of v as unknown[]) off = writeAttr(buf, off, raw, (o) => e.kind.write(item, buf, o, values));
+      else off = writeAttr(buf, off, raw, (o) => e.kind.write(v, buf, o, values));
+    }
+    return off;
+  }
+
+  /** Decode the attributes in `buf[start, end)`. */
+  read(buf: Buffer, start: number, end: number, path: Path = []): AttrValues<S> {
+    const out: Record<string, unknown> = {};
+    let deferred: { e: Entry; s: number; t: number; p: Path }[] | undefined;
+    let off = start;
+    while (off + NLA_HDRLEN <= end) {
+      const len = buf.readUInt16LE(off);
+      const raw = buf.readUInt16LE(off + 2);
+      if (len < NLA_HDRLEN || off + len > end) {
+        throw new DecodeError(`attribute length ${len} overruns ${this.name} (${end - off} bytes left)`, path, off);
+      }
+      const e = this.#byType[raw & NLA_TYPE_MASK];
+      const s = off + NLA_HDRLEN, t = off + len;
+      if (!e) {
+        out[`$${raw}`] = Buffer.from(buf.subarray(s, t));
+      } else {
+        const p = [...path, e.name];
+        if (e.kind.deferred) {
+          (deferred ??= []).push({ e, s, t, p });
+          if (!(e.key in out)) out[e.key] = undefined; // hold its wire position
+        } else {
+          const v = e.kind.read(buf, s, t, p, out);
+          if (e.multi) ((out[e.key] as unknown[] | undefined) ?? (out[e.key] = [] as unknown[]) as unknown[]).push(v);
+          else out[e.key] = v;
+        }
+      }
+      off += nlaAlign(len);
+    }
+    if (off < end && end - off >= NLA_ALIGN_SLACK) throw new DecodeError(`${end - off} trailing bytes in ${this.name}`, path, off);
+    if (deferred) {
+      for (const { e, s, t, p } of deferred) {
+        const v = e.kind.read(buf, s, t, p, out);
+        if (e.multi) ((out[e.key] as unknown[] | undefined) ?? (out[e.key] = [] as unknown[]) as unknown[]).push(v);
+        else out[e.key] = v;
+      }
+    }
+    return out as AttrValues<S>;
+  }
+
+  /** Multi-line text: `NAME: value` per attribute, nested sets indented. */
+  describe(values: Readonly<Record<string, unknown>>, indent = ''): string {
+    const lines: string[] = [];
+    for (const key in values) {
+      const v = values[key];
+      if (v === undefined) continue;
+      const e = this.#byKey.get(key);
+      if (!e) {
+        const raw = Number(UNKNOWN_KEY.exec(key)?.[1] ?? NaN);
+        lines.push(`${indent}${this.name}_UNKNOWN(${raw & NLA_TYPE_MASK}${raw & NLA_F_NESTED ? ',nested' : ''}): ${Buffer.isBuffer(v) ? v.toString('hex') : String(v)}`);
+        continue;
+      }
+      const items = e.multi ? (v as unknown[]) : [v];
+      for (const item of items) {
+        const text = e.kind.describe(item, indent + '  ', values);
+        lines.push(text.startsWith('\n') ? `${indent}${e.name}:${text}` : `${indent}${e.name}: ${text}`);
+      }
+    }
+    return lines.join('\n');
+  }
+
+  /**
+   * The attribute path that contains byte `target` of a message whose attributes span
+   * `buf[start, end)` — used to name the field an extended-ACK offset points at.
+   */
+  pathAt(buf: Buffer, start: number, end: number, target: number, path: string[] = []): string[] {
+    let off = start;
+    while (off + NLA_HDRLEN <= end) {
+      const len = buf.readUInt16LE(off);
+      if (len < NLA_HDRLEN) break;
+      const raw = buf.readUInt16LE(off + 2);
+      if (target >= off && target < off + Math.max(len, NLA_HDRLEN)) {
+        const e = this.#byType[raw & NLA_TYPE_MASK];
+        const p = [...path, e ? e.name : `${this.name}_${raw & NLA_TYPE_MASK}`];
+        const inner = e && target >= off + NLA_HDRLEN ? pathInto(e.kind, buf, off + NLA_HDRLEN, off + len, target, p, buf, this, start, end) : undefined;
+        return inner ?? p;
+      }
+      off += nlaAlign(len);
+    }
+    return path;
+  }
+}
+
+const NLA_ALIGN_SLACK = NLA_HDRLEN;
+
+/** Kinds that contain attribute sets expose them for pathAt(). */
+export interface Container {
+  pathInto(buf: Buffer, start: number, end: number, target: number, path: string[], parent: Parent | undefined): string[] | undefined;
+}
+
+function pathInto(kind: Kind<any>, buf: Buffer, s: number, t: number, target: number, p: string[], _b: Buffer, set: AttrSet, setStart: number, setEnd: number): string[] | undefined {
+  const c = kind as Partial<Container>;
+  if (!c.pathInto) return undefined;
+  // Union kinds need the decoded siblings to choose their variant.
+  const parent = kind.deferred ? (set.read(buf, setStart, setEnd) as Parent) : undefined;
+  return c.pathInto(buf, s, t, target, p, parent);
+}
+
+function writeAttr(buf: Buffer, off: number, rawType: number, body: (o: number) => number): number {
+  const end = body(off + NLA_HDRLEN);
+  buf.writeUInt16LE(end - off, off);
+  buf.writeUInt16LE(rawType, off + 2);
+  const aligned = nlaAlign(end);
+  buf.fill(0, end, aligned);
+  return aligned;
+}
+
+/** Declare an attribute set. `prefix` names unknown attributes in describe() output. */
+export function attrs<const S extends Spec>(prefix: string, spec: S): AttrSet<S> {
+  return new AttrSet(prefix, spec);
+}
+
+/** A nested attribute set (NLA_F_NESTED). `get` is a thunk so tables may refer to each other. */
+export function nested<S extends Spec>(get: () => AttrSet<S>): Kind<AttrValues<S>> & Container {
+  return {
+    kindName: 'nested',
+    nested: true,
+    size: (v, path) => get().size(v as Record<string, unknown>, path),
+    write: (v, buf, off) => get().write(v as Record<string, unknown>, buf, off),
+    read: (buf, s, t, path) => get().read(buf, s, t, path),
+    describe: (v, indent) => '\n' + get().describe(v as Record<string, unknown>, indent),
+    pathInto: (buf, s, t, target, path) => get().pathAt(buf, s, t, target, path),
+  };
+}
+
+/**
+ * An array of nested elements: the payload is a sequence of attributes, each one element.
+ * With `elemType` every element has that type (NFTA_LIST_ELEM); without, element i has type i+1
+ * (IFLA_VF_INFO-style indexed lists; the order on the wire is kept either way).
+ */
+export function array<T>(elem: Kind<T>, opts: { readonly elemType?: number; readonly name?: string } = {}): Kind<T[]> & Container {
+  const label = (i: number): string => opts.name ?? `[${i}]`;
+  return {
+    kindName: `array of ${elem.kindName}`,
+    nested: true,
+    size(v, path) {
+      if (!Array.isArray(v)) throw new TypeError(`${path.join('.')}: expected an array`);
+      let n = 0;
+      v.forEach((item, i) => { n += nlaAlign(NLA_HDRLEN + elem.size(item, [...path, label(i)])); });
+      return n;
+    },
+    write(v, buf, off) {
+      v.forEach((item, i) => {
+        const raw = (opts.elemType ?? i + 1) | (elem.nested ? NLA_F_NESTED : 0);
+        off = writeAttr(buf, off, raw, (o) => elem.write(item, buf, o));
+      });
+      return off;
+    },
+    read(buf, start, end, path) {
+      const out: T[] = [];
+      let off = start;
+      while (off + NLA_HDRLEN <= end) {
+        const len = buf.readUInt16LE(off);
+        if (len < NLA_HDRLEN || off + len > end) throw new DecodeError(`array element length ${len} overruns its nest`, path, off);
+        out.push(elem.read(buf, off + NLA_HDRLEN, off + len, [...path, label(out.length)]));
+        off += nlaAlign(len);
+      }
+      return out;
+    },
+    describe(v, indent) {
+      return '\n' + v.map((item, i) => {
+        const text = elem.describe(item, indent + '  ');
+        return text.startsWith('\n') ? `${indent}${label(i)}:${text}` : `${indent}${label(i)}: ${text}`;
+      }).join('\n');
+    },
+    pathInto(buf, start, end, target, path) {
+      let off = start, i = 0;
+      while (off + NLA_HDRLEN <= end) {
+        const len = buf.readUInt16LE(off);
+        if (len < NLA_HDRLEN) break;
+        if (target >= off && target < off + len) {
+          const p = [...path, label(i)];
+          const c = elem as Partial<Container>;
+          return (target >= off + NLA_HDRLEN && c.pathInto?.(buf, off + NLA_HDRLEN, off + len, target, p, undefined)) || p;
+        }
+        off += nlaAlign(len); i++;
+      }
+      return undefined;
+    },
+  };
+}
+
+/**
+ * A payload whose layout is chosen by a sibling attribute's value — IFLA_INFO_DATA by
+ * IFLA_INFO_KIND, NFTA_EXPR_DATA by NFTA_EXPR_NAME. A selector value with no variant
+ * keeps the payload as raw bytes (a Buffer), so it still round-trips.
+ */
+export function union<V extends Readonly<Record<string, Kind<any>>>>(selectorKey: string, variants: () => V): Kind<KindValue<V[keyof V]> | Buffer> & Container {
+  const pick = (parent: Parent | undefined): Kind<any> | undefined => {
+    const sel = parent?.[selectorKey];
+    return typeof sel === 'string' || typeof sel === 'number' ? variants()[String(sel)] : undefined;
+  };
+  return {
+    kindName: `union by ${selectorKey}`,
+    nested: true,
+    deferred: true,
+    size(v, path, parent) {
+      if (Buffer.isBuffer(v)) return v.length;
+      const k = pick(parent);
+      if (!k) throw new TypeError(`${path.join('.')}: no layout for ${selectorKey}=${JSON.stringify(parent?.[selectorKey])}; pass the payload as a Buffer`);
+      return k.size(v, path, parent);
+    },
+    write(v, buf, off, parent) {
+      if (Buffer.isBuffer(v)) return off + v.copy(buf, off);
+      return pick(parent)!.write(v, buf, off, parent);
+    },
+    read(buf, start, end, path, parent) {
+      const k = pick(parent);
+      return k ? k.read(buf, start, end, path, parent) : Buffer.from(buf.subarray(start, end));
+    },
+    describe(v, indent, parent) {
+      if (Buffer.isBuffer(v)) return bytesText(v);
+      const k = pick(parent);
+      return k ? k.describe(v, indent, parent) : String(v);
+    },
+    pathInto(buf, start, end, target, path, parent) {
+      const k = pick(parent) as (Kind<any> & Partial<Container>) | undefined;
+      return k?.pathInto?.(buf, start, end, target, path, parent);
+    },
+  };
+}
+
+const bytesText = (v: Buffer): string => v.toString('hex');
+
+/** A field of a fixed struct: byte offset and a fixed-size kind. */
+export type Fields = Readonly<Record<string, readonly [offset: number, kind: Kind<any>]>>;
+export type StructValue<F extends Fields> = { -readonly [K in keyof F]: KindValue<F[K][1]> } & { $tail?: Buffer };
+
+/**
+ * A fixed C struct, e.g. struct ifinfomsg or struct rtnl_link_stats64. Bytes beyond the
+ * known size (a newer kernel's longer struct) are kept as `$tail` and written back; padding
+ * and fields left out of the value are zero. Decoding fewer bytes than `minSize` fails.
+ */
+export function struct<const F extends Fields>(name: string, size: number, fields: F, opts: { readonly minSize?: number } = {}): Kind<StructValue<F>> & { readonly fields: F; readonly structSize: number } {
+  const entries = Object.entries(fields);
+  for (const [k, [o, kind]] of entries) {
+    if (kind.fixedSize === undefined || o + kind.fixedSize > size) throw new Error(`struct ${name}.${k}: field does not fit`);
+  }
+  const minSize = opts.minSize ?? size;
+  return {
+    kindName: `struct ${name}`,
+    fixedSize: size,
+    fields,
+    structSize: size,
+    size(v, path) {
+      if (v === null || typeof v !== 'object') throw new TypeError(`${path.join('.') || name}: expected struct ${name}`);
+      for (const [k, [, kind]] of entries) {
+        const fv = (v as Record<string, unknown>)[k];
+        if (fv !== undefined) kind.size(fv, [...path, k]);
+      }
+      return size + (v.$tail ? v.$tail.length : 0);
+    },
+    write(v, buf, off) {
+      buf.fill(0, off, off + size);
+      for (const [k, [o, kind]] of entries) {
+        const fv = (v as Record<string, unknown>)[k];
+        if (fv !== undefined) kind.write(fv, buf, off + o);
+      }
+      return v.$tail ? off + size + v.$tail.copy(buf, off + size) : off + size;
+    },
+    read(buf, start, end, path) {
+      if (end - start < minSize) throw new DecodeError(`struct ${name} needs ${minSize} bytes, got ${end - start}`, path, start);
+      const out: Record<string, unknown> = {};
+      for (const [k, [o, kind]] of entries) {
+        if (o + kind.fixedSize! <= end - start) out[k] = kind.read(buf, start + o, start + o + kind.fixedSize!, [...path, k]);
+      }
+      if (end - start > size) out['$tail'] = Buffer.from(buf.subarray(start + size, end));
+      return out as StructValue<F>;
+    },
+    describe(v, indent) {
+      const parts = entries.filter(([k]) => (v as Record<string, unknown>)[k] !== undefined)
+        .map(([k, [, kind]]) => `${k}=${kind.describe((v as Record<string, unknown>)[k], indent)}`);
+      if (v.$tail) parts.push(`$tail=${v.$tail.toString('hex')}`);
+      return `{ ${parts.join(' ')} }`;
+    },
+  };
+}
+
+/**
+ * A fixed struct followed by attributes, inside one attribute — e.g. VETH_INFO_PEER,
+ * which carries a struct ifinfomsg and then IFLA_* attributes for the peer.
+ */
+export function prefixed<H, S extends Spec>(header: Kind<H> & { readonly structSize: number }, get: () => AttrSet<S>): Kind<{ header: H; attrs: AttrValues<S> }> & Container {
+  const hs = nlaAlign(header.structSize);
+  return {
+    kindName: `${header.kindName} + ${'attributes'}`,
+    nested: false,
+    size(v, path) {
+      if (v === null || typeof v !== 'object') throw new TypeError(`${path.join('.')}: expected { header, attrs }`);
+      return hs + get().size((v.attrs ?? {}) as Record<string, unknown>, path);
+    },
+    write(v, buf, off) {
+      const end = header.write(v.header, buf, off);
+      buf.fill(0, end, off + hs);
+      return get().write((v.attrs ?? {}) as Record<string, unknown>, buf, off + hs);
+    },
+    read(buf, s, t, path) {
+      if (t - s < header.structSize) throw new DecodeError(`shorter than its ${header.kindName}`, path, s);
+      return { header: header.read(buf, s, s + header.structSize, [...path, 'header']), attrs: get().read(buf, s + hs, t, path) };
+    },
+    describe(v, indent) {
+      const text = get().describe(v.attrs as Record<string, unknown>, indent);
+      return `\n${indent}header: ${header.describe(v.header, indent)}${text ? '\n' + text : ''}`;
+    },
+    pathInto(buf, s, t, target, path) {
+      return target < s + hs ? [...path, 'header'] : get().pathAt(buf, s + hs, t, target, path);
+    },
+  };
+}

@@ -1,0 +1,158 @@
+/**
+ * The transport seam, below all socket logic (seq numbers, ACKs, multipart): it moves
+ * datagrams and nothing else. LiveTransport talks to the kernel through libc; the replay
+ * transport (replay.ts) serves recorded kernel replies so the socket logic runs unprivileged.
+ */
+import { SyscallError } from '../ffi/errors.js';
+import {
+  type Libc, AF_NETLINK, MSG_PEEK, MSG_TRUNC, SOCK_CLOEXEC, SOCK_RAW, SOL_SOCKET, SO_RCVBUF, SO_RCVBUFFORCE,
+  SO_SNDBUF, SO_SNDBUFFORCE, libc as defaultLibc,
+} from '../ffi/libc.js';
+import { NetlinkTimeoutError, ProtocolError } from './errors.js';
+import { NETLINK_ADD_MEMBERSHIP, NETLINK_EXT_ACK, NETLINK_GET_STRICT_CHK, SOL_NETLINK } from './header.js';
+import { type NetnsTarget, withNetnsSync } from './nsenter.js';
+
+export interface Transport {
+  /** The port id the kernel assigned (nl_pid of our sockaddr_nl). */
+  readonly portId: number;
+  /** Send `buf[0, len)` as one datagram to the kernel. */
+  send(buf: Buffer, len?: number): void;
+  /** Receive one datagram. The returned view is valid until the next recv(). */
+  recv(): Buffer;
+  close(): void;
+  readonly closed: boolean;
+}
+
+export interface LiveTransportOptions {
+  /** Open the socket inside this network namespace (fd or path); the socket stays bound to it. Default: the caller's. */
+  readonly netns?: NetnsTarget;
+  /** Multicast groups to join (group numbers, e.g. RTNLGRP_LINK = 1). Default: none. */
+  readonly groups?: readonly number[];
+  /** NETLINK_EXT_ACK: the kernel explains errors. Default true. */
+  readonly extAck?: boolean;
+  /** NETLINK_GET_STRICT_CHK: dump filters are honoured and bad requests refused. Default true. */
+  readonly strict?: boolean;
+  /** SO_RCVBUF / SO_SNDBUF in bytes (tries the *FORCE variants first). Default 4 MiB / 1 MiB. */
+  readonly rcvbuf?: number;
+  readonly sndbuf?: number;
+  /** Receive timeout (SO_RCVTIMEO) in ms; 0 waits forever. Default 10 000. */
+  readonly timeoutMs?: number;
+  /** FFI backend. Default: libc() (env NETLINK_TS_FFI, else koffi). */
+  readonly libc?: Libc;
+}
+
+const SO_RCVTIMEO = 20;
+const EINTR = 4, EAGAIN = 11, ENOBUFS = 105;
+
+function intOpt(v: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeInt32LE(v);
+  return b;
+}
+
+export class LiveTransport implements Transport {
+  readonly portId: number;
+  readonly lib: Libc;
+  #fd: number;
+  #buf = Buffer.allocUnsafe(64 * 1024);
+  readonly #from = Buffer.alloc(12);
+  readonly #empty = Buffer.alloc(0);
+
+  constructor(protocol: number, opts: LiveTransportOptions = {}) {
+    const lib = this.lib = opts.libc ?? defaultLibc();
+    const open = (): number => lib.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol);
+    const fd = opts.netns === undefined ? open() : withNetnsSync(lib, opts.netns, open);
+    try {
+      setBuf(lib, fd, SO_RCVBUFFORCE, SO_RCVBUF, opts.rcvbuf ?? 4 << 20);
+      setBuf(lib, fd, SO_SNDBUFFORCE, SO_SNDBUF, opts.sndbuf ?? 1 << 20);
+      if (opts.extAck ?? true) lib.setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, intOpt(1));
+      if (opts.strict ?? true) lib.setsockopt(fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, intOpt(1));
+      const timeout = opts.timeoutMs ?? 10_000;
+      if (timeout > 0) {
+        const tv = Buffer.alloc(16);
+        tv.writeBigInt64LE(BigInt(Math.floor(timeout / 1000)), 0);
+        tv.writeBigInt64LE(BigInt((timeout % 1000) * 1000), 8);
+        lib.setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, tv);
+      }
+      const sa = Buffer.alloc(12);
+      sa.writeUInt16LE(AF_NETLINK, 0);
+      lib.bind(fd, sa);
+      for (const g of opts.groups ?? []) lib.setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, intOpt(g));
+      lib.getsockname(fd, sa);
+      this.portId = sa.readUInt32LE(4);
+    } catch (err) {
+      lib.close(fd);
+      throw err;
+    }
+    this.#fd = fd;
+  }
+
+  get fd(): number {
+    return this.#fd;
+  }
+
+  get closed(): boolean {
+    return this.#fd < 0;
+  }
+
+  send(buf: Buffer, len = buf.length): void {
+    for (;;) {
+      try {
+        const n = this.lib.sendto(this.#fdOrThrow(), buf, len, 0, KERNEL);
+        if (n !== len) throw new ProtocolError(`short netlink send: ${n} of ${len} bytes`);
+        return;
+      } catch (err) {
+        if (err instanceof SyscallError && err.errno === EINTR) continue;
+        throw err;
+      }
+    }
+  }
+
+  recv(): Buffer {
+    const fd = this.#fdOrThrow();
+    for (;;) {
+      try {
+        // Size the datagram first (MSG_PEEK|MSG_TRUNC with a zero-length buffer copies nothing).
+        const size = this.lib.recvfrom(fd, this.#empty, 0, MSG_PEEK | MSG_TRUNC, null);
+        if (size > this.#buf.length) this.#buf = Buffer.allocUnsafe(Math.max(size, this.#buf.length * 2));
+        const n = this.lib.recvfrom(fd, this.#buf, this.#buf.length, 0, this.#from);
+        if (this.#from.readUInt32LE(4) !== 0) continue; // not from the kernel: ignore
+        return this.#buf.subarray(0, n);
+      } catch (err) {
+        if (err instanceof SyscallError) {
+          if (err.errno === EINTR) continue;
+          if (err.errno === EAGAIN) throw new NetlinkTimeoutError('no reply from the kernel within the receive timeout', { cause: err });
+          if (err.errno === ENOBUFS) throw new ProtocolError('netlink receive buffer overflowed (ENOBUFS): replies were lost', { cause: err });
+        }
+        throw err;
+      }
+    }
+  }
+
+  close(): void {
+    if (this.#fd < 0) return;
+    const fd = this.#fd;
+    this.#fd = -1;
+    this.lib.close(fd);
+  }
+
+  #fdOrThrow(): number {
+    if (this.#fd < 0) throw new SyscallError('netlink socket', 9 /* EBADF */, { detail: 'socket is closed' });
+    return this.#fd;
+  }
+}
+
+const KERNEL = (() => {
+  const sa = Buffer.alloc(12);
+  sa.writeUInt16LE(AF_NETLINK, 0);
+  return sa;
+})();
+
+function setBuf(lib: Libc, fd: number, force: number, plain: number, size: number): void {
+  try {
+    lib.setsockopt(fd, SOL_SOCKET, force, intOpt(size));
+  } catch {
+    // *FORCE needs CAP_NET_ADMIN over the initial user namespace; fall back to the capped option.
+    lib.setsockopt(fd, SOL_SOCKET, plain, intOpt(size));
+  }
+}

@@ -1,0 +1,411 @@
+/**
+ * Fixture capture tool: runs a command under strace inside the network sandbox and writes
+ * the netlink bytes it exchanged as a fixture pair `OUT.hex` + `OUT.json` (STYLE.md §4).
+ *
+ *   node dist/tools/capture.js --out fixtures/route/link/getlink-dump \
+ *     [--setup 'CMD' ...] [--oracle 'CMD'] [--description 'text'] -- CMD ARGS...
+ *
+ * Unless NETLINK_TS_SANDBOX=1, it re-executes itself under tools/sandbox.sh, so setup,
+ * command and oracle never touch the machine's own namespaces. See tools/README.md.
+ */
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { constants as osConstants, tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { errnoName } from '../src/ffi/errors.js';
+import { nlaAlign, nlmsgAlign, NLMSG_HDRLEN } from '../src/netlink/align.js';
+import { formatHexFixture, type Frame, type FixtureProvenance } from '../src/netlink/fixture.js';
+import {
+  formatFlags, NLM_F_ACK_TLVS, NLM_F_CAPPED, NLMSG_DONE, NLMSG_ERROR, NLMSG_TYPE_NAMES,
+  NLMSGERR_ATTR_COOKIE, NLMSGERR_ATTR_MISS_NEST, NLMSGERR_ATTR_MISS_TYPE, NLMSGERR_ATTR_MSG,
+  NLMSGERR_ATTR_OFFS, NLMSGERR_ATTR_POLICY, readHeader, type FlagClass,
+} from '../src/netlink/header.js';
+
+const TOOL = 'tools/capture.ts';
+
+// ---------------------------------------------------------------------------------------
+// Arguments
+
+interface Options {
+  out: string;
+  setup: string[];
+  oracle?: string;
+  description?: string;
+  command: string[];
+}
+
+const USAGE = `usage: node dist/tools/capture.js --out PATH [--setup 'CMD' ...] [--oracle 'CMD'] [--description 'text'] -- CMD ARGS...`;
+
+function die(msg: string, code = 1): never {
+  process.stderr.write(`capture: ${msg}\n`);
+  process.exit(code);
+}
+
+function parseArgs(argv: readonly string[]): Options {
+  const setup: string[] = [];
+  let out: string | undefined;
+  let oracle: string | undefined;
+  let description: string | undefined;
+  let i = 0;
+  const value = (flag: string): string => {
+    const v = argv[++i];
+    if (v === undefined) die(`${flag} needs a value\n${USAGE}`, 2);
+    return v;
+  };
+  for (; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') { i++; break; }
+    if (a === '--out') out = value(a);
+    else if (a === '--setup') setup.push(value(a));
+    else if (a === '--oracle') oracle = value(a);
+    else if (a === '--description') description = value(a);
+    else if (a === '-h' || a === '--help') { process.stdout.write(`${USAGE}\n`); process.exit(0); }
+    else die(`unknown option ${a} (the command goes after --)\n${USAGE}`, 2);
+  }
+  const command = argv.slice(i);
+  if (!out) die(`--out is required\n${USAGE}`, 2);
+  if (command.length === 0) die(`no command given after --\n${USAGE}`, 2);
+  return { out, setup, command, ...(oracle !== undefined && { oracle }), ...(description !== undefined && { description }) };
+}
+
+/** Quote for a POSIX shell only where needed, so recorded commands can be pasted back. */
+function shQuote(s: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+const shJoin = (argv: readonly string[]): string => argv.map(shQuote).join(' ');
+
+// ---------------------------------------------------------------------------------------
+// Outside the sandbox: re-execute ourselves under tools/sandbox.sh.
+
+function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'tools', 'sandbox.sh')) && existsSync(join(dir, 'package.json'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) die('cannot find the repository root (tools/sandbox.sh) above this script');
+    dir = up;
+  }
+}
+
+function reexecInSandbox(): never {
+  const sandbox = join(repoRoot(), 'tools', 'sandbox.sh');
+  const self = fileURLToPath(import.meta.url);
+  const r = spawnSync('bash', [sandbox, process.execPath, self, ...process.argv.slice(2)], { stdio: 'inherit' });
+  if (r.error) die(`cannot run ${sandbox}: ${r.error.message}`);
+  process.exit(r.status ?? 1);
+}
+
+// ---------------------------------------------------------------------------------------
+// strace output → frames
+
+interface Syscall {
+  pid: number;
+  name: string;
+  fd: number;
+  /** `ROUTE` from `3<NETLINK:[ROUTE:4536]>`, or undefined for a non-netlink fd. */
+  family?: string;
+  ret: number;
+  peek: boolean;
+  /** Byte count announced: sendto's len argument or the return value. */
+  bytes: number[];
+}
+
+const CALLS = new Set(['sendto', 'sendmsg', 'recvmsg', 'recvfrom']);
+const SEND = new Set(['sendto', 'sendmsg']);
+
+/**
+ * Parse an `strace -f -yy -e write=all -e read=all -o FILE` log. Lines look like
+ *   4536  sendto(3<NETLINK:[ROUTE:4536]>, ..., 32, 0, NULL, 0) = 32
+ *    | 00000  20 00 00 00 10 00 05 00  00 00 00 00 00 00 00 00   ............... |
+ *   4536  recvmsg(4<NETLINK:[ROUTE:2932912392]>, {...}, MSG_PEEK|MSG_TRUNC) = 1100
+ *    * 1100 bytes in buffer 0
+ * and, when processes interleave, `… <unfinished ...>` / `<... recvmsg resumed>…`.
+ */
+function parseStrace(text: string): { calls: Syscall[]; exits: Map<number, string> } {
+  const calls: Syscall[] = [];
+  const exits = new Map<number, string>();
+  const unfinished = new Map<number, string>();
+  let cur: Syscall | undefined;
+  let expectOffset = 0;
+  for (const line of text.split('\n')) {
+    const dump = /^ \| ([0-9a-f]{5,}) {2}(.*)$/.exec(line);
+    if (dump) {
+      if (!cur) continue; // dump of a syscall we do not keep
+      const off = parseInt(dump[1]!, 16);
+      if (off !== expectOffset) throw new Error(`strace dump offset ${dump[1]} where ${expectOffset.toString(16)} was expected`);
+      // 16 slots of "xx " with one extra space after the 8th: 49 columns, then the ASCII column.
+      const hex = dump[2]!.slice(0, 49);
+      const bytes = hex.trim().split(/\s+/).filter((t) => t !== '');
+      for (const b of bytes) {
+        if (!/^[0-9a-f]{2}$/.test(b)) throw new Error(`bad strace hex dump line: ${line}`);
+        cur.bytes.push(parseInt(b, 16));
+      }
+      expectOffset += bytes.length;
+      continue;
+    }
+    if (/^ \* \d+ bytes in buffer \d+$/.test(line)) continue; // sendmsg/recvmsg iovec marker; buffers concatenate
+    cur = undefined;
+    expectOffset = 0;
+    const m = /^(\d+)\s+(.*)$/.exec(line);
+    if (!m) continue;
+    const pid = Number(m[1]);
+    let body = m[2]!;
+    const exit = /^\+\+\+ (exited with \d+|killed by .*) \+\+\+$/.exec(body);
+    if (exit) { exits.set(pid, exit[1]!); continue; }
+    if (body.endsWith('<unfinished ...>')) {
+      unfinished.set(pid, body.slice(0, -'<unfinished ...>'.length).trimEnd());
+      continue;
+    }
+    const resumed = /^<\.\.\. (\w+) resumed>(.*)$/.exec(body);
+    if (resumed) {
+      body = `${unfinished.get(pid) ?? `${resumed[1]}(?`}${resumed[2]}`;
+      unfinished.delete(pid);
+    }
+    const call = /^(\w+)\((\d+)(?:<([^>]*)>)?,(.*)\)\s+=\s+(-?\d+)/.exec(body);
+    if (!call || !CALLS.has(call[1]!)) continue;
+    const ret = Number(call[5]);
+    const annot = call[3] ?? '';
+    const nl = /^NETLINK:\[([A-Za-z0-9_]+):\d+\]$/.exec(annot);
+    // MSG_PEEK is a flag argument; ignore msg_flags=… (returned flags) when looking for it.
+    const peek = /\bMSG_PEEK\b/.test(call[4]!.replace(/msg_flags=[A-Z_|0-9x]+/g, ''));
+    cur = { pid, name: call[1]!, fd: Number(call[2]), ret, peek, bytes: [], ...(nl && { family: nl[1]! }) };
+    if (!nl && annot.startsWith('socket:')) {
+      process.stderr.write(`capture: warning: ${call[1]} on fd ${call[2]} has no NETLINK annotation (${annot}); skipped\n`);
+    }
+    calls.push(cur);
+  }
+  return { calls, exits };
+}
+
+// ---------------------------------------------------------------------------------------
+// Per-frame summaries (a small local table; the library's describe() will do better)
+
+const RTM_NAMES: Readonly<Record<number, string>> = (() => {
+  // From <linux/rtnetlink.h>: families of NEW/DEL/GET(/SET) starting at the values below.
+  const fams: ReadonlyArray<readonly [number, string, readonly string[]]> = [
+    [16, 'LINK', ['NEW', 'DEL', 'GET', 'SET']], [20, 'ADDR', ['NEW', 'DEL', 'GET']], [24, 'ROUTE', ['NEW', 'DEL', 'GET']],
+    [28, 'NEIGH', ['NEW', 'DEL', 'GET']], [32, 'RULE', ['NEW', 'DEL', 'GET']], [36, 'QDISC', ['NEW', 'DEL', 'GET']],
+    [40, 'TCLASS', ['NEW', 'DEL', 'GET']], [44, 'TFILTER', ['NEW', 'DEL', 'GET']], [48, 'ACTION', ['NEW', 'DEL', 'GET']],
+    [52, 'PREFIX', ['NEW']], [58, 'MULTICAST', ['GET']], [62, 'ANYCAST', ['GET']],
+    [64, 'NEIGHTBL', ['NEW', '', 'GET', 'SET']], [68, 'NDUSEROPT', ['NEW']], [72, 'ADDRLABEL', ['NEW', 'DEL', 'GET']],
+    [78, 'DCB', ['GET', 'SET']], [80, 'NETCONF', ['NEW', 'DEL', 'GET']], [84, 'MDB', ['NEW', 'DEL', 'GET']],
+    [88, 'NSID', ['NEW', 'DEL', 'GET']], [92, 'STATS', ['NEW', '', 'GET', 'SET']], [96, 'CACHEREPORT', ['NEW']],
+    [100, 'CHAIN', ['NEW', 'DEL', 'GET']], [104, 'NEXTHOP', ['NEW', 'DEL', 'GET']], [108, 'LINKPROP', ['NEW', 'DEL', 'GET']],
+    [112, 'VLAN', ['NEW', 'DEL', 'GET']], [116, 'NEXTHOPBUCKET', ['NEW', 'DEL', 'GET']], [120, 'TUNNEL', ['NEW', 'DEL', 'GET']],
+  ];
+  const t: Record<number, string> = {};
+  for (const [base, obj, ops] of fams) ops.forEach((op, i) => { if (op) t[base + i] = `RTM_${op}${obj}`; });
+  return t;
+})();
+
+function typeName(type: number, family: string | undefined): string | undefined {
+  return NLMSG_TYPE_NAMES[type] ?? (family === 'ROUTE' ? RTM_NAMES[type] : undefined);
+}
+
+function flagClass(type: number, family: string | undefined): FlagClass {
+  if (type === NLMSG_ERROR) return 'ack';
+  const name = typeName(type, family) ?? '';
+  if (name.startsWith('RTM_GET')) return 'get';
+  if (name.startsWith('RTM_NEW')) return 'new';
+  if (name.startsWith('RTM_DEL')) return 'del';
+  return 'other';
+}
+
+const hex = (n: number): string => `0x${n.toString(16)}`;
+
+function describeError(buf: Buffer, off: number, len: number, flags: number): string {
+  const end = off + len;
+  const p = off + NLMSG_HDRLEN;
+  if (p + 4 > end) return 'truncated nlmsgerr';
+  const err = buf.readInt32LE(p);
+  const parts = [err === 0 ? 'error=0 (ACK)' : `error=${err} (${errnoName(-err)})`];
+  if (p + 4 + NLMSG_HDRLEN > end) return parts.join(' ');
+  const orig = readHeader(buf, p + 4);
+  parts.push(`request type=${orig.type} seq=${orig.seq}`);
+  if (!(flags & NLM_F_ACK_TLVS)) return parts.join(' ');
+  // Without NLM_F_CAPPED the whole request is echoed back before the TLVs.
+  let a = p + 4 + (flags & NLM_F_CAPPED ? NLMSG_HDRLEN : nlmsgAlign(orig.len));
+  while (a + 4 <= end) {
+    const alen = buf.readUInt16LE(a);
+    const atype = buf.readUInt16LE(a + 2) & 0x3fff;
+    if (alen < 4 || a + alen > end) { parts.push(`bad ext-ack attribute at +${a - off}`); break; }
+    const val = buf.subarray(a + 4, a + alen);
+    switch (atype) {
+      case NLMSGERR_ATTR_MSG: parts.push(`ATTR_MSG=${JSON.stringify(val.toString('utf8').replace(/\0+$/, ''))}`); break;
+      case NLMSGERR_ATTR_OFFS: parts.push(`ATTR_OFFS=${val.length >= 4 ? val.readUInt32LE(0) : '?'}`); break;
+      case NLMSGERR_ATTR_COOKIE: parts.push(`ATTR_COOKIE=${val.toString('hex')}`); break;
+      case NLMSGERR_ATTR_POLICY: parts.push(`ATTR_POLICY(${val.length} bytes)`); break;
+      case NLMSGERR_ATTR_MISS_TYPE: parts.push(`ATTR_MISS_TYPE=${val.length >= 4 ? val.readUInt32LE(0) : '?'}`); break;
+      case NLMSGERR_ATTR_MISS_NEST: parts.push(`ATTR_MISS_NEST=${val.length >= 4 ? val.readUInt32LE(0) : '?'}`); break;
+      default: parts.push(`attr ${atype} (${val.length} bytes)`);
+    }
+    a += nlaAlign(alen);
+  }
+  return parts.join(' ');
+}
+
+/** One comment line per nlmsghdr in the frame; also checks the lengths add up exactly. */
+function summarize(buf: Buffer, family: string | undefined): { lines: string[]; ok: boolean } {
+  const lines: string[] = [];
+  let off = 0;
+  let i = 0;
+  while (off < buf.length) {
+    i++;
+    if (off + NLMSG_HDRLEN > buf.length) {
+      lines.push(`nlmsg ${i}: ${buf.length - off} trailing bytes, shorter than a header`);
+      return { lines, ok: false };
+    }
+    const h = readHeader(buf, off);
+    const name = typeName(h.type, family);
+    let line = `nlmsg ${i}: type=${h.type}${name ? ` (${name})` : ''} flags=${hex(h.flags)}${h.flags ? ` (${formatFlags(h.flags, flagClass(h.type, family))})` : ''} seq=${h.seq} pid=${h.pid} len=${h.len}`;
+    if (h.len < NLMSG_HDRLEN || off + h.len > buf.length) {
+      lines.push(`${line} — bad length (frame has ${buf.length - off} bytes left)`);
+      return { lines, ok: false };
+    }
+    if (h.type === NLMSG_ERROR) line += `: ${describeError(buf, off, h.len, h.flags)}`;
+    else if (h.type === NLMSG_DONE && h.len >= NLMSG_HDRLEN + 4) line += `: status=${buf.readInt32LE(off + NLMSG_HDRLEN)}`;
+    lines.push(line);
+    off += nlmsgAlign(h.len);
+  }
+  return { lines, ok: off === buf.length };
+}
+
+// ---------------------------------------------------------------------------------------
+// Inside the sandbox
+
+function run(cmd: string, args: readonly string[]): SpawnSyncReturns<string> {
+  return spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+}
+
+function firstLine(s: string): string {
+  return s.split('\n').map((l) => l.trim()).find((l) => l !== '') ?? '';
+}
+
+function toolVersion(cmd: string): string {
+  const base = basename(cmd);
+  const tries: string[][] = base === 'nft' ? [['-v']]
+    : ['ip', 'tc', 'bridge', 'ss', 'devlink', 'rdma', 'dcb', 'vdpa'].includes(base) ? [['-V']]
+      : [['--version'], ['-V'], ['-v']];
+  for (const t of tries) {
+    const r = run(cmd, t);
+    const line = firstLine(r.stdout ?? '') || firstLine(r.stderr ?? '');
+    if (r.status === 0 && line) return line;
+  }
+  return `${base} (version unknown)`;
+}
+
+function checkSandbox(): void {
+  // Belt and braces: sandbox.sh exports the host's netns inode; refuse to run in it.
+  const host = process.env.NETLINK_TS_HOST_NETNS;
+  const here = String(statSync('/proc/self/ns/net').ino);
+  if (!host || host === here) die('NETLINK_TS_SANDBOX=1 but this is not a sandbox network namespace; refusing to run');
+}
+
+function captureInside(opts: Options): void {
+  checkSandbox();
+  const outBase = resolve(opts.out);
+
+  for (const s of opts.setup) {
+    const r = spawnSync('sh', ['-c', s], { stdio: 'inherit' });
+    if (r.status !== 0) die(`setup command failed (${r.status ?? r.signal}): ${s}`);
+  }
+
+  const tmp = mkdtempSync(join(tmpdir(), 'nlts-capture-'));
+  try {
+    const traceFile = join(tmp, 'strace.out');
+    const straceArgs = [
+      '-f', '-yy', '-e', 'trace=sendto,sendmsg,recvmsg,recvfrom', '-e', 'write=all', '-e', 'read=all',
+      '-s', '0', '-o', traceFile, '--', ...opts.command,
+    ];
+    const captured = shJoin(['strace', ...straceArgs]);
+    const r = run('strace', straceArgs);
+    if (r.error) die(`cannot run strace (${r.error.message}); install it: apt-get install strace`);
+    const trace = existsSync(traceFile) ? readFileSync(traceFile, 'utf8') : '';
+    const rawStderr = r.stderr ?? '';
+    const straceMsgs = rawStderr.split('\n').filter((l) => l.startsWith('strace: '));
+    const stderr = rawStderr.split('\n').filter((l) => !l.startsWith('strace: ')).join('\n');
+    const { calls, exits } = parseStrace(trace);
+    if (exits.size === 0) die(`strace did not trace the command:\n${rawStderr}`);
+    if (straceMsgs.length) process.stderr.write(`capture: strace said:\n${straceMsgs.join('\n')}\n`);
+    const exitCode = r.status ?? 128 + (r.signal ? osConstants.signals[r.signal] : 0);
+    if (r.stdout) process.stderr.write(`capture: command stdout:\n${r.stdout}`);
+    if (stderr) process.stderr.write(`capture: command stderr:\n${stderr}`);
+
+    let oracle: unknown;
+    if (opts.oracle !== undefined) {
+      const o = spawnSync('sh', ['-c', opts.oracle], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+      if (o.status !== 0) die(`oracle command failed (${o.status ?? o.signal}): ${opts.oracle}\n${o.stderr ?? ''}`);
+      try { oracle = JSON.parse(o.stdout); } catch { oracle = o.stdout; }
+    }
+
+    const frames: Frame[] = [];
+    const families: (string | undefined)[] = [];
+    let peeksDropped = 0;
+    let failedCalls = 0;
+    for (const c of calls) {
+      if (c.family === undefined) continue;
+      if (c.ret < 0) { failedCalls++; continue; }
+      if (c.peek) { peeksDropped++; continue; }
+      const dir = SEND.has(c.name) ? 'send' : 'recv';
+      if (c.bytes.length !== c.ret) {
+        die(`${c.name} on fd ${c.fd} returned ${c.ret} but strace dumped ${c.bytes.length} bytes`);
+      }
+      const n = frames.length + 1;
+      frames.push({ dir, bytes: Buffer.from(c.bytes), label: `${dir} ${n}: ${c.name} fd=${c.fd} (NETLINK_${c.family}), ${c.ret} bytes` });
+      families.push(c.family);
+    }
+    if (frames.length === 0) die('the command made no netlink sendto/sendmsg/recvmsg/recvfrom calls');
+
+    let bad = 0;
+    const summaries = frames.map((f, i) => {
+      const s = summarize(f.bytes, families[i]);
+      if (!s.ok) bad++;
+      return s.lines;
+    });
+    if (bad) process.stderr.write(`capture: warning: ${bad} frame(s) whose nlmsghdr lengths do not add up to the frame length\n`);
+
+    const protocols = [...new Set(families.map((f) => `NETLINK_${f}`))];
+    const command = shJoin(opts.command);
+    const provenance: FixtureProvenance = {
+      kernel: run('uname', ['-r']).stdout.trim(),
+      tool: toolVersion(opts.command[0]!),
+      command,
+      setup: opts.setup,
+      captured,
+      date: new Date().toISOString(),
+    };
+    const header = [
+      `generated by ${TOOL} — do not edit by hand; rerun it (see tools/README.md and ${basename(outBase)}.json)`,
+      `command: ${command}`,
+      ...opts.setup.map((s) => `setup: ${s}`),
+      ...(peeksDropped ? [`${peeksDropped} MSG_PEEK read(s) dropped (buffer-sizing peeks; the real reads follow)`] : []),
+    ];
+    const json = {
+      description: opts.description ?? command,
+      provenance,
+      protocol: protocols.length === 1 ? protocols[0] : protocols,
+      exitCode,
+      stderr,
+      peeksDropped,
+      ...(failedCalls ? { failedCallsDropped: failedCalls } : {}),
+      ...(opts.oracle !== undefined ? { oracleCommand: opts.oracle, oracle } : {}),
+      volatile: ['nlmsg_seq', 'nlmsg_pid'],
+      roundTrip: true,
+    };
+    mkdirSync(dirname(outBase), { recursive: true });
+    writeFileSync(`${outBase}.hex`, formatHexFixture(frames, header, (_f, i) => summaries[i] ?? []));
+    writeFileSync(`${outBase}.json`, `${JSON.stringify(json, null, 2)}\n`);
+    const sends = frames.filter((f) => f.dir === 'send').length;
+    process.stderr.write(
+      `capture: wrote ${outBase}.hex/.json: ${frames.length} frames (${sends} send, ${frames.length - sends} recv), ` +
+      `${peeksDropped} peek(s) dropped, exit ${exitCode}\n`,
+    );
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+const opts = parseArgs(process.argv.slice(2));
+if (process.env.NETLINK_TS_SANDBOX !== '1') reexecInSandbox();
+captureInside(opts);
