@@ -3,7 +3,7 @@
  * the netlink bytes it exchanged as a fixture pair `OUT.hex` + `OUT.json` (STYLE.md §4).
  *
  *   node dist/tools/capture.js --out fixtures/route/link/getlink-dump \
- *     [--setup 'CMD' ...] [--oracle 'CMD'] [--description 'text'] -- CMD ARGS...
+ *     [--setup 'CMD' ...] [--oracle 'CMD'] [--description 'text'] [--keep-padding] -- CMD ARGS...
  *
  * Unless NETLINK_TS_SANDBOX=1, it re-executes itself under tools/sandbox.sh, so setup,
  * command and oracle never touch the machine's own namespaces. See tools/README.md.
@@ -32,10 +32,12 @@ interface Options {
   setup: string[];
   oracle?: string;
   description?: string;
+  /** Keep zero bytes a sender passed after its last message (default: drop and record them). */
+  keepPadding: boolean;
   command: string[];
 }
 
-const USAGE = `usage: node dist/tools/capture.js --out PATH [--setup 'CMD' ...] [--oracle 'CMD'] [--description 'text'] -- CMD ARGS...`;
+const USAGE = `usage: node dist/tools/capture.js --out PATH [--setup 'CMD' ...] [--oracle 'CMD'] [--description 'text'] [--keep-padding] -- CMD ARGS...`;
 
 function die(msg: string, code = 1): never {
   process.stderr.write(`capture: ${msg}\n`);
@@ -47,6 +49,7 @@ function parseArgs(argv: readonly string[]): Options {
   let out: string | undefined;
   let oracle: string | undefined;
   let description: string | undefined;
+  let keepPadding = false;
   let i = 0;
   const value = (flag: string): string => {
     const v = argv[++i];
@@ -60,13 +63,14 @@ function parseArgs(argv: readonly string[]): Options {
     else if (a === '--setup') setup.push(value(a));
     else if (a === '--oracle') oracle = value(a);
     else if (a === '--description') description = value(a);
+    else if (a === '--keep-padding') keepPadding = true;
     else if (a === '-h' || a === '--help') { process.stdout.write(`${USAGE}\n`); process.exit(0); }
     else die(`unknown option ${a} (the command goes after --)\n${USAGE}`, 2);
   }
   const command = argv.slice(i);
   if (!out) die(`--out is required\n${USAGE}`, 2);
   if (command.length === 0) die(`no command given after --\n${USAGE}`, 2);
-  return { out, setup, command, ...(oracle !== undefined && { oracle }), ...(description !== undefined && { description }) };
+  return { out, setup, command, keepPadding, ...(oracle !== undefined && { oracle }), ...(description !== undefined && { description }) };
 }
 
 /** Quote for a POSIX shell only where needed, so recorded commands can be pasted back. */
@@ -144,7 +148,11 @@ function parseStrace(text: string): { calls: Syscall[]; exits: Map<number, strin
       expectOffset += bytes.length;
       continue;
     }
-    if (/^ \* \d+ bytes in buffer \d+$/.test(line)) continue; // sendmsg/recvmsg iovec marker; buffers concatenate
+    if (/^ \* \d+ bytes in buffer \d+$/.test(line)) {
+      // sendmsg/recvmsg: one dump per iovec, each from offset 0; the buffers concatenate in order.
+      expectOffset = 0;
+      continue;
+    }
     cur = undefined;
     expectOffset = 0;
     const m = /^(\d+)\s+(.*)$/.exec(line);
@@ -166,15 +174,27 @@ function parseStrace(text: string): { calls: Syscall[]; exits: Map<number, strin
     if (!call || !CALLS.has(call[1]!)) continue;
     const ret = Number(call[5]);
     const annot = call[3] ?? '';
-    const nl = /^NETLINK:\[([A-Za-z0-9_]+):\d+\]$/.exec(annot);
+    // `NETLINK:[ROUTE:4536]` (protocol:port id); a socket not yet bound (autobind happens on
+    // the first send) shows only `NETLINK:[inode]` — its protocol is filled in below.
+    const nl = /^NETLINK:\[(?:([A-Za-z0-9_]+):)?\d+\]$/.exec(annot);
     // MSG_PEEK is a flag argument; ignore msg_flags=… (returned flags) when looking for it.
     const peek = /\bMSG_PEEK\b/.test(call[4]!.replace(/msg_flags=[A-Z_|0-9x]+/g, ''));
-    cur = { pid, name: call[1]!, fd: Number(call[2]), ret, peek, bytes: [], ...(nl && { family: nl[1]! }) };
+    cur = { pid, name: call[1]!, fd: Number(call[2]), ret, peek, bytes: [], ...(nl && { family: nl[1] ?? '?' }) };
     if (!nl && annot.startsWith('socket:')) {
       process.stderr.write(`capture: warning: ${call[1]} on fd ${call[2]} has no NETLINK annotation (${annot}); skipped\n`);
     }
     calls.push(cur);
   }
+  // Unbound sockets: take the protocol strace shows for the same fd later (else earlier).
+  calls.forEach((c, i) => {
+    if (c.family !== '?') return;
+    const same = (o: Syscall): boolean => o.fd === c.fd && o.family !== undefined && o.family !== '?';
+    const later = calls.slice(i + 1);
+    const earlier = calls.slice(0, i).reverse();
+    const found = later.find((o) => same(o) && o.pid === c.pid) ?? later.find(same)
+      ?? earlier.find((o) => same(o) && o.pid === c.pid) ?? earlier.find(same);
+    c.family = found?.family ?? 'UNKNOWN';
+  });
   return { calls, exits };
 }
 
@@ -243,6 +263,17 @@ function describeError(buf: Buffer, off: number, len: number, flags: number): st
     a += nlaAlign(alen);
   }
   return parts.join(' ');
+}
+
+/** Offset just past the last whole nlmsghdr-framed message at the start of `buf`. */
+function messagesEnd(buf: Buffer): number {
+  let off = 0;
+  while (off + NLMSG_HDRLEN <= buf.length) {
+    const len = buf.readUInt32LE(off);
+    if (len < NLMSG_HDRLEN || off + len > buf.length) break;
+    off = Math.min(off + nlmsgAlign(len), buf.length);
+  }
+  return off;
 }
 
 /** One comment line per nlmsghdr in the frame; also checks the lengths add up exactly. */
@@ -343,6 +374,7 @@ function captureInside(opts: Options): void {
     const families: (string | undefined)[] = [];
     let peeksDropped = 0;
     let failedCalls = 0;
+    const paddingDropped: { frame: number; syscallBytes: number; kept: number }[] = [];
     for (const c of calls) {
       if (c.family === undefined) continue;
       if (c.ret < 0) { failedCalls++; continue; }
@@ -352,7 +384,18 @@ function captureInside(opts: Options): void {
         die(`${c.name} on fd ${c.fd} returned ${c.ret} but strace dumped ${c.bytes.length} bytes`);
       }
       const n = frames.length + 1;
-      frames.push({ dir, bytes: Buffer.from(c.bytes), label: `${dir} ${n}: ${c.name} fd=${c.fd} (NETLINK_${c.family}), ${c.ret} bytes` });
+      let bytes = Buffer.from(c.bytes);
+      let size = `${c.ret} bytes`;
+      const used = messagesEnd(bytes);
+      if (!opts.keepPadding && used > 0 && used < bytes.length && bytes.subarray(used).every((b) => b === 0)) {
+        // iproute2 sends sizeof(req) — the request plus its zeroed spare buffer. The kernel
+        // (netlink_rcv_skb) stops silently at a header with nlmsg_len < NLMSG_HDRLEN, so the
+        // zeros are not part of any message; drop them (and say so) unless --keep-padding.
+        paddingDropped.push({ frame: n, syscallBytes: c.ret, kept: used });
+        size = `${used} of ${c.ret} bytes (${c.ret - used} trailing zero bytes dropped)`;
+        bytes = bytes.subarray(0, used);
+      }
+      frames.push({ dir, bytes, label: `${dir} ${n}: ${c.name} fd=${c.fd} (NETLINK_${c.family}), ${size}` });
       families.push(c.family);
     }
     if (frames.length === 0) die('the command made no netlink sendto/sendmsg/recvmsg/recvfrom calls');
@@ -388,6 +431,12 @@ function captureInside(opts: Options): void {
       exitCode,
       stderr,
       peeksDropped,
+      ...(paddingDropped.length ? {
+        paddingDropped: {
+          why: 'the sender passed a buffer longer than its messages: zero bytes after the last nlmsghdr, which the kernel ignores (netlink_rcv_skb stops at nlmsg_len < NLMSG_HDRLEN); frames hold the messages only',
+          frames: paddingDropped,
+        },
+      } : {}),
       ...(failedCalls ? { failedCallsDropped: failedCalls } : {}),
       ...(opts.oracle !== undefined ? { oracleCommand: opts.oracle, oracle } : {}),
       volatile: ['nlmsg_seq', 'nlmsg_pid'],
