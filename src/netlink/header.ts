@@ -114,7 +114,7 @@ export function formatBits(value: number, names: ReadonlyArray<readonly [number,
   const parts: string[] = [];
   let rest = value >>> 0;
   for (const [bit, name] of names) {
-    if (bit !== 0 && (rest & bit) === bit) {
+    if (bit !== 0 && ((rest & bit) >>> 0) === bit >>> 0) {
       parts.push(name);
       rest = (rest & ~bit) >>> 0;
     }

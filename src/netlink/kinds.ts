@@ -150,6 +150,10 @@ export function fixedBytes(n: number): Kind<Buffer> {
       if (!Buffer.isBuffer(v) || v.length !== n) throw new TypeError(`${where(path)}: expected a Buffer of ${n} bytes`);
       return n;
     },
+    read(buf, start, end, path) {
+      if (end - start < n) throw new DecodeError(`bytes[${n}] needs ${n} bytes, got ${end - start}`, path, start);
+      return Buffer.from(buf.subarray(start, start + n));
+    },
   };
 }
 

@@ -96,7 +96,9 @@ export function messageSize(proto: Protocol, m: OutMessage, path: Path = []): nu
   let n = NLMSG_HDRLEN + s.header.size(m.header as never, [...p, 'header']);
   if (m.attrs) {
     if (!s.attrs) throw new TypeError(`${s.name} carries no attributes`);
-    n += s.attrs.size(m.attrs as Record<string, unknown>, p);
+    // Attributes start at NLMSG_ALIGN(header) (<net/netlink.h> nlmsg_attrdata), as decodeMessage reads them.
+    const as = s.attrs.size(m.attrs as Record<string, unknown>, p);
+    if (as) n = nlmsgAlign(n) + as;
   }
   return nlmsgAlign(n);
 }
@@ -124,7 +126,12 @@ export function encodeMessages(proto: Protocol, msgs: readonly OutMessage[]): { 
 function writeMessage(proto: Protocol, m: OutMessage, buf: Buffer, off: number): number {
   const s = proto.schema(m.type)!;
   let p = s.header.write(m.header as never, buf, off + NLMSG_HDRLEN);
-  if (m.attrs && s.attrs) p = s.attrs.write(m.attrs as Record<string, unknown>, buf, p);
+  if (m.attrs && s.attrs) {
+    const a = off + nlmsgAlign(p - off);
+    buf.fill(0, p, a);
+    const end = s.attrs.write(m.attrs as Record<string, unknown>, buf, a);
+    if (end > a) p = end;
+  }
   buf.writeUInt32LE(p - off, off);
   buf.writeUInt16LE(m.type, off + 4);
   buf.writeUInt16LE(m.flags, off + 6);

@@ -31,6 +31,17 @@ export interface AttrDef {
   readonly multi?: boolean;
   /** Set NLA_F_NET_BYTEORDER on encode (nftables uses it on nothing; some genl families do). */
   readonly netByteOrder?: boolean;
+  /**
+   * Set NLA_F_NESTED when encoding this nested attribute. Default: the set's `nestedFlag`.
+   * (The kernel fills most rtnetlink nests with nla_nest_start_noflag() and iproute2 sends
+   * them without the flag; newer nests such as IFLA_PROP_LIST carry it.)
+   */
+  readonly nestedFlag?: boolean;
+}
+
+export interface AttrSetOptions {
+  /** Default NLA_F_NESTED on nested attributes. Default true (libmnl/libnftnl); rtnetlink tables say false. */
+  readonly nestedFlag?: boolean;
 }
 
 export type Spec = Readonly<Record<string, AttrDef>>;
@@ -45,7 +56,11 @@ export type AttrValues<S extends Spec> = {
   -readonly [N in keyof S as S[N]['key']]?: ValueOfDef<S[N]>;
 } & UnknownAttrs;
 
-interface Entry extends AttrDef { readonly name: string }
+interface Entry extends AttrDef {
+  readonly name: string;
+  /** nla_type with the flag bits this attribute is encoded with. */
+  readonly raw: number;
+}
 
 const UNKNOWN_KEY = /^\$(\d+)$/;
 
@@ -57,11 +72,15 @@ export class AttrSet<S extends Spec = Spec> {
   readonly #byKey = new Map<string, Entry>();
   readonly #byName = new Map<string, Entry>();
 
-  constructor(name: string, spec: S) {
+  readonly #nestedFlag: boolean;
+
+  constructor(name: string, spec: S, opts: AttrSetOptions = {}) {
     this.name = name;
     this.spec = spec;
+    this.#nestedFlag = opts.nestedFlag ?? true;
     for (const [kname, def] of Object.entries(spec)) {
-      const e: Entry = { ...def, name: kname };
+      const nestedBit = def.kind.nested && (def.nestedFlag ?? this.#nestedFlag) ? NLA_F_NESTED : 0;
+      const e: Entry = { ...def, name: kname, raw: def.type | nestedBit | (def.netByteOrder ? NLA_F_NET_BYTEORDER : 0) };
       if (this.#byType[def.type]) throw new Error(`${name}: attribute type ${def.type} declared twice (${this.#byType[def.type]!.name}, ${kname})`);
       if (this.#byKey.has(def.key)) throw new Error(`${name}: key ${def.key} declared twice`);
       this.#byType[def.type] = e;
@@ -81,7 +100,7 @@ export class AttrSet<S extends Spec = Spec> {
 
   #resolve(key: string, path: Path): { e: Entry | undefined; raw: number } {
     const e = this.#byKey.get(key);
-    if (e) return { e, raw: e.type | (e.kind.nested ? NLA_F_NESTED : 0) | (e.netByteOrder ? NLA_F_NET_BYTEORDER : 0) };
+    if (e) return { e, raw: e.raw };
     const m = UNKNOWN_KEY.exec(key);
     if (m) return { e: undefined, raw: Number(m[1]) };
     throw new TypeError(`${[...path, key].join('.')}: not an attribute of ${this.name} (known: ${[...this.#byKey.keys()].join(', ')})`);
@@ -156,7 +175,7 @@ export class AttrSet<S extends Spec = Spec> {
       }
       off += nlaAlign(len);
     }
-    if (off < end && end - off >= NLA_ALIGN_SLACK) throw new DecodeError(`${end - off} trailing bytes in ${this.name}`, path, off);
+    // Fewer than NLA_HDRLEN trailing bytes are ignored, as the kernel's nla_for_each_attr does.
     if (deferred) {
       for (const { e, s, t, p } of deferred) {
         const v = e.kind.read(buf, s, t, p, out);
@@ -210,8 +229,6 @@ export class AttrSet<S extends Spec = Spec> {
   }
 }
 
-const NLA_ALIGN_SLACK = NLA_HDRLEN;
-
 /** Kinds that contain attribute sets expose them for pathAt(). */
 export interface Container {
   pathInto(buf: Buffer, start: number, end: number, target: number, path: string[], parent: Parent | undefined): string[] | undefined;
@@ -229,14 +246,14 @@ function writeAttr(buf: Buffer, off: number, rawType: number, body: (o: number) 
   const end = body(off + NLA_HDRLEN);
   buf.writeUInt16LE(end - off, off);
   buf.writeUInt16LE(rawType, off + 2);
-  const aligned = nlaAlign(end);
+  const aligned = off + nlaAlign(end - off);
   buf.fill(0, end, aligned);
   return aligned;
 }
 
 /** Declare an attribute set. `prefix` names unknown attributes in describe() output. */
-export function attrs<const S extends Spec>(prefix: string, spec: S): AttrSet<S> {
-  return new AttrSet(prefix, spec);
+export function attrs<const S extends Spec>(prefix: string, spec: S, opts?: AttrSetOptions): AttrSet<S> {
+  return new AttrSet(prefix, spec, opts);
 }
 
 /** A nested attribute set (NLA_F_NESTED). `get` is a thunk so tables may refer to each other. */
@@ -257,7 +274,7 @@ export function nested<S extends Spec>(get: () => AttrSet<S>): Kind<AttrValues<S
  * With `elemType` every element has that type (NFTA_LIST_ELEM); without, element i has type i+1
  * (IFLA_VF_INFO-style indexed lists; the order on the wire is kept either way).
  */
-export function array<T>(elem: Kind<T>, opts: { readonly elemType?: number; readonly name?: string } = {}): Kind<T[]> & Container {
+export function array<T>(elem: Kind<T>, opts: { readonly elemType?: number; readonly name?: string; readonly nestedFlag?: boolean } = {}): Kind<T[]> & Container {
   const label = (i: number): string => opts.name ?? `[${i}]`;
   return {
     kindName: `array of ${elem.kindName}`,
@@ -270,7 +287,7 @@ export function array<T>(elem: Kind<T>, opts: { readonly elemType?: number; read
     },
     write(v, buf, off) {
       v.forEach((item, i) => {
-        const raw = (opts.elemType ?? i + 1) | (elem.nested ? NLA_F_NESTED : 0);
+        const raw = (opts.elemType ?? i + 1) | (elem.nested && (opts.nestedFlag ?? true) ? NLA_F_NESTED : 0);
         off = writeAttr(buf, off, raw, (o) => elem.write(item, buf, o));
       });
       return off;
@@ -416,6 +433,8 @@ export function prefixed<H, S extends Spec>(header: Kind<H> & { readonly structS
     nested: false,
     size(v, path) {
       if (v === null || typeof v !== 'object') throw new TypeError(`${path.join('.')}: expected { header, attrs }`);
+      const hp = [...path, 'header'];
+      if (header.size(v.header, hp) !== header.structSize) throw new RangeError(`${hp.join('.')}: a ${header.kindName} here takes exactly ${header.structSize} bytes (no $tail)`);
       return hs + get().size((v.attrs ?? {}) as Record<string, unknown>, path);
     },
     write(v, buf, off) {

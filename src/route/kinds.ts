@@ -1,0 +1,95 @@
+/**
+ * Attribute kinds that only rtnetlink needs, built on the core kinds of
+ * src/netlink/kinds.ts. Each exists because the kernel writes some rtnetlink payload in a
+ * way the core kinds cannot reproduce byte for byte.
+ */
+import { DecodeError } from '../netlink/errors.js';
+import { bytes, lladdr, type Kind, type Path } from '../netlink/kinds.js';
+
+const where = (path: Path): string => (path.length ? path.join('.') : 'value');
+
+/**
+ * A nest the kernel opens with `nla_nest_start_noflag()`: every nest that predates Linux 5.2
+ * (IFLA_LINKINFO, IFLA_INFO_DATA, IFLA_AF_SPEC, IFLA_XDP, RTA_METRICS, …). Those arrive without
+ * NLA_F_NESTED, and the kernel's legacy parsers accept them that way, so we encode them the
+ * same: a decoded dump then re-encodes byte for byte, and requests look like iproute2's.
+ * Newer nests (IFLA_PROP_LIST, IFLA_PROTO_DOWN_REASON, …) use plain `nested()`, which sets it.
+ */
+export function legacyNest<K extends Kind<any>>(kind: K): K {
+  return { ...kind, nested: false };
+}
+
+/**
+ * Opaque bytes of a nest the kernel flags NLA_F_NESTED (`nla_nest_start()`) but whose inner
+ * attributes this library does not model (IFLA_DEVLINK_PORT, IFLA_DPLL_PIN, …): keeping the
+ * flag keeps the round trip exact.
+ */
+export const nestedBytes: Kind<Buffer> = { ...bytes, kindName: 'nested bytes', nested: true };
+
+/** A 6-byte Ethernet address as a fixed struct field (ETH_ALEN), e.g. in struct ifla_bridge_id. */
+export const etherAddr: Kind<string> = {
+  ...lladdr,
+  kindName: 'ether addr',
+  fixedSize: 6,
+  size(v, path) {
+    const n = lladdr.size(v, path);
+    if (n !== 6) throw new RangeError(`${where(path)}: "${v}" is ${n} bytes; an Ethernet address is 6`);
+    return 6;
+  },
+  read: (buf, start) => lladdr.read(buf, start, start + 6, []),
+};
+
+/**
+ * NLA_UINT (<net/netlink.h> `nla_put_uint()`): an unsigned integer the kernel writes in 4 bytes
+ * when it fits and in 8 otherwise. Decoded as a number from 4 bytes and a bigint from 8, so the
+ * width survives the round trip; on encode a number takes 4 bytes, a bigint 8.
+ */
+export const uint: Kind<number | bigint> = {
+  kindName: 'uint',
+  size(v, path) {
+    if (typeof v === 'bigint') {
+      if (v < 0n || v > 0xffffffffffffffffn) throw new RangeError(`${where(path)}: ${v} is out of range for a u64`);
+      return 8;
+    }
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff) {
+      throw new TypeError(`${where(path)}: expected an integer 0..2^32-1 or a bigint, got ${String(v)}`);
+    }
+    return 4;
+  },
+  write: (v, buf, off) => (typeof v === 'bigint' ? buf.writeBigUInt64LE(v, off) : buf.writeUInt32LE(v, off)),
+  read(buf, start, end, path) {
+    if (end - start === 4) return buf.readUInt32LE(start);
+    if (end - start === 8) return buf.readBigUInt64LE(start);
+    throw new DecodeError(`an NLA_UINT is 4 or 8 bytes, got ${end - start}`, path, start);
+  },
+  describe: (v) => String(v),
+};
+
+/**
+ * A packed C array of one fixed-size integer kind filling the whole payload — e.g.
+ * IFLA_INET6_CONF (`__s32[DEVCONF_MAX]`) or IFLA_INET6_STATS (`__u64[IPSTATS_MIB_MAX]`), which
+ * the kernel indexes by enum position rather than by attribute.
+ */
+export function vectorOf<T>(elem: Kind<T>): Kind<T[]> {
+  const n = elem.fixedSize;
+  if (n === undefined) throw new Error(`vectorOf(${elem.kindName}): element kind has no fixed size`);
+  return {
+    kindName: `${elem.kindName}[]`,
+    size(v, path) {
+      if (!Array.isArray(v)) throw new TypeError(`${where(path)}: expected an array of ${elem.kindName}`);
+      v.forEach((x, i) => elem.size(x, [...path, `[${i}]`]));
+      return v.length * n;
+    },
+    write(v, buf, off) {
+      for (const x of v) off = elem.write(x, buf, off);
+      return off;
+    },
+    read(buf, start, end, path) {
+      if ((end - start) % n !== 0) throw new DecodeError(`${end - start} bytes is not a whole number of ${elem.kindName}`, path, start);
+      const out: T[] = [];
+      for (let o = start; o < end; o += n) out.push(elem.read(buf, o, o + n, path));
+      return out;
+    },
+    describe: (v) => `[${v.map((x) => elem.describe(x, '')).join(' ')}]`,
+  };
+}

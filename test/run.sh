@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The test command (README "Testing", and what .ci/run calls):
+#   1. typecheck + build (examples and benches run from dist/);
+#   2. unit tests — fixture replay, codec — with no privileges;
+#   3. live tests inside a throwaway sandbox (tools/sandbox.sh: new user + net + mount
+#      namespace, private tmpfs on /run/netns); each live test file also unshares its own
+#      netns and runs its assertions under BOTH FFI backends (koffi and ffi-napi);
+#   4. proof that the machine's own network was not touched: its link list, /run/netns and
+#      its netns inode are compared before and after.
+# Prints tap's summary and a closing line "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+links() { ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | sed 's/@.*//' | sort | tr '\n' ' '; }
+netns_dir() { ls -A /run/netns 2>/dev/null | tr '\n' ' '; }
+before_links=$(links); before_netns=$(netns_dir); host_ino=$(stat -L -c %i /proc/self/ns/net)
+
+npx tsc -p tsconfig.json || { echo "typecheck failed"; echo "0 passed, 1 failed"; exit 1; }
+
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+# --disable-coverage: coverage instruments the FFI boundary and slows the live loops 10×.
+TAP_ARGS=(--disable-coverage --reporter=tap --timeout=300 -j2)
+
+npx tap "${TAP_ARGS[@]}" test/unit/*.test.ts >"$out/unit.tap" 2>"$out/unit.err"; unit_rc=$?
+tools/sandbox.sh npx tap "${TAP_ARGS[@]}" test/live/*.test.ts >"$out/live.tap" 2>"$out/live.err"; live_rc=$?
+
+fail=0
+for f in unit live; do
+  echo "=== $f tests ==="
+  grep -E '^(not )?ok [0-9]+ - |^# ' "$out/$f.tap" | grep -v '^# Subtest' || true
+  if grep -q '^not ok' "$out/$f.tap"; then
+    echo "--- $f failures (full tap output) ---"; cat "$out/$f.tap"; cat "$out/$f.err"
+  fi
+done
+[ $unit_rc -eq 0 ] || { echo "unit tests exited $unit_rc"; cat "$out/unit.err"; fail=$((fail+1)); }
+[ $live_rc -eq 0 ] || { echo "live tests exited $live_rc"; cat "$out/live.err"; fail=$((fail+1)); }
+
+# 4. The machine's own network must be exactly as before.
+if [ "$(links)" != "$before_links" ]; then
+  echo "SANDBOX LEAK: the machine's link list changed: before [$before_links] after [$(links)]"; fail=$((fail+1))
+fi
+if [ "$(netns_dir)" != "$before_netns" ]; then
+  echo "SANDBOX LEAK: the machine's /run/netns changed: before [$before_netns] after [$(netns_dir)]"; fail=$((fail+1))
+fi
+[ "$(stat -L -c %i /proc/self/ns/net)" = "$host_ino" ] || { echo "test runner left its netns"; fail=$((fail+1)); }
+
+# Count leaf assertions across both runs from tap's own per-file plans.
+pass=0; failed=0
+for f in unit live; do
+  p=$(grep -cE '^\s*ok [0-9]+ ' "$out/$f.tap"); n=$(grep -cE '^\s*not ok [0-9]+ ' "$out/$f.tap")
+  pass=$((pass+p)); failed=$((failed+n))
+done
+failed=$((failed+fail))
+echo "${pass} passed, ${failed} failed"
+[ $failed -eq 0 ]
