@@ -23,6 +23,8 @@ export interface Kind<T> {
   readonly deferred?: boolean;
   /** Fixed payload size, for kinds usable as struct fields. */
   readonly fixedSize?: number;
+  /** As an attribute, the payload must be exactly `fixedSize` bytes (else it is kept raw). */
+  readonly exact?: boolean;
   /** Payload byte length of `v` (validates `v`). */
   size(v: T, path: Path, parent?: Parent): number;
   /** Write the payload at `off`; returns the offset just past it. */
@@ -42,6 +44,7 @@ function intKind(name: string, size: number, min: number, max: number,
   return {
     kindName: name,
     fixedSize: size,
+    exact: true,
     size(v, path) {
       if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`${where(path)}: expected an integer (${name}), got ${typeof v === 'number' ? v : typeof v}`);
       if (v < min || v > max) throw new RangeError(`${where(path)}: ${v} is out of range for ${name} (${min}..${max})`);
@@ -69,6 +72,7 @@ function bigKind(name: string, le: boolean): Kind<bigint> {
   return {
     kindName: name,
     fixedSize: 8,
+    exact: true,
     size(v, path) {
       if (typeof v !== 'bigint') throw new TypeError(`${where(path)}: expected a bigint (${name}), got ${typeof v}`);
       if (v < 0n || v > 0xffffffffffffffffn) throw new RangeError(`${where(path)}: ${v} is out of range for ${name}`);
@@ -146,6 +150,7 @@ export function fixedBytes(n: number): Kind<Buffer> {
     ...bytes,
     kindName: `bytes[${n}]`,
     fixedSize: n,
+    exact: true,
     size(v, path) {
       if (!Buffer.isBuffer(v) || v.length !== n) throw new TypeError(`${where(path)}: expected a Buffer of ${n} bytes`);
       return n;

@@ -160,7 +160,10 @@ export class AttrSet<S extends Spec = Spec> {
       }
       const e = this.#byType[raw & NLA_TYPE_MASK];
       const s = off + NLA_HDRLEN, t = off + len;
-      if (!e) {
+      // A payload longer than its fixed-size kind (a kernel that widened it, or a layout chosen
+      // by something we do not model) is kept raw rather than misread, so it still round-trips;
+      // a shorter one is malformed and the kind's read() throws DecodeError.
+      if (!e || (e.kind.exact && t - s > e.kind.fixedSize!)) {
         out[`$${raw}`] = Buffer.from(buf.subarray(s, t));
       } else {
         const p = [...path, e.name];

@@ -1,28 +1,30 @@
 /**
- * Attribute kinds that only rtnetlink needs, built on the core kinds of
- * src/netlink/kinds.ts. Each exists because the kernel writes some rtnetlink payload in a
- * way the core kinds cannot reproduce byte for byte.
+ * What only rtnetlink needs on top of the core (src/netlink/kinds.ts, schema.ts): the options
+ * all its attribute sets share, and a few kinds for payloads the kernel writes in a way the
+ * core kinds cannot reproduce byte for byte.
  */
 import { DecodeError } from '../netlink/errors.js';
 import { bytes, lladdr, type Kind, type Path } from '../netlink/kinds.js';
+import type { AttrSetOptions } from '../netlink/schema.js';
 
 const where = (path: Path): string => (path.length ? path.join('.') : 'value');
 
 /**
- * A nest the kernel opens with `nla_nest_start_noflag()`: every nest that predates Linux 5.2
- * (IFLA_LINKINFO, IFLA_INFO_DATA, IFLA_AF_SPEC, IFLA_XDP, RTA_METRICS, …). Those arrive without
- * NLA_F_NESTED, and the kernel's legacy parsers accept them that way, so we encode them the
- * same: a decoded dump then re-encodes byte for byte, and requests look like iproute2's.
- * Newer nests (IFLA_PROP_LIST, IFLA_PROTO_DOWN_REASON, …) use plain `nested()`, which sets it.
+ * Options for every rtnetlink attribute set: nested attributes are encoded WITHOUT
+ * NLA_F_NESTED unless their declaration says `nestedFlag: true`.
+ *
+ * Every rtnetlink nest that predates Linux 5.2 (IFLA_LINKINFO, IFLA_INFO_DATA, IFLA_AF_SPEC,
+ * IFLA_XDP, RTA_METRICS, …) is written by the kernel with nla_nest_start_noflag(), and its
+ * legacy parsers accept it that way — it is also how iproute2 sends them. Newer nests
+ * (IFLA_PROP_LIST, IFLA_PROTO_DOWN_REASON, …) use nla_nest_start() and carry the flag; their
+ * declarations say so. Either way a decoded dump re-encodes byte for byte.
  */
-export function legacyNest<K extends Kind<any>>(kind: K): K {
-  return { ...kind, nested: false };
-}
+export const RTNL_SET: AttrSetOptions = { nestedFlag: false };
 
 /**
- * Opaque bytes of a nest the kernel flags NLA_F_NESTED (`nla_nest_start()`) but whose inner
- * attributes this library does not model (IFLA_DEVLINK_PORT, IFLA_DPLL_PIN, …): keeping the
- * flag keeps the round trip exact.
+ * Opaque bytes of a nest whose inner attributes this library does not model
+ * (IFLA_DEVLINK_PORT, IFLA_DPLL_PIN, …). It counts as nested, so a declaration with
+ * `nestedFlag: true` writes NLA_F_NESTED as the kernel does.
  */
 export const nestedBytes: Kind<Buffer> = { ...bytes, kindName: 'nested bytes', nested: true };
 

@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Run the foundation benchmarks (after `npm run build`). Device-creating benches run in the sandbox.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+node dist/bench/ffi-overhead.js "${FFI_N:-200000}"
+tools/sandbox.sh node dist/bench/link-dump.js "${LINKS:-1000}" "${REPS:-30}"

@@ -1,0 +1,159 @@
+/**
+ * The rtnetlink protocol (NETLINK_ROUTE, rtnetlink(7)): message type numbers, multicast
+ * groups, and the message table that maps each type to its fixed header and attribute set.
+ * Numbers from <linux/rtnetlink.h> (`enum { RTM_BASE = 16, … }` and `enum rtnetlink_groups`).
+ */
+import type { MessageSchema } from '../netlink/message.js';
+import { Protocol } from '../netlink/message.js';
+import { NETLINK_ROUTE } from '../netlink/header.js';
+import { IFINFOMSG, IFLA } from './link.schema.js';
+import { IFADDRMSG, IFA } from './addr.schema.js';
+import { RTMSG, RTA } from './route.schema.js';
+
+// Message types. Requests and replies come in fours per object (NEW, DEL, GET, SET), each
+// group starting at a multiple of 4; RTM_FAM(type) = (type - RTM_BASE) >> 2.
+export const RTM_BASE = 16;
+export const RTM_NEWLINK = 16;
+export const RTM_DELLINK = 17;
+export const RTM_GETLINK = 18;
+export const RTM_SETLINK = 19;
+export const RTM_NEWADDR = 20;
+export const RTM_DELADDR = 21;
+export const RTM_GETADDR = 22;
+export const RTM_NEWROUTE = 24;
+export const RTM_DELROUTE = 25;
+export const RTM_GETROUTE = 26;
+export const RTM_NEWNEIGH = 28;
+export const RTM_DELNEIGH = 29;
+export const RTM_GETNEIGH = 30;
+export const RTM_NEWRULE = 32;
+export const RTM_DELRULE = 33;
+export const RTM_GETRULE = 34;
+export const RTM_NEWQDISC = 36;
+export const RTM_DELQDISC = 37;
+export const RTM_GETQDISC = 38;
+export const RTM_NEWTCLASS = 40;
+export const RTM_DELTCLASS = 41;
+export const RTM_GETTCLASS = 42;
+export const RTM_NEWTFILTER = 44;
+export const RTM_DELTFILTER = 45;
+export const RTM_GETTFILTER = 46;
+export const RTM_NEWACTION = 48;
+export const RTM_DELACTION = 49;
+export const RTM_GETACTION = 50;
+export const RTM_NEWPREFIX = 52;
+export const RTM_NEWMULTICAST = 56;
+export const RTM_DELMULTICAST = 57;
+export const RTM_GETMULTICAST = 58;
+export const RTM_NEWANYCAST = 60;
+export const RTM_DELANYCAST = 61;
+export const RTM_GETANYCAST = 62;
+export const RTM_NEWNEIGHTBL = 64;
+export const RTM_GETNEIGHTBL = 66;
+export const RTM_SETNEIGHTBL = 67;
+export const RTM_NEWNDUSEROPT = 68;
+export const RTM_NEWADDRLABEL = 72;
+export const RTM_DELADDRLABEL = 73;
+export const RTM_GETADDRLABEL = 74;
+export const RTM_GETDCB = 78;
+export const RTM_SETDCB = 79;
+export const RTM_NEWNETCONF = 80;
+export const RTM_DELNETCONF = 81;
+export const RTM_GETNETCONF = 82;
+export const RTM_NEWMDB = 84;
+export const RTM_DELMDB = 85;
+export const RTM_GETMDB = 86;
+export const RTM_NEWNSID = 88;
+export const RTM_DELNSID = 89;
+export const RTM_GETNSID = 90;
+export const RTM_NEWSTATS = 92;
+export const RTM_GETSTATS = 94;
+export const RTM_SETSTATS = 95;
+export const RTM_NEWCACHEREPORT = 96;
+export const RTM_NEWCHAIN = 100;
+export const RTM_DELCHAIN = 101;
+export const RTM_GETCHAIN = 102;
+export const RTM_NEWNEXTHOP = 104;
+export const RTM_DELNEXTHOP = 105;
+export const RTM_GETNEXTHOP = 106;
+export const RTM_NEWLINKPROP = 108;
+export const RTM_DELLINKPROP = 109;
+export const RTM_GETLINKPROP = 110;
+export const RTM_NEWVLAN = 112;
+export const RTM_DELVLAN = 113;
+export const RTM_GETVLAN = 114;
+export const RTM_NEWNEXTHOPBUCKET = 116;
+export const RTM_DELNEXTHOPBUCKET = 117;
+export const RTM_GETNEXTHOPBUCKET = 118;
+export const RTM_NEWTUNNEL = 120;
+export const RTM_DELTUNNEL = 121;
+export const RTM_GETTUNNEL = 122;
+
+// Multicast groups for NETLINK_ADD_MEMBERSHIP (`enum rtnetlink_groups`). The legacy
+// RTMGRP_* bitmasks (sockaddr_nl.nl_groups) are 1 << (RTNLGRP_x - 1) for the first 32.
+export const RTNLGRP_NONE = 0;
+export const RTNLGRP_LINK = 1;
+export const RTNLGRP_NOTIFY = 2;
+export const RTNLGRP_NEIGH = 3;
+export const RTNLGRP_TC = 4;
+export const RTNLGRP_IPV4_IFADDR = 5;
+export const RTNLGRP_IPV4_MROUTE = 6;
+export const RTNLGRP_IPV4_ROUTE = 7;
+export const RTNLGRP_IPV4_RULE = 8;
+export const RTNLGRP_IPV6_IFADDR = 9;
+export const RTNLGRP_IPV6_MROUTE = 10;
+export const RTNLGRP_IPV6_ROUTE = 11;
+export const RTNLGRP_IPV6_IFINFO = 12;
+export const RTNLGRP_DECnet_IFADDR = 13;
+export const RTNLGRP_NOP2 = 14;
+export const RTNLGRP_DECnet_ROUTE = 15;
+export const RTNLGRP_DECnet_RULE = 16;
+export const RTNLGRP_NOP4 = 17;
+export const RTNLGRP_IPV6_PREFIX = 18;
+export const RTNLGRP_IPV6_RULE = 19;
+export const RTNLGRP_ND_USEROPT = 20;
+export const RTNLGRP_PHONET_IFADDR = 21;
+export const RTNLGRP_PHONET_ROUTE = 22;
+export const RTNLGRP_DCB = 23;
+export const RTNLGRP_IPV4_NETCONF = 24;
+export const RTNLGRP_IPV6_NETCONF = 25;
+export const RTNLGRP_MDB = 26;
+export const RTNLGRP_MPLS_ROUTE = 27;
+export const RTNLGRP_NSID = 28;
+export const RTNLGRP_MPLS_NETCONF = 29;
+export const RTNLGRP_IPV4_MROUTE_R = 30;
+export const RTNLGRP_IPV6_MROUTE_R = 31;
+export const RTNLGRP_NEXTHOP = 32;
+export const RTNLGRP_BRVLAN = 33;
+export const RTNLGRP_MCTP_IFADDR = 34;
+export const RTNLGRP_TUNNEL = 35;
+export const RTNLGRP_STATS = 36;
+export const RTNLGRP_IPV4_MCADDR = 37;
+export const RTNLGRP_IPV6_MCADDR = 38;
+export const RTNLGRP_IPV6_ACADDR = 39;
+
+const link = (name: string, type: number, flagClass: MessageSchema['flagClass']): MessageSchema =>
+  ({ name, type, header: IFINFOMSG, attrs: IFLA, flagClass });
+const addr = (name: string, type: number, flagClass: MessageSchema['flagClass']): MessageSchema =>
+  ({ name, type, header: IFADDRMSG, attrs: IFA, flagClass });
+const route = (name: string, type: number, flagClass: MessageSchema['flagClass']): MessageSchema =>
+  ({ name, type, header: RTMSG, attrs: RTA, flagClass });
+
+/**
+ * NETLINK_ROUTE with its message table. RTM_SETLINK takes NEW-class flags (it modifies, like
+ * RTM_NEWLINK without NLM_F_CREATE). Neighbours (RTM_*NEIGH, struct ndmsg) and rules
+ * (RTM_*RULE, struct fib_rule_hdr) are not registered yet: until they are, those messages
+ * decode with their payload kept as raw bytes.
+ */
+export const rtnetlink = new Protocol('rtnetlink', NETLINK_ROUTE).register(
+  link('RTM_NEWLINK', RTM_NEWLINK, 'new'),
+  link('RTM_DELLINK', RTM_DELLINK, 'del'),
+  link('RTM_GETLINK', RTM_GETLINK, 'get'),
+  link('RTM_SETLINK', RTM_SETLINK, 'new'),
+  addr('RTM_NEWADDR', RTM_NEWADDR, 'new'),
+  addr('RTM_DELADDR', RTM_DELADDR, 'del'),
+  addr('RTM_GETADDR', RTM_GETADDR, 'get'),
+  route('RTM_NEWROUTE', RTM_NEWROUTE, 'new'),
+  route('RTM_DELROUTE', RTM_DELROUTE, 'del'),
+  route('RTM_GETROUTE', RTM_GETROUTE, 'get'),
+);
