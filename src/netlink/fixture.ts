@@ -80,3 +80,20 @@ export function formatHexFixture(
   });
   return out.join('\n') + '\n';
 }
+
+/** Parse a capture label (`send 3: sendmsg fd=4 (NETLINK_ROUTE), 48 bytes`) for its number and fd. */
+export function frameInfo(f: Frame): { n?: number; fd?: number } {
+  const m = /^(?:send|recv) (\d+):.*?\bfd=(\d+)/.exec(f.label ?? '');
+  return m ? { n: Number(m[1]), fd: Number(m[2]) } : {};
+}
+
+/**
+ * The frames of one socket (`fd`), from capture frame number `from` on — to replay one
+ * conversation out of a capture of a tool that used several sockets or probed first.
+ */
+export function selectFrames(frames: readonly Frame[], sel: { readonly fd?: number; readonly from?: number }): Frame[] {
+  return frames.filter((f) => {
+    const i = frameInfo(f);
+    return (sel.fd === undefined || i.fd === sel.fd) && (sel.from === undefined || (i.n ?? 0) >= sel.from);
+  });
+}

@@ -1,0 +1,11 @@
+/** Protocol tables by the name fixtures and the CLI use (`NETLINK_ROUTE`, …). */
+import type { Protocol } from './netlink/message.js';
+import { rtnetlink } from './route/protocol.js';
+
+const BY_NAME: Readonly<Record<string, Protocol>> = { NETLINK_ROUTE: rtnetlink };
+
+export function protocolFor(name: string): Protocol {
+  const p = BY_NAME[name];
+  if (!p) throw new RangeError(`no message tables for netlink protocol ${JSON.stringify(name)} (known: ${Object.keys(BY_NAME).join(', ')})`);
+  return p;
+}
