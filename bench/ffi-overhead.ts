@@ -2,7 +2,7 @@
  * Per-call FFI overhead of each backend, on calls whose kernel work is negligible:
  *   getpid()                      — 0 arguments' worth of kernel time
  *   recvfrom(fd, buf, 0, MSG_DONTWAIT|MSG_PEEK|MSG_TRUNC) on an empty netlink socket (EAGAIN → SyscallError)
- *   sendto() of a 20-byte NLMSG_NOOP-free no-op (a zero-length datagram to the kernel)
+ *   sendto() of a 16-byte NLMSG_NOOP the kernel drops without replying
  * Prints one JSON line per backend × call. Needs no privileges and changes nothing.
  *   node dist/bench/ffi-overhead.js [iterations]
  */
@@ -24,11 +24,15 @@ for (const name of BACKENDS) {
   sa.writeUInt16LE(AF_NETLINK);
   lib.bind(fd, sa);
   const empty = Buffer.alloc(0);
+  // An NLMSG_NOOP without NLM_F_REQUEST: the kernel parses and drops it, queueing no reply.
+  const noop = Buffer.alloc(16);
+  noop.writeUInt32LE(16, 0);
+  noop.writeUInt16LE(1, 4);
   const n = name === 'koffi' ? N : Math.max(1000, Math.floor(N / 20));
   const rows = {
     getpid: time(() => lib.getpid(), n),
     'recvfrom(EAGAIN, throws)': time(() => { try { lib.recvfrom(fd, empty, 0, MSG_DONTWAIT | MSG_PEEK | MSG_TRUNC, null); } catch { /* EAGAIN */ } }, n),
-    'sendto(0 bytes)': time(() => lib.sendto(fd, empty, 0, 0, sa), n),
+    'sendto(16-byte NLMSG_NOOP)': time(() => lib.sendto(fd, noop, 16, 0, sa), n),
   };
   lib.close(fd);
   for (const [call, ns] of Object.entries(rows)) {

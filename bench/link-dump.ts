@@ -1,8 +1,9 @@
 /**
- * Link-dump throughput: dumps per second of a namespace holding N links (default 1000
- * bridges + lo), decoded into Link objects, under each FFI backend; `ip -j link show` in
- * the same run for scale. Creates devices: run it in the sandbox (bench/run.sh does).
- *   node dist/bench/link-dump.js [N] [reps]
+ * Link-dump throughput: dumps per second of a namespace holding N links (default 1000 ifb
+ * devices `bd<i>` + lo, as the shared peer bench's W5), decoded into Link objects, under each
+ * FFI backend; `ip -j link show` in the same run for scale. KIND=bridge makes bridges instead
+ * (each carries ~50 IFLA_BR_* attributes). Creates devices: run it in the sandbox (bench/run.sh).
+ *   node dist/bench/link-dump.js [N] [reps] [kind]
  */
 import { execFileSync } from 'node:child_process';
 import { BACKENDS, CLONE_NEWNET, loadBackend } from '../src/ffi/libc.js';
@@ -13,12 +14,13 @@ import { RTM_NEWLINK } from '../src/route/protocol.js';
 if (process.env['NETLINK_TS_SANDBOX'] !== '1') throw new Error('creates devices: run inside tools/sandbox.sh');
 const N = Number(process.argv[2] ?? 1000);
 const REPS = Number(process.argv[3] ?? 30);
+const KIND = process.argv[4] ?? 'ifb';
 loadBackend('koffi').unshare(CLONE_NEWNET); // a fresh, empty netns of our own
 
 const hdr = { family: 0, type: 0, index: 0, flags: 0, change: 0 };
 const setup = RouteHandle.open();
 await setup.socket.bulk(Array.from({ length: N }, (_, i) => ({
-  type: RTM_NEWLINK, flags: NLM_F_CREATE | NLM_F_EXCL, header: hdr, attrs: { ifname: `bd${i}`, linkinfo: { kind: 'bridge' } },
+  type: RTM_NEWLINK, flags: NLM_F_CREATE | NLM_F_EXCL, header: hdr, attrs: { ifname: `bd${i}`, linkinfo: { kind: KIND } },
 })));
 setup.close();
 
@@ -37,7 +39,7 @@ for (const backend of BACKENDS) {
   }
   h.close();
   const m = median(ms);
-  console.log(JSON.stringify({ bench: 'link-dump', impl: `netlink-ts/${backend}`, links: count, median_ms: +m.toFixed(3), dumps_per_s: +(1000 / m).toFixed(1) }));
+  console.log(JSON.stringify({ bench: 'link-dump', kind: KIND, impl: `netlink-ts/${backend}`, links: count, median_ms: +m.toFixed(3), dumps_per_s: +(1000 / m).toFixed(1) }));
 }
 
 const ipMs: number[] = [];
@@ -46,4 +48,4 @@ for (let r = 0; r < Math.min(REPS, 10); r++) {
   execFileSync('ip', ['-j', 'link', 'show'], { maxBuffer: 64 << 20 });
   ipMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
 }
-console.log(JSON.stringify({ bench: 'link-dump', impl: 'ip -j link show (process, incl. exec)', links: N + 1, median_ms: +median(ipMs).toFixed(3), dumps_per_s: +(1000 / median(ipMs)).toFixed(1) }));
+console.log(JSON.stringify({ bench: 'link-dump', kind: KIND, impl: 'ip -j link show (process, incl. exec)', links: N + 1, median_ms: +median(ipMs).toFixed(3), dumps_per_s: +(1000 / median(ipMs)).toFixed(1) }));

@@ -3,4 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 node dist/bench/ffi-overhead.js "${FFI_N:-200000}"
-tools/sandbox.sh node dist/bench/link-dump.js "${LINKS:-1000}" "${REPS:-30}"
+tools/sandbox.sh node dist/bench/link-dump.js "${LINKS:-1000}" "${REPS:-30}" ifb
+tools/sandbox.sh node dist/bench/link-dump.js "${LINKS:-1000}" "${REPS:-30}" bridge

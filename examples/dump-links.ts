@@ -4,6 +4,7 @@
  * `ip -d link` would. Run it inside the sandbox: `npm run demo` does that.
  */
 import { NLM_F_CREATE, NLM_F_EXCL } from '../src/netlink/header.js';
+import { LiveTransport } from '../src/netlink/transport.js';
 import { RouteHandle } from '../src/route/handle.js';
 import { linkFlagNames } from '../src/route/link.js';
 import { RTM_NEWLINK } from '../src/route/protocol.js';
@@ -33,5 +34,6 @@ for (const l of links) {
   const master = l.master ? ` master ${links.find((m) => m.index === l.master)?.name}` : '';
   console.log(`${l.index}: ${l.name}: <${linkFlagNames(l.flags).join(',')}> mtu ${l.mtu}${master} kind ${l.kind ?? '-'} addr ${l.address}`);
 }
-console.log(`${links.length} links dumped in ${us.toFixed(0)} µs (FFI backend: ${h.socket.transport.constructor.name === 'LiveTransport' ? (h.socket.transport as unknown as { lib: { backend: string } }).lib.backend : 'replay'})`);
+const tr = h.socket.transport;
+console.log(`${links.length} links dumped in ${us.toFixed(0)} µs (FFI backend: ${tr instanceof LiveTransport ? tr.lib.backend : 'replay'})`);
 h.close();

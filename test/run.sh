@@ -45,11 +45,14 @@ if [ "$(netns_dir)" != "$before_netns" ]; then
 fi
 [ "$(stat -L -c %i /proc/self/ns/net)" = "$host_ino" ] || { echo "test runner left its netns"; fail=$((fail+1)); }
 
-# Count leaf assertions across both runs from tap's own per-file plans.
+# Sum tap's own summaries (`# { total: N, pass: P, fail: F }`) of both runs; a run that
+# printed no summary (it crashed) counts as one failure.
 pass=0; failed=0
 for f in unit live; do
-  p=$(grep -cE '^\s*ok [0-9]+ ' "$out/$f.tap"); n=$(grep -cE '^\s*not ok [0-9]+ ' "$out/$f.tap")
-  pass=$((pass+p)); failed=$((failed+n))
+  sum=$(grep -E '^# \{ total: [0-9]+' "$out/$f.tap" | tail -n1)
+  if [ -z "$sum" ]; then echo "$f tests printed no summary"; failed=$((failed+1)); continue; fi
+  p=$(sed -nE 's/.*pass: ([0-9]+).*/\1/p' <<<"$sum"); n=$(sed -nE 's/.*fail: ([0-9]+).*/\1/p' <<<"$sum")
+  pass=$((pass+${p:-0})); failed=$((failed+${n:-0}))
 done
 failed=$((failed+fail))
 echo "${pass} passed, ${failed} failed"

@@ -69,11 +69,27 @@ export class DecodeError extends Error {
   override readonly name = 'DecodeError';
   readonly path: readonly string[];
   readonly offset: number;
+  /** The message without path and offset. */
+  readonly reason: string;
   constructor(message: string, path: readonly string[], offset: number, options?: { cause?: unknown }) {
     super(`${path.length ? path.join('.') + ': ' : ''}${message} (at byte ${offset})`, options);
     this.path = path;
     this.offset = offset;
+    this.reason = message;
   }
+
+  /**
+   * The same error seen from an enclosing level: decoders pass no path down (building one
+   * per attribute is the main cost of a dump), and each level prefixes its name on the way up.
+   */
+  within(...prefix: string[]): DecodeError {
+    return prefix.length ? new DecodeError(this.reason, [...prefix, ...this.path], this.offset, this.cause === undefined ? undefined : { cause: this.cause }) : this;
+  }
+}
+
+/** Re-throw `err` from inside `name`: DecodeErrors get the name prefixed to their path. */
+export function rethrowWithin(err: unknown, ...prefix: string[]): never {
+  throw err instanceof DecodeError ? err.within(...prefix) : err;
 }
 
 /** A dump was interrupted (NLM_F_DUMP_INTR): the table changed while being dumped. Retry. */

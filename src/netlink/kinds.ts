@@ -140,7 +140,11 @@ export const bytes: Kind<Buffer> = {
     return v.length;
   },
   write: (v, buf, off) => off + v.copy(buf, off),
-  read: (buf, start, end) => Buffer.from(buf.subarray(start, end)),
+  read(buf, start, end) {
+    const out = Buffer.allocUnsafe(end - start);
+    buf.copy(out, 0, start, end);
+    return out;
+  },
   describe: (v) => (v.length ? v.toString('hex').replace(/(.{8})(?!$)/g, '$1 ') : '(empty)'),
 };
 

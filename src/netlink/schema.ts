@@ -13,7 +13,9 @@
  * payload bytes, so decode → encode reproduces the input byte for byte.
  */
 import { NLA_HDRLEN, nlaAlign } from './align.js';
-import { DecodeError } from './errors.js';
+import { DecodeError, rethrowWithin } from './errors.js';
+
+const NO_PATH: Path = [];
 import type { Kind, KindValue, Parent, Path } from './kinds.js';
 
 /** struct nlattr { __u16 nla_len; __u16 nla_type; } flag bits. */
@@ -147,16 +149,24 @@ export class AttrSet<S extends Spec = Spec> {
     return off;
   }
 
-  /** Decode the attributes in `buf[start, end)`. */
-  read(buf: Buffer, start: number, end: number, path: Path = []): AttrValues<S> {
+  /** Decode the attributes in `buf[start, end)`. DecodeErrors carry `path` + the attribute path. */
+  read(buf: Buffer, start: number, end: number, path: Path = NO_PATH): AttrValues<S> {
+    try {
+      return this.#read(buf, start, end);
+    } catch (err) {
+      return rethrowWithin(err, ...path);
+    }
+  }
+
+  #read(buf: Buffer, start: number, end: number): AttrValues<S> {
     const out: Record<string, unknown> = {};
-    let deferred: { e: Entry; s: number; t: number; p: Path }[] | undefined;
+    let deferred: { e: Entry; s: number; t: number }[] | undefined;
     let off = start;
     while (off + NLA_HDRLEN <= end) {
       const len = buf.readUInt16LE(off);
       const raw = buf.readUInt16LE(off + 2);
       if (len < NLA_HDRLEN || off + len > end) {
-        throw new DecodeError(`attribute length ${len} overruns ${this.name} (${end - off} bytes left)`, path, off);
+        throw new DecodeError(`attribute length ${len} overruns ${this.name} (${end - off} bytes left)`, NO_PATH, off);
       }
       const e = this.#byType[raw & NLA_TYPE_MASK];
       const s = off + NLA_HDRLEN, t = off + len;
@@ -164,14 +174,18 @@ export class AttrSet<S extends Spec = Spec> {
       // by something we do not model) is kept raw rather than misread, so it still round-trips;
       // a shorter one is malformed and the kind's read() throws DecodeError.
       if (!e || (e.kind.exact && t - s > e.kind.fixedSize!)) {
-        out[`$${raw}`] = Buffer.from(buf.subarray(s, t));
+        out[`$${raw}`] = copyOut(buf, s, t);
       } else {
-        const p = [...path, e.name];
         if (e.kind.deferred) {
-          (deferred ??= []).push({ e, s, t, p });
+          (deferred ??= []).push({ e, s, t });
           if (!(e.key in out)) out[e.key] = undefined; // hold its wire position
         } else {
-          const v = e.kind.read(buf, s, t, p, out);
+          let v: unknown;
+          try {
+            v = e.kind.read(buf, s, t, NO_PATH, out);
+          } catch (err) {
+            rethrowWithin(err, e.name);
+          }
           if (e.multi) ((out[e.key] as unknown[] | undefined) ?? (out[e.key] = [] as unknown[]) as unknown[]).push(v);
           else out[e.key] = v;
         }
@@ -180,8 +194,13 @@ export class AttrSet<S extends Spec = Spec> {
     }
     // Fewer than NLA_HDRLEN trailing bytes are ignored, as the kernel's nla_for_each_attr does.
     if (deferred) {
-      for (const { e, s, t, p } of deferred) {
-        const v = e.kind.read(buf, s, t, p, out);
+      for (const { e, s, t } of deferred) {
+        let v: unknown;
+        try {
+          v = e.kind.read(buf, s, t, NO_PATH, out);
+        } catch (err) {
+          rethrowWithin(err, e.name);
+        }
         if (e.multi) ((out[e.key] as unknown[] | undefined) ?? (out[e.key] = [] as unknown[]) as unknown[]).push(v);
         else out[e.key] = v;
       }
@@ -301,7 +320,11 @@ export function array<T>(elem: Kind<T>, opts: { readonly elemType?: number; read
       while (off + NLA_HDRLEN <= end) {
         const len = buf.readUInt16LE(off);
         if (len < NLA_HDRLEN || off + len > end) throw new DecodeError(`array element length ${len} overruns its nest`, path, off);
-        out.push(elem.read(buf, off + NLA_HDRLEN, off + len, [...path, label(out.length)]));
+        try {
+          out.push(elem.read(buf, off + NLA_HDRLEN, off + len, NO_PATH));
+        } catch (err) {
+          rethrowWithin(err, ...path, label(out.length));
+        }
         off += nlaAlign(len);
       }
       return out;
@@ -371,6 +394,13 @@ export function union<V extends Readonly<Record<string, Kind<any>>>>(selectorKey
 
 const bytesText = (v: Buffer): string => v.toString('hex');
 
+/** Copy `buf[s, t)` into a Buffer of its own (pooled for small sizes; one allocation). */
+export function copyOut(buf: Buffer, s: number, t: number): Buffer {
+  const out = Buffer.allocUnsafe(t - s);
+  buf.copy(out, 0, s, t);
+  return out;
+}
+
 /** A field of a fixed struct: byte offset and a fixed-size kind. */
 export type Fields = Readonly<Record<string, readonly [offset: number, kind: Kind<any>]>>;
 export type StructValue<F extends Fields> = { -readonly [K in keyof F]: KindValue<F[K][1]> } & { $tail?: Buffer };
@@ -386,6 +416,9 @@ export function struct<const F extends Fields>(name: string, size: number, field
     if (kind.fixedSize === undefined || o + kind.fixedSize > size) throw new Error(`struct ${name}.${k}: field does not fit`);
   }
   const minSize = opts.minSize ?? size;
+  // Parallel arrays: the decode loop runs per field of every struct of every message.
+  const fKeys = entries.map(([k]) => k), fOffs = entries.map(([, [o]]) => o);
+  const fKinds = entries.map(([, [, k]]) => k), fSizes = entries.map(([, [, k]]) => k.fixedSize!);
   return {
     kindName: `struct ${name}`,
     fixedSize: size,
@@ -410,8 +443,12 @@ export function struct<const F extends Fields>(name: string, size: number, field
     read(buf, start, end, path) {
       if (end - start < minSize) throw new DecodeError(`struct ${name} needs ${minSize} bytes, got ${end - start}`, path, start);
       const out: Record<string, unknown> = {};
-      for (const [k, [o, kind]] of entries) {
-        if (o + kind.fixedSize! <= end - start) out[k] = kind.read(buf, start + o, start + o + kind.fixedSize!, [...path, k]);
+      const n = end - start;
+      // Field kinds are fixed-size and were checked against the struct size at declaration,
+      // so no field read below can fail: no per-field path is built.
+      for (let i = 0; i < fKeys.length; i++) {
+        const o = fOffs[i]!, z = fSizes[i]!;
+        if (o + z <= n) out[fKeys[i]!] = fKinds[i]!.read(buf, start + o, start + o + z, path);
       }
       if (end - start > size) out['$tail'] = Buffer.from(buf.subarray(start + size, end));
       return out as StructValue<F>;

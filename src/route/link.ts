@@ -5,7 +5,7 @@
  */
 import { type Message, type OutMessage } from '../netlink/message.js';
 import type { NetlinkSocket } from '../netlink/socket.js';
-import { type LinkAttrs, IFF_NAMES } from './link.schema.js';
+import { type LinkAttrs, IFF_NAMES, RTEXT_FILTER } from './link.schema.js';
 import { RTM_GETLINK } from './protocol.js';
 import { formatBits } from '../netlink/header.js';
 
@@ -30,6 +30,12 @@ export interface Link {
 }
 
 export interface LinkFilter {
+  /**
+   * Include counters (IFLA_STATS, IFLA_STATS64, IPv6 per-device stats). Default false: the
+   * dump asks the kernel to skip them (RTEXT_FILTER_SKIP_STATS), as `ip link` does without
+   * `-s` — they are half of every message and most of the decoding cost.
+   */
+  readonly stats?: boolean;
   /** Only links of this kind (IFLA_LINKINFO/IFLA_INFO_KIND, filtered in the kernel). */
   readonly kind?: string;
   /** Only ports of this master (IFLA_MASTER, filtered in the kernel). */
@@ -60,7 +66,7 @@ export function toLink(m: Message): Link {
 }
 
 function dumpRequest(filter: LinkFilter = {}): OutMessage {
-  const attrs: LinkAttrs = {};
+  const attrs: LinkAttrs = { extMask: RTEXT_FILTER.RTEXT_FILTER_VF | (filter.stats ? 0 : RTEXT_FILTER.RTEXT_FILTER_SKIP_STATS) };
   if (filter.master !== undefined) attrs.master = filter.master;
   if (filter.kind !== undefined) attrs.linkinfo = { kind: filter.kind };
   return { type: RTM_GETLINK, flags: 0, header: { family: 0, type: 0, index: 0, flags: 0, change: 0 }, attrs };

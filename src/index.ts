@@ -1,0 +1,45 @@
+/**
+ * netlink-ts: public API. Explicit re-exports, grouped by layer; types kept apart.
+ */
+
+// FFI
+export { BACKENDS, libc, loadBackend, setBackend } from './ffi/libc.js';
+export type { BackendName, Libc, RecvResult } from './ffi/libc.js';
+
+// Errors
+export {
+  BulkError, DecodeError, DumpInterruptedError, NetlinkError, NetlinkTimeoutError, ProtocolError, SocketStateError, SyscallError,
+} from './netlink/errors.js';
+export type { ExtAck } from './netlink/errors.js';
+
+// Netlink core
+export * from './netlink/header.js';
+export { NetlinkSocket } from './netlink/socket.js';
+export type { BulkOptions, BulkResult, RequestOptions, SocketOptions } from './netlink/socket.js';
+export { LiveTransport } from './netlink/transport.js';
+export type { LiveTransportOptions, Transport } from './netlink/transport.js';
+export { RecordingTransport, ReplayTransport } from './netlink/replay.js';
+export type { ReplayOptions } from './netlink/replay.js';
+export { formatHexFixture, parseHexFixture, selectFrames } from './netlink/fixture.js';
+export type { FixtureProvenance, Frame } from './netlink/fixture.js';
+export {
+  Protocol, decodeAll, decodeMessage, describeMessage, encodeMessage, encodeMessages, reencode, splitMessages,
+} from './netlink/message.js';
+export type { ErrorPayload, Message, MessageSchema, OutMessage } from './netlink/message.js';
+export { AttrSet, array, attrs, nested, prefixed, struct, union, NLA_F_NESTED, NLA_F_NET_BYTEORDER } from './netlink/schema.js';
+export type { AttrDef, AttrValues, Spec, StructValue } from './netlink/schema.js';
+export * as kinds from './netlink/kinds.js';
+export type { Kind } from './netlink/kinds.js';
+export { fromJson, toJson } from './netlink/jsonable.js';
+export type { NetnsTarget } from './netlink/nsenter.js';
+
+// rtnetlink
+export { RouteHandle } from './route/handle.js';
+export { LinkApi, linkFlagNames } from './route/link.js';
+export type { Link, LinkFilter } from './route/link.js';
+export * from './route/protocol.js';
+export { IFLA, IFLA_INFO } from './route/link.schema.js';
+export type { LinkAttrs } from './route/link.schema.js';
+export { IFA, IFADDRMSG } from './route/addr.schema.js';
+export { RTA, RTMSG } from './route/route.schema.js';
+export { IFINFOMSG } from './route/ifinfomsg.js';
