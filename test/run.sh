@@ -15,7 +15,7 @@ links() { ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | sed 's/@.*//' 
 netns_dir() { ls -A /run/netns 2>/dev/null | tr '\n' ' '; }
 before_links=$(links); before_netns=$(netns_dir); host_ino=$(stat -L -c %i /proc/self/ns/net)
 
-npx tsc -p tsconfig.json || { echo "typecheck failed"; echo "0 passed, 1 failed"; exit 1; }
+{ npx tsc -p tsconfig.json && npx tsc -p tsconfig.test.json; } || { echo "typecheck failed"; echo "0 passed, 1 failed"; exit 1; }
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT

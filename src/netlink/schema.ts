@@ -66,6 +66,19 @@ interface Entry extends AttrDef {
 
 const UNKNOWN_KEY = /^\$(\d+)$/;
 
+/** Decode one attribute payload into `out` (siblings visible to union kinds through `out`). */
+function readInto(out: Record<string, unknown>, e: Entry, buf: Buffer, s: number, t: number): void {
+  let v: unknown;
+  try {
+    v = e.kind.read(buf, s, t, NO_PATH, out);
+  } catch (err) {
+    rethrowWithin(err, e.name);
+  }
+  if (!e.multi) out[e.key] = v;
+  else if (Array.isArray(out[e.key])) (out[e.key] as unknown[]).push(v);
+  else out[e.key] = [v];
+}
+
 /** An attribute set: the runtime side of one declared table. */
 export class AttrSet<S extends Spec = Spec> {
   readonly name: string;
@@ -179,31 +192,13 @@ export class AttrSet<S extends Spec = Spec> {
         if (e.kind.deferred) {
           (deferred ??= []).push({ e, s, t });
           if (!(e.key in out)) out[e.key] = undefined; // hold its wire position
-        } else {
-          let v: unknown;
-          try {
-            v = e.kind.read(buf, s, t, NO_PATH, out);
-          } catch (err) {
-            rethrowWithin(err, e.name);
-          }
-          if (e.multi) ((out[e.key] as unknown[] | undefined) ?? (out[e.key] = [] as unknown[]) as unknown[]).push(v);
-          else out[e.key] = v;
-        }
+        } else readInto(out, e, buf, s, t);
       }
       off += nlaAlign(len);
     }
     // Fewer than NLA_HDRLEN trailing bytes are ignored, as the kernel's nla_for_each_attr does.
     if (deferred) {
-      for (const { e, s, t } of deferred) {
-        let v: unknown;
-        try {
-          v = e.kind.read(buf, s, t, NO_PATH, out);
-        } catch (err) {
-          rethrowWithin(err, e.name);
-        }
-        if (e.multi) ((out[e.key] as unknown[] | undefined) ?? (out[e.key] = [] as unknown[]) as unknown[]).push(v);
-        else out[e.key] = v;
-      }
+      for (const { e, s, t } of deferred) readInto(out, e, buf, s, t);
     }
     return out as AttrValues<S>;
   }

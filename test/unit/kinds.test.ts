@@ -1,13 +1,13 @@
 // Attribute value kinds (src/netlink/kinds.ts): sizing, writing, reading and describe()
 // of every kind, on hand-written bytes. No sockets, no privileges.
 import t, { type Test } from 'tap';
+import { throwsExactly } from '../helpers/assert.js';
 import {
   asciiz, be16, be32, be64, bytes, enumOf, fixedBytes, flag, flagsOf, ipaddr, lladdr, s16, s32, s8,
   string, string0, u16, u32, u64, u8, type Kind, type Path,
 } from '../../src/netlink/kinds.js';
 import { DecodeError } from '../../src/netlink/errors.js';
 
-type ErrorClass = new (...args: any[]) => Error;
 
 /** Hex text with optional spaces → Buffer. */
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
@@ -45,18 +45,6 @@ function roundTrip<T>(t: Test, kind: Kind<T>, v: T, expectHex: string, decoded: 
 }
 
 /** `fn` throws an instance of `cls` whose message equals `message` (string) or matches it (RegExp). */
-function throwsExactly(t: Test, fn: () => unknown, cls: ErrorClass, message: string | RegExp): Error | undefined {
-  try {
-    fn();
-  } catch (err) {
-    t.ok(err instanceof cls, `throws ${cls.name} (got ${(err as Error)?.constructor?.name})`);
-    if (typeof message === 'string') t.equal((err as Error).message, message, 'error message');
-    else t.match((err as Error).message, message, 'error message');
-    return err as Error;
-  }
-  t.fail(`expected ${cls.name}: ${String(message)}`);
-  return undefined;
-}
 
 t.test('kindName and fixedSize of the fixed-size kinds', async (t) => {
   const table: Array<[Kind<any>, string, number]> = [

@@ -1,6 +1,7 @@
 // Whole netlink messages (src/netlink/message.ts, header.ts) with a tiny Protocol declared
 // here: encodeMessages, decode, NLMSG_ERROR/DONE, describe, against hand-built bytes.
 import t, { type Test } from 'tap';
+import { throwsExactly } from '../helpers/assert.js';
 import {
   Protocol, decodeAll, decodeMessage, describeMessage, encodeMessage, encodeMessages, messageSize, parseErrorPayload,
   reencode, requestPathAt, splitMessages, type Message, type OutMessage,
@@ -13,7 +14,6 @@ import { attrs, nested, struct } from '../../src/netlink/schema.js';
 import { asciiz, s32, u16, u32, u8 } from '../../src/netlink/kinds.js';
 import { DecodeError } from '../../src/netlink/errors.js';
 
-type ErrorClass = new (...args: any[]) => Error;
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 const hexOf = (s: string): string => s.replace(/\s+/g, '');
@@ -61,18 +61,6 @@ function nlmsghdr(len: number, type: number, flags: number, seq: number, pid: nu
 }
 const s32le = (v: number): Buffer => { const b = Buffer.alloc(4); b.writeInt32LE(v, 0); return b; };
 
-function throwsExactly(t: Test, fn: () => unknown, cls: ErrorClass, message: string | RegExp): Error | undefined {
-  try {
-    fn();
-  } catch (err) {
-    t.ok(err instanceof cls, `throws ${cls.name} (got ${(err as Error)?.constructor?.name}: ${(err as Error)?.message})`);
-    if (typeof message === 'string') t.equal((err as Error).message, message, 'error message');
-    else t.match((err as Error).message, message, 'error message');
-    return err as Error;
-  }
-  t.fail(`expected ${cls.name}: ${String(message)}`);
-  return undefined;
-}
 
 // ---- tests ------------------------------------------------------------------------------
 

@@ -1,13 +1,13 @@
 // The attribute-schema engine (src/netlink/schema.ts) on small attribute sets declared
 // here (no dependency on src/route tables), against hand-written wire bytes.
 import t, { type Test } from 'tap';
+import { throwsExactly } from '../helpers/assert.js';
 import {
   AttrSet, NLA_F_NESTED, NLA_F_NET_BYTEORDER, NLA_TYPE_MASK, array, attrs, nested, prefixed, struct, union,
 } from '../../src/netlink/schema.js';
 import { asciiz, be16, bytes, flag, ipaddr, s32, string0, u32, u8 } from '../../src/netlink/kinds.js';
 import { DecodeError } from '../../src/netlink/errors.js';
 
-type ErrorClass = new (...args: any[]) => Error;
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 const hexOf = (s: string): string => s.replace(/\s+/g, '');
@@ -92,18 +92,6 @@ function roundTrip(t: Test, set: AttrSet<any>, value: Record<string, unknown>, w
   return got;
 }
 
-function throwsExactly(t: Test, fn: () => unknown, cls: ErrorClass, message: string | RegExp): Error | undefined {
-  try {
-    fn();
-  } catch (err) {
-    t.ok(err instanceof cls, `throws ${cls.name} (got ${(err as Error)?.constructor?.name}: ${(err as Error)?.message})`);
-    if (typeof message === 'string') t.equal((err as Error).message, message, 'error message');
-    else t.match((err as Error).message, message, 'error message');
-    return err as Error;
-  }
-  t.fail(`expected ${cls.name}: ${String(message)}`);
-  return undefined;
-}
 
 // ---- tests ------------------------------------------------------------------------------
 
