@@ -120,9 +120,9 @@ export class NetlinkSocket {
           return replies;
         }
         if (type === NLMSG_DONE) {
+          // The end of a multipart reply. (The kernel sends no ACK after a dump, even if asked.)
           this.#checkDone(dgram, s, e, flags, buf);
-          if (!ack) return replies;
-          continue;
+          return replies;
         }
         if (type === NLMSG_NOOP || type === NLMSG_OVERRUN) continue;
         replies.push(decodeMessage(this.protocol, dgram, s, e));
@@ -171,30 +171,51 @@ export class NetlinkSocket {
     const seq = this.nextSeq();
     const { buf } = encodeMessages(this.protocol, [{ ...msg, seq, flags: msg.flags | NLM_F_REQUEST | NLM_F_DUMP }]);
     this.transport.send(buf);
-    for (;;) {
-      const dgram = this.transport.recv();
-      const batch: Message[] = [];
-      for (const [s, e] of splitMessages(dgram)) {
-        if (!this.#mine(dgram, s, seq)) continue;
-        const type = dgram.readUInt16LE(s + 4);
-        const flags = dgram.readUInt16LE(s + 6);
-        if (flags & NLM_F_DUMP_INTR) onIntr();
-        if (type === NLMSG_DONE) {
-          this.#checkDone(dgram, s, e, flags, buf);
-          yield* batch;
-          return;
+    let finished = false;
+    try {
+      for (;;) {
+        const dgram = this.transport.recv();
+        const batch: Message[] = [];
+        for (const [s, e] of splitMessages(dgram)) {
+          if (!this.#mine(dgram, s, seq)) continue;
+          const type = dgram.readUInt16LE(s + 4);
+          const flags = dgram.readUInt16LE(s + 6);
+          if (flags & NLM_F_DUMP_INTR) onIntr();
+          if (type === NLMSG_DONE || type === NLMSG_ERROR) {
+            finished = true;
+            if (type === NLMSG_DONE) this.#checkDone(dgram, s, e, flags, buf);
+            else {
+              const err = parseErrorPayload(dgram, s + NLMSG_HDRLEN, e, flags);
+              if (err.error !== 0) throw this.#error(err, buf);
+            }
+            yield* batch;
+            return;
+          }
+          if (type === NLMSG_NOOP || type === NLMSG_OVERRUN) continue;
+          batch.push(decodeMessage(this.protocol, dgram, s, e));
         }
-        if (type === NLMSG_ERROR) {
-          const err = parseErrorPayload(dgram, s + NLMSG_HDRLEN, e, flags);
-          if (err.error !== 0) throw this.#error(err, buf);
-          yield* batch;
-          return;
-        }
-        if (type === NLMSG_NOOP || type === NLMSG_OVERRUN) continue;
-        batch.push(decodeMessage(this.protocol, dgram, s, e));
+        // Decode the whole datagram before yielding: the receive buffer is reused by the next recv.
+        yield* batch;
       }
-      // Decode the whole datagram before yielding: the receive buffer is reused by the next recv.
-      yield* batch;
+    } finally {
+      // Abandoned (consumer broke out, or a decode error): the kernel still holds the dump
+      // open on this socket and would refuse the next one with EBUSY. Read it to its end.
+      if (!finished) this.#drain(seq);
+    }
+  }
+
+  /** Best effort: consume replies for `seq` until its NLMSG_DONE / NLMSG_ERROR. */
+  #drain(seq: number): void {
+    try {
+      for (let n = 0; n < 1_000_000 && !this.transport.closed; n++) {
+        const dgram = this.transport.recv();
+        for (const [s] of splitMessages(dgram)) {
+          const type = dgram.readUInt16LE(s + 4);
+          if (this.#mine(dgram, s, seq) && (type === NLMSG_DONE || type === NLMSG_ERROR)) return;
+        }
+      }
+    } catch {
+      // Timeout or closed socket: nothing more will come for this dump.
     }
   }
 

@@ -9,7 +9,7 @@ import {
   SO_SNDBUF, SO_SNDBUFFORCE, libc as defaultLibc,
 } from '../ffi/libc.js';
 import { NetlinkTimeoutError, ProtocolError } from './errors.js';
-import { NETLINK_ADD_MEMBERSHIP, NETLINK_EXT_ACK, NETLINK_GET_STRICT_CHK, SOL_NETLINK } from './header.js';
+import { NETLINK_ADD_MEMBERSHIP, NETLINK_CAP_ACK, NETLINK_EXT_ACK, NETLINK_GET_STRICT_CHK, SOL_NETLINK } from './header.js';
 import { type NetnsTarget, withNetnsSync } from './nsenter.js';
 
 export interface Transport {
@@ -32,6 +32,11 @@ export interface LiveTransportOptions {
   readonly extAck?: boolean;
   /** NETLINK_GET_STRICT_CHK: dump filters are honoured and bad requests refused. Default true. */
   readonly strict?: boolean;
+  /**
+   * NETLINK_CAP_ACK: error replies echo only our nlmsghdr, not the whole request (we keep our
+   * own copy to name the failing attribute). Saves receive buffer in bulk. Default true.
+   */
+  readonly capAck?: boolean;
   /** SO_RCVBUF / SO_SNDBUF in bytes (tries the *FORCE variants first). Default 4 MiB / 1 MiB. */
   readonly rcvbuf?: number;
   readonly sndbuf?: number;
@@ -67,6 +72,7 @@ export class LiveTransport implements Transport {
       setBuf(lib, fd, SO_SNDBUFFORCE, SO_SNDBUF, opts.sndbuf ?? 1 << 20);
       if (opts.extAck ?? true) lib.setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, intOpt(1));
       if (opts.strict ?? true) lib.setsockopt(fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, intOpt(1));
+      if (opts.capAck ?? true) lib.setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, intOpt(1));
       const timeout = opts.timeoutMs ?? 10_000;
       if (timeout > 0) {
         const tv = Buffer.alloc(16);

@@ -154,3 +154,14 @@ t.test('bad input is refused before anything is sent', async (t) => {
   await t.rejects(h.link.get(0), RangeError);
   t.equal(tr.sent.length, 0, 'no datagram was sent');
 });
+
+t.test('breaking out of a stream drains the dump, so the socket stays usable', async (t) => {
+  const frames = [...dumpFrames(), ...selectFrames(loadFixture('route/link/getlink-ifname').frames, { fd: 3, from: 5 })];
+  const { h, tr } = handle(frames);
+  for await (const l of h.link.stream()) {
+    t.equal(l.name, 'lo');
+    break;
+  }
+  t.equal(tr.remaining, 2, 'the rest of the dump (to NLMSG_DONE) was read and dropped');
+  t.equal((await h.link.get('lo')).index, 1, 'the next request gets its own reply');
+});
