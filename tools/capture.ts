@@ -13,14 +13,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { constants as osConstants, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { errnoName } from '../src/ffi/errors.js';
-import { nlaAlign, nlmsgAlign, NLMSG_HDRLEN } from '../src/netlink/align.js';
-import { formatHexFixture, type Frame, type FixtureProvenance } from '../src/netlink/fixture.js';
-import {
-  formatFlags, NLM_F_ACK_TLVS, NLM_F_CAPPED, NLMSG_DONE, NLMSG_ERROR, NLMSG_TYPE_NAMES,
-  NLMSGERR_ATTR_COOKIE, NLMSGERR_ATTR_MISS_NEST, NLMSGERR_ATTR_MISS_TYPE, NLMSGERR_ATTR_MSG,
-  NLMSGERR_ATTR_OFFS, NLMSGERR_ATTR_POLICY, readHeader, type FlagClass,
-} from '../src/netlink/header.js';
+import { NLMSG_HDRLEN, nlmsgAlign } from '../src/netlink/align.js';
+import { fixtureExpected, formatHexFixture, type Frame, type FixtureProvenance } from '../src/netlink/fixture.js';
+import { type Protocol, decodeMessage, describeMessage, splitMessages } from '../src/netlink/message.js';
+import { protocolFor } from '../src/protocols.js';
 
 const TOOL = 'tools/capture.ts';
 
@@ -199,71 +195,7 @@ function parseStrace(text: string): { calls: Syscall[]; exits: Map<number, strin
 }
 
 // ---------------------------------------------------------------------------------------
-// Per-frame summaries (a small local table; the library's describe() will do better)
-
-const RTM_NAMES: Readonly<Record<number, string>> = (() => {
-  // From <linux/rtnetlink.h>: families of NEW/DEL/GET(/SET) starting at the values below.
-  const fams: ReadonlyArray<readonly [number, string, readonly string[]]> = [
-    [16, 'LINK', ['NEW', 'DEL', 'GET', 'SET']], [20, 'ADDR', ['NEW', 'DEL', 'GET']], [24, 'ROUTE', ['NEW', 'DEL', 'GET']],
-    [28, 'NEIGH', ['NEW', 'DEL', 'GET']], [32, 'RULE', ['NEW', 'DEL', 'GET']], [36, 'QDISC', ['NEW', 'DEL', 'GET']],
-    [40, 'TCLASS', ['NEW', 'DEL', 'GET']], [44, 'TFILTER', ['NEW', 'DEL', 'GET']], [48, 'ACTION', ['NEW', 'DEL', 'GET']],
-    [52, 'PREFIX', ['NEW']], [58, 'MULTICAST', ['GET']], [62, 'ANYCAST', ['GET']],
-    [64, 'NEIGHTBL', ['NEW', '', 'GET', 'SET']], [68, 'NDUSEROPT', ['NEW']], [72, 'ADDRLABEL', ['NEW', 'DEL', 'GET']],
-    [78, 'DCB', ['GET', 'SET']], [80, 'NETCONF', ['NEW', 'DEL', 'GET']], [84, 'MDB', ['NEW', 'DEL', 'GET']],
-    [88, 'NSID', ['NEW', 'DEL', 'GET']], [92, 'STATS', ['NEW', '', 'GET', 'SET']], [96, 'CACHEREPORT', ['NEW']],
-    [100, 'CHAIN', ['NEW', 'DEL', 'GET']], [104, 'NEXTHOP', ['NEW', 'DEL', 'GET']], [108, 'LINKPROP', ['NEW', 'DEL', 'GET']],
-    [112, 'VLAN', ['NEW', 'DEL', 'GET']], [116, 'NEXTHOPBUCKET', ['NEW', 'DEL', 'GET']], [120, 'TUNNEL', ['NEW', 'DEL', 'GET']],
-  ];
-  const t: Record<number, string> = {};
-  for (const [base, obj, ops] of fams) ops.forEach((op, i) => { if (op) t[base + i] = `RTM_${op}${obj}`; });
-  return t;
-})();
-
-function typeName(type: number, family: string | undefined): string | undefined {
-  return NLMSG_TYPE_NAMES[type] ?? (family === 'ROUTE' ? RTM_NAMES[type] : undefined);
-}
-
-function flagClass(type: number, family: string | undefined): FlagClass {
-  if (type === NLMSG_ERROR) return 'ack';
-  const name = typeName(type, family) ?? '';
-  if (name.startsWith('RTM_GET')) return 'get';
-  if (name.startsWith('RTM_NEW')) return 'new';
-  if (name.startsWith('RTM_DEL')) return 'del';
-  return 'other';
-}
-
-const hex = (n: number): string => `0x${n.toString(16)}`;
-
-function describeError(buf: Buffer, off: number, len: number, flags: number): string {
-  const end = off + len;
-  const p = off + NLMSG_HDRLEN;
-  if (p + 4 > end) return 'truncated nlmsgerr';
-  const err = buf.readInt32LE(p);
-  const parts = [err === 0 ? 'error=0 (ACK)' : `error=${err} (${errnoName(-err)})`];
-  if (p + 4 + NLMSG_HDRLEN > end) return parts.join(' ');
-  const orig = readHeader(buf, p + 4);
-  parts.push(`request type=${orig.type} seq=${orig.seq}`);
-  if (!(flags & NLM_F_ACK_TLVS)) return parts.join(' ');
-  // Without NLM_F_CAPPED the whole request is echoed back before the TLVs.
-  let a = p + 4 + (flags & NLM_F_CAPPED ? NLMSG_HDRLEN : nlmsgAlign(orig.len));
-  while (a + 4 <= end) {
-    const alen = buf.readUInt16LE(a);
-    const atype = buf.readUInt16LE(a + 2) & 0x3fff;
-    if (alen < 4 || a + alen > end) { parts.push(`bad ext-ack attribute at +${a - off}`); break; }
-    const val = buf.subarray(a + 4, a + alen);
-    switch (atype) {
-      case NLMSGERR_ATTR_MSG: parts.push(`ATTR_MSG=${JSON.stringify(val.toString('utf8').replace(/\0+$/, ''))}`); break;
-      case NLMSGERR_ATTR_OFFS: parts.push(`ATTR_OFFS=${val.length >= 4 ? val.readUInt32LE(0) : '?'}`); break;
-      case NLMSGERR_ATTR_COOKIE: parts.push(`ATTR_COOKIE=${val.toString('hex')}`); break;
-      case NLMSGERR_ATTR_POLICY: parts.push(`ATTR_POLICY(${val.length} bytes)`); break;
-      case NLMSGERR_ATTR_MISS_TYPE: parts.push(`ATTR_MISS_TYPE=${val.length >= 4 ? val.readUInt32LE(0) : '?'}`); break;
-      case NLMSGERR_ATTR_MISS_NEST: parts.push(`ATTR_MISS_NEST=${val.length >= 4 ? val.readUInt32LE(0) : '?'}`); break;
-      default: parts.push(`attr ${atype} (${val.length} bytes)`);
-    }
-    a += nlaAlign(alen);
-  }
-  return parts.join(' ');
-}
+// Per-frame summaries, by the library's own decoder and describeMessage()
 
 /** Offset just past the last whole nlmsghdr-framed message at the start of `buf`. */
 function messagesEnd(buf: Buffer): number {
@@ -276,31 +208,25 @@ function messagesEnd(buf: Buffer): number {
   return off;
 }
 
-/** One comment line per nlmsghdr in the frame; also checks the lengths add up exactly. */
+/**
+ * Comment lines for a frame: each message's describe() head line, plus error / ext-ACK
+ * lines; `ok` is false when the lengths do not add up or a message does not decode.
+ */
 function summarize(buf: Buffer, family: string | undefined): { lines: string[]; ok: boolean } {
-  const lines: string[] = [];
-  let off = 0;
-  let i = 0;
-  while (off < buf.length) {
-    i++;
-    if (off + NLMSG_HDRLEN > buf.length) {
-      lines.push(`nlmsg ${i}: ${buf.length - off} trailing bytes, shorter than a header`);
-      return { lines, ok: false };
-    }
-    const h = readHeader(buf, off);
-    const name = typeName(h.type, family);
-    let line = `nlmsg ${i}: type=${h.type}${name ? ` (${name})` : ''} flags=${hex(h.flags)}${h.flags ? ` (${formatFlags(h.flags, flagClass(h.type, family))})` : ''} seq=${h.seq} pid=${h.pid} len=${h.len}`;
-    if (h.len < NLMSG_HDRLEN || off + h.len > buf.length) {
-      lines.push(`${line} — bad length (frame has ${buf.length - off} bytes left)`);
-      return { lines, ok: false };
-    }
-    if (h.type === NLMSG_ERROR) line += `: ${describeError(buf, off, h.len, h.flags)}`;
-    else if (h.type === NLMSG_DONE && h.len >= NLMSG_HDRLEN + 4) line += `: status=${buf.readInt32LE(off + NLMSG_HDRLEN)}`;
-    lines.push(line);
-    off += nlmsgAlign(h.len);
+  const proto = family ? PROTOCOLS[family] : undefined;
+  if (!proto) return { lines: [`(no decoder for NETLINK_${family ?? '?'})`], ok: messagesEnd(buf) === buf.length };
+  try {
+    const lines = splitMessages(buf).flatMap(([s, e], i) => {
+      const text = describeMessage(proto, decodeMessage(proto, buf, s, e)).split('\n');
+      return [`nlmsg ${i + 1}: ${text[0]} len=${e - s}`, ...text.slice(1).filter((l) => /^\s+(error|NLMSGERR_ATTR)/.test(l)).map((l) => `  ${l.trim()}`)];
+    });
+    return { lines, ok: messagesEnd(buf) === buf.length };
+  } catch (err) {
+    return { lines: [`undecodable: ${(err as Error).message}`], ok: false };
   }
-  return { lines, ok: off === buf.length };
 }
+
+const PROTOCOLS: Readonly<Record<string, Protocol>> = { ROUTE: protocolFor('NETLINK_ROUTE') };
 
 // ---------------------------------------------------------------------------------------
 // Inside the sandbox
@@ -424,6 +350,8 @@ function captureInside(opts: Options): void {
       ...opts.setup.map((s) => `setup: ${s}`),
       ...(peeksDropped ? [`${peeksDropped} MSG_PEEK read(s) dropped (buffer-sizing peeks; the real reads follow)`] : []),
     ];
+    const proto = protocols.length === 1 ? PROTOCOLS[protocols[0]!.slice('NETLINK_'.length)] : undefined;
+    const previous = existsSync(`${outBase}.json`) ? JSON.parse(readFileSync(`${outBase}.json`, 'utf8')) as { roundTripExceptions?: unknown } : undefined;
     const json = {
       description: opts.description ?? command,
       provenance,
@@ -441,6 +369,9 @@ function captureInside(opts: Options): void {
       ...(opts.oracle !== undefined ? { oracleCommand: opts.oracle, oracle } : {}),
       volatile: ['nlmsg_seq', 'nlmsg_pid'],
       roundTrip: true,
+      // Curated by hand (each with its `why`), so a recapture keeps them.
+      ...(previous?.roundTripExceptions ? { roundTripExceptions: previous.roundTripExceptions } : {}),
+      ...(proto ? { expected: fixtureExpected(proto, frames) } : {}),
     };
     mkdirSync(dirname(outBase), { recursive: true });
     writeFileSync(`${outBase}.hex`, formatHexFixture(frames, header, (_f, i) => summaries[i] ?? []));

@@ -7,9 +7,7 @@
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseHexFixture } from '../src/netlink/fixture.js';
-import { toJson } from '../src/netlink/jsonable.js';
-import { decodeAll } from '../src/netlink/message.js';
+import { fixtureExpected, parseHexFixture } from '../src/netlink/fixture.js';
 import { protocolFor } from '../src/protocols.js';
 
 const root = fileURLToPath(new URL('../../fixtures/', import.meta.url));
@@ -23,7 +21,7 @@ for (const name of names) {
   const json = JSON.parse(readFileSync(jsonPath, 'utf8'));
   const proto = protocolFor(json.protocol);
   const frames = parseHexFixture(readFileSync(join(root, `${name}.hex`), 'utf8'));
-  json.expected = frames.map((f, i) => ({ frame: i, dir: f.dir, messages: decodeAll(proto, f.bytes).map(toJson) }));
+  json.expected = fixtureExpected(proto, frames);
   writeFileSync(jsonPath, JSON.stringify(json, null, 2) + '\n');
   console.log(`${name}: ${frames.length} frames`);
 }

@@ -6,6 +6,11 @@
  * `# >>> send …` (bytes we/the tool sent) or `# <<< recv …` (bytes the kernel returned);
  * every other `#` line is a comment; hex digits may be grouped by any whitespace.
  */
+import { type Json, toJson } from './jsonable.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { type Protocol, decodeAll, describeMessage } from './message.js';
+
 export type FrameDir = 'send' | 'recv';
 
 export interface Frame {
@@ -96,4 +101,40 @@ export function selectFrames(frames: readonly Frame[], sel: { readonly fd?: numb
     const i = frameInfo(f);
     return (sel.fd === undefined || i.fd === sel.fd) && (sel.from === undefined || (i.n ?? 0) >= sel.from);
   });
+}
+
+/**
+ * The `expected` entry of a fixture's .json: every frame's messages as decoded by `proto`,
+ * in lossless JSON (see jsonable.ts). Written by the capture tools; review the diff.
+ */
+export function fixtureExpected(proto: Protocol, frames: readonly Frame[]): Array<{ frame: number; dir: FrameDir; messages: Json[] }> {
+  return frames.map((f, i) => ({ frame: i, dir: f.dir, messages: decodeAll(proto, f.bytes).map(toJson) }));
+}
+
+/**
+ * Write a fixture pair: `base.hex` (frames, with describe() comments when `proto` is given)
+ * and `base.json` (provenance, protocol name, and the decoded `expected`). Used with a
+ * RecordingTransport to turn a real exchange into a fixture.
+ */
+export function saveFixture(base: string, frames: readonly Frame[], meta: {
+  readonly provenance: FixtureProvenance;
+  readonly protocolName: string;
+  readonly proto?: Protocol;
+  readonly description?: string;
+}): void {
+  const { proto } = meta;
+  const comment = proto
+    ? (f: Frame): string[] => decodeAll(proto, f.bytes).map((m) => describeMessage(proto, m).split('\n')[0]!)
+    : undefined;
+  mkdirSync(dirname(base), { recursive: true });
+  writeFileSync(`${base}.hex`, formatHexFixture(frames, [`recorded by netlink-ts RecordingTransport`, `command: ${meta.provenance.command}`], comment));
+  const json = {
+    description: meta.description ?? meta.provenance.command,
+    provenance: meta.provenance,
+    protocol: meta.protocolName,
+    volatile: ['nlmsg_seq', 'nlmsg_pid'],
+    roundTrip: true,
+    ...(proto ? { expected: fixtureExpected(proto, frames) } : {}),
+  };
+  writeFileSync(`${base}.json`, `${JSON.stringify(json, null, 2)}\n`);
 }

@@ -64,14 +64,14 @@ for (const backend of backends) {
   t.test(`${backend}: abandoning a stream half-way leaves the socket usable for the next dump`, async (t) => {
     const h = RouteHandle.open({ libc: loadBackend(backend) });
     t.teardown(() => h.close());
-    const names = Array.from({ length: 400 }, (_, i) => `s${backend[0]}${i}`);
+    const names = Array.from({ length: 150 }, (_, i) => `s${backend[0]}${i}`);
     await h.socket.bulk(names.map(newBridge));
     t.teardown(async () => { await h.socket.bulk(names.map(delLink)); });
     let seen = 0;
-    for await (const _ of h.link.stream()) if (++seen === 3) break; // 400 bridges span many datagrams
+    for await (const _ of h.link.stream()) if (++seen === 3) break; // 150 bridges span ~10 datagrams
     t.equal(seen, 3);
     const all = await h.link.list();
-    t.equal(all.length, 401, 'a full dump right after (no EBUSY from the abandoned one)');
+    t.equal(all.length, 151, 'a full dump right after (no EBUSY from the abandoned one)');
   });
 
   t.test(`${backend}: a refused request carries the kernel's extended ACK and the field it points at`, async (t) => {
