@@ -81,6 +81,8 @@ function bigKind(name: string, le: boolean): Kind<bigint> {
     write: (v, buf, off) => (le ? buf.writeBigUInt64LE(v, off) : buf.writeBigUInt64BE(v, off)),
     read(buf, start, end, path) {
       if (end - start < 8) throw new DecodeError(`${name} needs 8 bytes, got ${end - start}`, path, start);
+      // Most counters in a dump are zero: return the shared 0n instead of allocating a BigInt.
+      if (buf.readUInt32LE(start) === 0 && buf.readUInt32LE(start + 4) === 0) return 0n;
       return le ? buf.readBigUInt64LE(start) : buf.readBigUInt64BE(start);
     },
     describe: (v) => String(v),
@@ -201,6 +203,8 @@ export const ipaddr: Kind<string> = {
   describe: (v) => v,
 };
 
+const HEX2: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
 /** Link-layer address `aa:bb:cc:dd:ee:ff` (any length). */
 export const lladdr: Kind<string> = {
   kindName: 'lladdr',
@@ -215,9 +219,10 @@ export const lladdr: Kind<string> = {
     return off;
   },
   read(buf, start, end) {
-    const parts: string[] = [];
-    for (let i = start; i < end; i++) parts.push(buf[i]!.toString(16).padStart(2, '0'));
-    return parts.join(':');
+    if (end <= start) return '';
+    let out = HEX2[buf[start]!]!;
+    for (let i = start + 1; i < end; i++) out += ':' + HEX2[buf[i]!]!;
+    return out;
   },
   describe: (v) => v,
 };

