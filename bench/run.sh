@@ -5,3 +5,4 @@ cd "$(dirname "$0")/.."
 node dist/bench/ffi-overhead.js "${FFI_N:-200000}"
 tools/sandbox.sh node dist/bench/link-dump.js "${LINKS:-1000}" "${REPS:-30}" ifb
 tools/sandbox.sh node dist/bench/link-dump.js "${LINKS:-1000}" "${REPS:-30}" bridge
+tools/sandbox.sh node dist/bench/decode.js "${LINKS:-1000}"
