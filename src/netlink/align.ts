@@ -13,3 +13,9 @@ export const nlaAlign = (len: number): number => (len + 3) & ~3;
 export const NLMSG_HDRLEN = 16;
 /** NLA_HDRLEN: sizeof(struct nlattr) aligned. */
 export const NLA_HDRLEN = 4;
+
+/** Zero `buf[from, to)`: a loop for alignment padding (≤3 bytes), where Buffer.fill's native call costs more. */
+export function zeroPad(buf: Buffer, from: number, to: number): void {
+  if (to - from > 16) buf.fill(0, from, to);
+  else for (let i = from; i < to; i++) buf[i] = 0;
+}

@@ -180,14 +180,16 @@ export const flag: Kind<true> = {
   describe: () => 'true',
 };
 
+/** Where size() parses an address to validate it (write() parses it again, into place). */
+const SCRATCH = Buffer.alloc(16);
+
 /** IPv4 or IPv6 address as text; 4 or 16 bytes on the wire (network order, whatever the kind). */
 export const ipaddr: Kind<string> = {
   kindName: 'ipaddr',
   size(v, path) {
     if (typeof v !== 'string') throw new TypeError(`${where(path)}: expected an IP address string, got ${typeof v}`);
-    const tmp = Buffer.allocUnsafe(16);
-    if (writeIPv4(v, tmp, 0)) return 4;
-    if (writeIPv6(v, tmp, 0)) return 16;
+    if (writeIPv4(v, SCRATCH, 0)) return 4;
+    if (writeIPv6(v, SCRATCH, 0)) return 16;
     throw new RangeError(`${where(path)}: "${v}" is not an IPv4 or IPv6 address`);
   },
   write(v, buf, off) {

@@ -4,7 +4,7 @@
  * encodeMessages() (two-pass: size, then one Buffer), decodeMessage() and describe().
  * The core knows no family: route/ and nft/ register their own messages.
  */
-import { NLMSG_HDRLEN, nlmsgAlign } from './align.js';
+import { NLMSG_HDRLEN, nlmsgAlign, zeroPad } from './align.js';
 import { DecodeError } from './errors.js';
 import {
   type FlagClass, NLMSG_DONE, NLMSG_ERROR, NLMSG_TYPE_NAMES, NLM_F_ACK_TLVS, NLM_F_CAPPED, formatFlags, readHeader,
@@ -45,6 +45,15 @@ export class Protocol {
 
   schema(type: number): MessageSchema | undefined {
     return this.#types.get(type);
+  }
+
+  readonly #paths = new Map<string, readonly string[]>();
+  /** `[name]` or `[name, sub]` of a message type, made once (error paths; never mutated). */
+  path(type: number, sub?: string): readonly string[] {
+    const key = sub ? `${type}.${sub}` : String(type);
+    let p = this.#paths.get(key);
+    if (!p) this.#paths.set(key, p = sub ? [this.typeName(type), sub] : [this.typeName(type)]);
+    return p;
   }
 
   typeName(type: number): string {
@@ -92,8 +101,8 @@ export interface ErrorPayload {
 export function messageSize(proto: Protocol, m: OutMessage, path: Path = []): number {
   const s = proto.schema(m.type);
   if (!s) throw new RangeError(`${proto.name}: unknown message type ${m.type}`);
-  const p = path.length ? path : [s.name];
-  let n = NLMSG_HDRLEN + s.header.size(m.header as never, [...p, 'header']);
+  const p = path.length ? path : proto.path(m.type);
+  let n = NLMSG_HDRLEN + s.header.size(m.header as never, path.length ? [...path, 'header'] : proto.path(m.type, 'header'));
   if (m.attrs) {
     if (!s.attrs) throw new TypeError(`${s.name} carries no attributes`);
     // Attributes start at NLMSG_ALIGN(header) (<net/netlink.h> nlmsg_attrdata), as decodeMessage reads them.
@@ -117,7 +126,7 @@ export function encodeMessages(proto: Protocol, msgs: readonly OutMessage[]): { 
     offsets.push(off);
     const end = writeMessage(proto, m, buf, off);
     if (end - off > sizes[i]!) throw new Error(`internal: ${proto.typeName(m.type)} wrote ${end - off} bytes, sized ${sizes[i]}`);
-    buf.fill(0, end, off + sizes[i]!);
+    zeroPad(buf, end, off + sizes[i]!);
     off += sizes[i]!;
   });
   return { buf, offsets };
@@ -128,7 +137,7 @@ function writeMessage(proto: Protocol, m: OutMessage, buf: Buffer, off: number):
   let p = s.header.write(m.header as never, buf, off + NLMSG_HDRLEN);
   if (m.attrs && s.attrs) {
     const a = off + nlmsgAlign(p - off);
-    buf.fill(0, p, a);
+    zeroPad(buf, p, a);
     const end = s.attrs.write(m.attrs as Record<string, unknown>, buf, a);
     if (end > a) p = end;
   }

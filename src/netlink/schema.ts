@@ -12,7 +12,7 @@
  * not know is kept under the key `$<nla_type>` (raw type, flag bits included) as its
  * payload bytes, so decode → encode reproduces the input byte for byte.
  */
-import { NLA_HDRLEN, nlaAlign } from './align.js';
+import { NLA_HDRLEN, nlaAlign, zeroPad } from './align.js';
 import { DecodeError, rethrowWithin } from './errors.js';
 
 const NO_PATH: Path = [];
@@ -66,6 +66,8 @@ interface Entry extends AttrDef {
   /** Largest payload the kind reads (fixed-size kinds); longer ones are kept raw. */
   readonly maxExact: number;
   readonly deferred: boolean;
+  /** What #resolve() answers for this key (allocated once). */
+  resolved: { readonly e: Entry; readonly raw: number };
 }
 
 const UNKNOWN_KEY = /^\$(\d+)$/;
@@ -108,7 +110,9 @@ export class AttrSet<S extends Spec = Spec> {
         // One store site per attribute (`o.mtu = v`), so each sees only the few object shapes
         // its attribute meets, where a shared `o[key] = v` would go megamorphic on every dump.
         store: new Function('o', 'v', `o[${JSON.stringify(def.key)}] = v;`) as Entry['store'],
+        resolved: undefined as never,
       };
+      e.resolved = { e, raw: e.raw };
       if (this.#byType[def.type]) throw new Error(`${name}: attribute type ${def.type} declared twice (${this.#byType[def.type]!.name}, ${kname})`);
       if (this.#byKey.has(def.key)) throw new Error(`${name}: key ${def.key} declared twice`);
       this.#byType[def.type] = e;
@@ -128,30 +132,36 @@ export class AttrSet<S extends Spec = Spec> {
 
   #resolve(key: string, path: Path): { e: Entry | undefined; raw: number } {
     const e = this.#byKey.get(key);
-    if (e) return { e, raw: e.raw };
+    if (e) return e.resolved;
     const m = UNKNOWN_KEY.exec(key);
     if (m) return { e: undefined, raw: Number(m[1]) };
     throw new TypeError(`${[...path, key].join('.')}: not an attribute of ${this.name} (known: ${[...this.#byKey.keys()].join(', ')})`);
   }
 
-  /** Total encoded size of `values` as a sequence of attributes (each NLA_ALIGNed). */
-  size(values: Readonly<Record<string, unknown>>, path: Path = []): number {
+  /**
+   * Total encoded size of `values` as a sequence of attributes (each NLA_ALIGNed). Validates
+   * every value; errors name the attribute path. The path is one array per set, pushed and
+   * popped per attribute (kinds read it only to word an error), not a new array per value.
+   */
+  size(values: Readonly<Record<string, unknown>>, path: Path = NO_PATH): number {
     if (values === null || typeof values !== 'object') throw new TypeError(`${path.join('.') || this.name}: expected an object of ${this.name} attributes`);
+    const p = path.slice();
     let n = 0;
     for (const key in values) {
       const v = values[key];
       if (v === undefined) continue;
-      const { e } = this.#resolve(key, path);
+      const { e } = this.#resolve(key, p);
       if (!e) {
-        if (!Buffer.isBuffer(v)) throw new TypeError(`${[...path, key].join('.')}: an unknown attribute's value must be a Buffer`);
+        if (!Buffer.isBuffer(v)) throw new TypeError(`${[...p, key].join('.')}: an unknown attribute's value must be a Buffer`);
         n += nlaAlign(NLA_HDRLEN + v.length);
         continue;
       }
-      const p = [...path, e.name];
+      p.push(e.name);
       if (e.multi) {
         if (!Array.isArray(v)) throw new TypeError(`${p.join('.')}: expected an array (the attribute may repeat)`);
         for (const item of v) n += nlaAlign(NLA_HDRLEN + this.#payloadSize(e, item, p, values));
       } else n += nlaAlign(NLA_HDRLEN + this.#payloadSize(e, v, p, values));
+      p.pop();
     }
     return n;
   }
@@ -167,10 +177,10 @@ export class AttrSet<S extends Spec = Spec> {
     for (const key in values) {
       const v = values[key];
       if (v === undefined) continue;
-      const { e, raw } = this.#resolve(key, []);
-      if (!e) off = writeAttr(buf, off, raw, (o) => o + (v as Buffer).copy(buf, o));
-      else if (e.multi) for (const item of v as unknown[]) off = writeAttr(buf, off, raw, (o) => e.kind.write(item, buf, o, values));
-      else off = writeAttr(buf, off, raw, (o) => e.kind.write(v, buf, o, values));
+      const { e, raw } = this.#resolve(key, NO_PATH);
+      if (!e) off = endAttr(buf, off, raw, off + NLA_HDRLEN + (v as Buffer).copy(buf, off + NLA_HDRLEN));
+      else if (e.multi) for (const item of v as unknown[]) off = endAttr(buf, off, raw, e.kind.write(item, buf, off + NLA_HDRLEN, values));
+      else off = endAttr(buf, off, raw, e.kind.write(v, buf, off + NLA_HDRLEN, values));
     }
     return off;
   }
@@ -272,14 +282,15 @@ function pathInto(kind: Kind<any>, buf: Buffer, s: number, t: number, target: nu
   return c.pathInto(buf, s, t, target, p, parent);
 }
 
-function writeAttr(buf: Buffer, off: number, rawType: number, body: (o: number) => number): number {
-  const end = body(off + NLA_HDRLEN);
+/** Finish an attribute whose payload was written at `off + NLA_HDRLEN` up to `end`: header and padding. */
+function endAttr(buf: Buffer, off: number, rawType: number, end: number): number {
   buf.writeUInt16LE(end - off, off);
   buf.writeUInt16LE(rawType, off + 2);
   const aligned = off + nlaAlign(end - off);
-  buf.fill(0, end, aligned);
+  zeroPad(buf, end, aligned);
   return aligned;
 }
+
 
 /** Declare an attribute set. `prefix` names unknown attributes in describe() output. */
 export function attrs<const S extends Spec>(prefix: string, spec: S, opts?: AttrSetOptions): AttrSet<S> {
@@ -318,7 +329,7 @@ export function array<T>(elem: Kind<T>, opts: { readonly elemType?: number; read
     write(v, buf, off) {
       v.forEach((item, i) => {
         const raw = (opts.elemType ?? i + 1) | (elem.nested && (opts.nestedFlag ?? true) ? NLA_F_NESTED : 0);
-        off = writeAttr(buf, off, raw, (o) => elem.write(item, buf, o));
+        off = endAttr(buf, off, raw, elem.write(item, buf, off + NLA_HDRLEN));
       });
       return off;
     },
@@ -434,6 +445,10 @@ export function struct<const F extends Fields>(name: string, size: number, field
   const readAll = new Function('buf', 's', 'k', `return {${fKeys.map((key, i) =>
     `${JSON.stringify(key)}: k[${i}].read(buf, s + ${fOffs[i]}, s + ${fOffs[i]! + fSizes[i]!}, undefined)`).join(', ')}};`,
   ) as (buf: Buffer, s: number, k: readonly Kind<any>[]) => Record<string, unknown>;
+  // Likewise one generated writer: named loads of each field from the value.
+  const writeAll = new Function('v', 'buf', 'off', 'k', `let x;\n${fKeys.map((key, i) =>
+    `x = v[${JSON.stringify(key)}]; if (x !== undefined) k[${i}].write(x, buf, off + ${fOffs[i]});`).join('\n')}`,
+  ) as (v: unknown, buf: Buffer, off: number, k: readonly Kind<any>[]) => void;
   return {
     kindName: `struct ${name}`,
     fixedSize: size,
@@ -441,18 +456,16 @@ export function struct<const F extends Fields>(name: string, size: number, field
     structSize: size,
     size(v, path) {
       if (v === null || typeof v !== 'object') throw new TypeError(`${path.join('.') || name}: expected struct ${name}`);
-      for (const [k, [, kind]] of entries) {
-        const fv = (v as Record<string, unknown>)[k];
-        if (fv !== undefined) kind.size(fv, [...path, k]);
+      const p = [...path, ''];
+      for (let i = 0; i < fKeys.length; i++) {
+        const fv = (v as Record<string, unknown>)[fKeys[i]!];
+        if (fv !== undefined) { p[p.length - 1] = fKeys[i]!; fKinds[i]!.size(fv, p); }
       }
       return size + (v.$tail ? v.$tail.length : 0);
     },
     write(v, buf, off) {
-      buf.fill(0, off, off + size);
-      for (const [k, [o, kind]] of entries) {
-        const fv = (v as Record<string, unknown>)[k];
-        if (fv !== undefined) kind.write(fv, buf, off + o);
-      }
+      zeroPad(buf, off, off + size);
+      writeAll(v, buf, off, fKinds);
       return v.$tail ? off + size + v.$tail.copy(buf, off + size) : off + size;
     },
     read(buf, start, end, path) {
@@ -498,7 +511,7 @@ export function prefixed<H, S extends Spec>(header: Kind<H> & { readonly structS
     },
     write(v, buf, off) {
       const end = header.write(v.header, buf, off);
-      buf.fill(0, end, off + hs);
+      zeroPad(buf, end, off + hs);
       return get().write((v.attrs ?? {}) as Record<string, unknown>, buf, off + hs);
     },
     read(buf, s, t, path) {
