@@ -62,7 +62,12 @@ interface Entry extends AttrDef {
   readonly name: string;
   /** nla_type with the flag bits this attribute is encoded with. */
   readonly raw: number;
-  readonly store: (o: Record<string, unknown>, v: unknown) => void;
+  /**
+   * One store site per attribute (`o.mtu = v`), so each sees only the few object shapes its
+   * attribute meets, where a shared `o[key] = v` goes megamorphic on every dump. Made on the
+   * attribute's first decode: most declared attributes never occur, and import stays cheap.
+   */
+  store: ((o: Record<string, unknown>, v: unknown) => void) | undefined;
   /** Largest payload the kind reads (fixed-size kinds); longer ones are kept raw. */
   readonly maxExact: number;
   readonly deferred: boolean;
@@ -80,7 +85,7 @@ function readInto(out: Record<string, unknown>, e: Entry, buf: Buffer, s: number
   } catch (err) {
     rethrowWithin(err, e.name);
   }
-  if (!e.multi) e.store(out, v);
+  if (!e.multi) (e.store ??= new Function('o', 'v', `o[${JSON.stringify(e.key)}] = v;`) as Entry['store'] & {})(out, v);
   else if (Array.isArray(out[e.key])) (out[e.key] as unknown[]).push(v);
   else out[e.key] = [v];
 }
@@ -107,9 +112,7 @@ export class AttrSet<S extends Spec = Spec> {
         type: def.type, key: def.key, kind: def.kind, multi: def.multi ?? false, netByteOrder: def.netByteOrder ?? false,
         nestedFlag: def.nestedFlag ?? this.#nestedFlag, name: kname, raw: def.type | nestedBit | (def.netByteOrder ? NLA_F_NET_BYTEORDER : 0),
         maxExact: def.kind.exact ? def.kind.fixedSize! : Infinity, deferred: def.kind.deferred ?? false,
-        // One store site per attribute (`o.mtu = v`), so each sees only the few object shapes
-        // its attribute meets, where a shared `o[key] = v` would go megamorphic on every dump.
-        store: new Function('o', 'v', `o[${JSON.stringify(def.key)}] = v;`) as Entry['store'],
+        store: undefined,
         resolved: undefined as never,
       };
       e.resolved = { e, raw: e.raw };
