@@ -1,12 +1,19 @@
 /**
- * Links (rtnetlink(7) RTM_GETLINK): typed objects out of the kernel's link table.
- * This is the read side the foundation needs (dump, stream, look-up); creating and
- * changing links builds on the same tables in the rtnetlink issue.
+ * Links (rtnetlink(7) RTM_GETLINK / RTM_NEWLINK / RTM_DELLINK): typed objects out of the
+ * kernel's link table, and `ip link add|set|del` as typed calls (requests built in
+ * link-request.ts).
  */
+import { type Libc, libc } from '../ffi/libc.js';
+import { BulkError, NetlinkError } from '../netlink/errors.js';
+import { NLM_F_CREATE, NLM_F_EXCL } from '../netlink/header.js';
 import { type Message, type OutMessage } from '../netlink/message.js';
-import type { NetlinkSocket } from '../netlink/socket.js';
+import { type BulkOptions, type BulkResult, NetlinkSocket } from '../netlink/socket.js';
+import { LiveTransport } from '../netlink/transport.js';
+import {
+  type LinkAddSpec, type LinkSetSpec, type NetnsRef, NetnsFds, checkIfname, delLinkMessage, newLinkMessage, setLinkMessage,
+} from './link-request.js';
 import { type LinkAttrs, IFF_NAMES, RTEXT_FILTER } from './link.schema.js';
-import { RTM_GETLINK } from './protocol.js';
+import { RTM_GETLINK, rtnetlink } from './protocol.js';
 import { formatBits } from '../netlink/header.js';
 
 /** A network interface, as `ip -d link show` reports it. */
@@ -76,6 +83,121 @@ function dumpRequest(filter: LinkFilter = {}): OutMessage {
 export class LinkApi {
   constructor(private readonly sock: NetlinkSocket) {}
 
+  /** The libc behind the socket (for opening netns paths); the default one for replayed sockets. */
+  get #lib(): Libc {
+    const tr = this.sock.transport;
+    return tr instanceof LiveTransport ? tr.lib : libc();
+  }
+
+  /** Index of a device given by name (asked of the kernel) or index (taken as is). */
+  async index(dev: string | number, field = 'dev'): Promise<number> {
+    if (typeof dev === 'number') {
+      if (!Number.isInteger(dev) || dev <= 0) throw new RangeError(`${field}: an ifindex is a positive integer, got ${dev}`);
+      return dev;
+    }
+    return (await this.get(checkIfname(dev, field))).index;
+  }
+
+  /**
+   * Create a link: `ip link add NAME [link DEV] [master M] [netns NS] … type KIND …`.
+   * A veth peer can be created directly inside another netns (`peer.netns`), which costs
+   * a fraction of moving it there afterwards.
+   */
+  async add(spec: LinkAddSpec): Promise<void> {
+    await single(this.addMany([spec]));
+  }
+
+  /**
+   * Create many links with few syscalls (one bulk request). Failures come back as one
+   * BulkError whose `failures[i].index` is the index into `specs`. Peers asked to be `up`
+   * are brought up afterwards (the kernel refuses IFF_UP on both ends at creation).
+   */
+  async addMany(specs: readonly LinkAddSpec[], opts: BulkOptions = {}): Promise<BulkResult> {
+    const names = new Map<string, number>();
+    const resolve = async (dev: string | number | null | undefined, field: string): Promise<number | undefined> => {
+      if (dev === undefined || dev === null) return undefined;
+      if (typeof dev === 'number') return this.index(dev, field);
+      let i = names.get(dev);
+      if (i === undefined) names.set(dev, i = await this.index(dev, field));
+      return i;
+    };
+    const ns = new NetnsFds(this.#lib);
+    try {
+      const msgs: OutMessage[] = [];
+      for (const [i, spec] of specs.entries()) {
+        const master = await resolve(spec.master, `link.add[${i}].master`);
+        const link = await resolve(spec.link, `link.add[${i}].link`);
+        msgs.push(newLinkMessage(spec, { ...(master !== undefined ? { master } : {}), ...(link !== undefined ? { link } : {}) }, ns, NLM_F_CREATE | NLM_F_EXCL));
+      }
+      // Links that were created are completed (peers brought up) even when others failed;
+      // then the failures are reported as the caller asked.
+      const created = await this.sock.bulk(msgs, { ...opts, throwOnError: false });
+      await this.#peersUp(specs, created, opts);
+      if (created.failures.length && (opts.throwOnError ?? true)) throw new BulkError('RTM_NEWLINK', created.failures, created.attempted, specs.length);
+      return created;
+    } finally {
+      ns.close();
+    }
+  }
+
+  /** Bring up the veth peers that asked for it, in their own netns where they live elsewhere. */
+  async #peersUp(specs: readonly LinkAddSpec[], created: BulkResult, opts: BulkOptions): Promise<void> {
+    const failed = new Set(created.failures.map((f) => f.index));
+    const byNetns = new Map<NetnsRef | undefined, { index: number; name: string }[]>();
+    specs.forEach((spec, index) => {
+      if (spec.kind !== 'veth' || !spec.peer?.up || failed.has(index) || index >= created.attempted) return;
+      const key = spec.peer.netns;
+      const list = byNetns.get(key) ?? [];
+      list.push({ index, name: spec.peer.name });
+      byNetns.set(key, list);
+    });
+    for (const [ref, peers] of byNetns) {
+      const target = ref === undefined ? undefined : typeof ref === 'object' ? `/proc/${ref.pid}/ns/net` : ref;
+      const sock = target === undefined ? this.sock : NetlinkSocket.open(rtnetlink, { netns: target, libc: this.#lib });
+      try {
+        const ns = new NetnsFds(this.#lib);
+        const res = await sock.bulk(peers.map((p) => setLinkMessage(p.name, { up: true }, undefined, ns)), { ...opts, throwOnError: false });
+        if (res.failures.length) {
+          const failures = res.failures.map((f) => new NetlinkError({ errno: f.errno, operation: `${f.operation} (peer up)`, seq: f.seq, extAck: f.extAck, index: peers[f.index ?? 0]!.index }));
+          throw new BulkError('RTM_NEWLINK (veth peer up)', failures, res.attempted, peers.length);
+        }
+      } finally {
+        if (sock !== this.sock) sock.close();
+      }
+    }
+  }
+
+  /** Change a link: `ip link set DEV [up|down] [mtu N] [address A] [master M|nomaster] [netns NS] [name NEW] …`. */
+  async set(dev: string | number, changes: LinkSetSpec): Promise<void> {
+    await single(this.setMany([[dev, changes]]));
+  }
+
+  /** Many `set`s in one bulk request; failure indices refer to `changes`. */
+  async setMany(changes: ReadonlyArray<readonly [dev: string | number, changes: LinkSetSpec]>, opts: BulkOptions = {}): Promise<BulkResult> {
+    const ns = new NetnsFds(this.#lib);
+    try {
+      const msgs: OutMessage[] = [];
+      for (const [i, [dev, c]] of changes.entries()) {
+        const target = c?.name !== undefined ? await this.index(dev, `link.set[${i}]`) : dev;
+        const master = c?.master === null || c?.master === 0 ? 0 : c?.master === undefined ? undefined : await this.index(c.master, `link.set[${i}].master`);
+        msgs.push(setLinkMessage(target, c, master, ns, `link.set[${i}]`));
+      }
+      return await this.sock.bulk(msgs, opts);
+    } finally {
+      ns.close();
+    }
+  }
+
+  /** Delete a link (`ip link del DEV`); deleting one end of a veth pair deletes both. */
+  async del(dev: string | number): Promise<void> {
+    await this.sock.request(delLinkMessage(dev));
+  }
+
+  /** Delete many links in one bulk request; failure indices refer to `devs`. */
+  async delMany(devs: ReadonlyArray<string | number>, opts: BulkOptions = {}): Promise<BulkResult> {
+    return this.sock.bulk(devs.map(delLinkMessage), opts);
+  }
+
   /** Every link (one RTM_GETLINK dump), filtered in the kernel by `filter`. */
   async list(filter?: LinkFilter): Promise<Link[]> {
     return (await this.sock.dump(dumpRequest(filter))).map(toLink);
@@ -98,5 +220,14 @@ export class LinkApi {
     }, { ack: false });
     if (!m) throw new Error(`link.get(${JSON.stringify(nameOrIndex)}): the kernel sent no reply`);
     return toLink(m);
+  }
+}
+
+/** A one-message bulk: its failure is the NetlinkError itself, not a BulkError around it. */
+async function single(p: Promise<BulkResult>): Promise<void> {
+  try {
+    await p;
+  } catch (err) {
+    throw err instanceof BulkError && err.failures.length === 1 ? err.failures[0] : err;
   }
 }
