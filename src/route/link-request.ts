@@ -119,7 +119,8 @@ function settingsAttrs(s: LinkSettings, where: string, master: number | undefine
   if (s.address !== undefined) a.address = s.address;
   if (s.broadcast !== undefined) a.broadcast = s.broadcast;
   if (s.alias !== undefined) {
-    if (typeof s.alias !== 'string' || Buffer.byteLength(s.alias) >= 256) throw new RangeError(`${where}.alias: a string of at most 255 bytes (IFALIASZ)`);
+    // We send it NUL-terminated (as the kernel reports it), so 254 bytes + NUL < IFALIASZ (256).
+    if (typeof s.alias !== 'string' || Buffer.byteLength(s.alias) >= 255) throw new RangeError(`${where}.alias: a string of at most 254 bytes (IFALIASZ, with its NUL)`);
     a.ifalias = s.alias;
   }
   if (s.group !== undefined) a.group = checkUint(s.group, `${where}.group`);
