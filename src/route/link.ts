@@ -49,6 +49,8 @@ export interface LinkFilter {
   readonly master?: number;
 }
 
+const LOOKUP_EXT_MASK = RTEXT_FILTER.RTEXT_FILTER_VF | RTEXT_FILTER.RTEXT_FILTER_SKIP_STATS;
+
 /** IFF_* names of a flags value, e.g. ['UP', 'BROADCAST', 'LOWER_UP']. */
 export function linkFlagNames(flags: number): string[] {
   const s = formatBits(flags, IFF_NAMES);
@@ -216,7 +218,8 @@ export class LinkApi {
       type: RTM_GETLINK,
       flags: 0,
       header: { family: 0, type: 0, index: byIndex ? nameOrIndex : 0, flags: 0, change: 0 },
-      attrs: byIndex ? {} : { ifname: nameOrIndex },
+      // As ip does: no counters in the answer (a look-up needs none; they are half the bytes).
+      attrs: byIndex ? { extMask: LOOKUP_EXT_MASK } : { extMask: LOOKUP_EXT_MASK, ifname: nameOrIndex },
     }, { ack: false });
     if (!m) throw new Error(`link.get(${JSON.stringify(nameOrIndex)}): the kernel sent no reply`);
     return toLink(m);

@@ -33,7 +33,8 @@ export function parsePrefix(text: string, field: string, defaultFamily?: 4 | 6):
   let prefixlen = max;
   if (slash !== -1) {
     const lenText = text.slice(slash + 1);
-    if (!/^\d{1,3}$/.test(lenText) || Number(lenText) > max) throw new RangeError(`${field}: prefix length "${lenText}" must be 0..${max} in "${text}"`);
+    // No leading zeros: `ip` would read "/024" as octal (strtoul base 0); refuse the ambiguity.
+    if (!/^(0|[1-9]\d{0,2})$/.test(lenText) || Number(lenText) > max) throw new RangeError(`${field}: prefix length "${lenText}" must be 0..${max} in "${text}"`);
     prefixlen = Number(lenText);
   }
   return { family, address: canonical(addr, family), prefixlen };
