@@ -7,17 +7,20 @@ import { NETLINK_ROUTE } from '../netlink/header.js';
 import { NetlinkSocket, type SocketOptions } from '../netlink/socket.js';
 import { AddrApi } from './addr.js';
 import { LinkApi } from './link.js';
+import { RouteApi } from './route.js';
 import { rtnetlink } from './protocol.js';
 
 export class RouteHandle {
   readonly socket: NetlinkSocket;
   readonly link: LinkApi;
   readonly addr: AddrApi;
+  readonly route: RouteApi;
 
   private constructor(socket: NetlinkSocket) {
     this.socket = socket;
     this.link = new LinkApi(socket);
     this.addr = new AddrApi(socket, this.link);
+    this.route = new RouteApi(socket, this.link);
   }
 
   /**

@@ -1,0 +1,345 @@
+/**
+ * RouteSpec: a route as `ip route add|del` takes it, checked before any syscall and encoded
+ * into RTM_NEWROUTE / RTM_DELROUTE exactly as iproute2 6.1 (`ip/iproute.c` iproute_modify())
+ * encodes the same command — the fixtures under fixtures/route/route/ prove it byte by byte.
+ *
+ * iproute2 adds most attributes in command-line order; RouteApi uses one canonical order,
+ * that of `ip route add [TYPE] DST via GW src SRC metric N table T pref P dev D [onlink]
+ * [METRICS…] [nexthop …]`: RTA_DST, RTA_GATEWAY, RTA_PREFSRC, RTA_PRIORITY, RTA_TABLE,
+ * RTA_PREF, then — as iproute2 always does, after its argument loop — RTA_OIF, RTA_METRICS
+ * (RTAX_* in number order, RTAX_LOCK last) and RTA_MULTIPATH.
+ */
+import type { OutMessage } from '../netlink/message.js';
+import { ipFamily } from '../netlink/ip.js';
+import { type Prefix, afOf, networkOf, parsePrefix } from './prefix.js';
+import { RTM_DELROUTE, RTM_NEWROUTE } from './protocol.js';
+import { RT_SCOPE, RT_TABLE, RTAX, RTN, RTNH_F, RTPROT, type RouteAttrs, type RouteMetrics, type RtNextHop } from './route.schema.js';
+import {
+  type RoutePrefName, type RouteProtocolName, type RouteScopeName, type RouteTableName, type RouteTypeName,
+  parseRoutePref, parseRouteProtocol, parseRouteScope, parseRouteTable, parseRouteType,
+} from './route-names.js';
+
+/** One path of a multipath (ECMP) route: a `nexthop via GW dev D weight W onlink` of `ip route`. */
+export interface RouteNextHopSpec {
+  /** Gateway address, same family as the route. */
+  readonly via?: string;
+  /** Output device: name (resolved once with RTM_GETLINK) or ifindex. */
+  readonly dev?: string | number;
+  /** Relative weight 1..256 (sent as rtnh_hops = weight − 1). Default 1. */
+  readonly weight?: number;
+  /** RTNH_F_ONLINK: the gateway is on the link even without a matching connected route. */
+  readonly onlink?: boolean;
+}
+
+/** Route metrics (RTA_METRICS, RTAX_*) as `ip route` names them; all u32 unless noted. */
+export interface RouteMetricsSpec {
+  /** RTAX_MTU: path MTU. */
+  readonly mtu?: number;
+  /** RTAX_ADVMSS: MSS advertised to peers. */
+  readonly advmss?: number;
+  /** RTAX_HOPLIMIT: TTL / hop limit, 0..255. */
+  readonly hoplimit?: number;
+  /** RTAX_WINDOW: TCP window clamp. */
+  readonly window?: number;
+  /** RTAX_SSTHRESH. */
+  readonly ssthresh?: number;
+  /** RTAX_CWND. */
+  readonly cwnd?: number;
+  /** RTAX_REORDERING. */
+  readonly reordering?: number;
+  /** RTAX_INITCWND. */
+  readonly initcwnd?: number;
+  /** RTAX_INITRWND. */
+  readonly initrwnd?: number;
+  /** RTAX_QUICKACK: 0 or 1. */
+  readonly quickack?: 0 | 1;
+  /** RTAX_FASTOPEN_NO_COOKIE: 0 or 1. */
+  readonly fastopenNoCookie?: 0 | 1;
+  /** RTAX_CC_ALGO: congestion control name (`congctl`), e.g. `reno`. */
+  readonly congctl?: string;
+  /** Metrics to lock (RTAX_LOCK bits: PMTU discovery / TCP may not change them) — `mtu lock 1400`. */
+  readonly lock?: readonly LockableMetric[];
+}
+
+/** Metrics `ip route` lets you `lock`. */
+export type LockableMetric = 'mtu' | 'advmss' | 'hoplimit' | 'window' | 'ssthresh' | 'cwnd' | 'reordering' | 'initcwnd' | 'initrwnd' | 'congctl';
+
+/** A route for {@link RouteApi.add}/{@link RouteApi.del}: the words of `ip route add|del`. */
+export interface RouteSpec extends RouteMetricsSpec {
+  /** `default`, or a prefix `10.2.0.0/16` / `fd00:2::/64` (a bare address is a host route). Host bits must be zero. */
+  readonly dst: string;
+  /**
+   * `ip -4` / `ip -6`. Needed only when nothing else tells the family (a `default` route
+   * without a gateway). As with `ip -6 route add … default`, stating it with `dst: 'default'`
+   * sends an all-zero RTA_DST (plain `ip route add default` sends none; the kernel treats
+   * both alike).
+   */
+  readonly family?: 4 | 6;
+  /** rtm_type. Default `unicast` (add); `del` leaves it 0 (any type) unless given. */
+  readonly type?: RouteTypeName | number;
+  /** Gateway (RTA_GATEWAY), same family as `dst`. */
+  readonly via?: string;
+  /** Output device (RTA_OIF): name (resolved with RTM_GETLINK) or ifindex. */
+  readonly dev?: string | number;
+  /** Preferred source address (RTA_PREFSRC), `ip route … src`. */
+  readonly src?: string;
+  /**
+   * Table: `main` (default), `local` (default for local/broadcast/anycast/nat routes),
+   * `default`, or any id 0..2^32−1 — ids above 255 go in RTA_TABLE with rtm_table =
+   * RT_TABLE_UNSPEC, as iproute2 sends them.
+   */
+  readonly table?: number | RouteTableName;
+  /** RTA_PRIORITY (`metric`). */
+  readonly metric?: number;
+  /**
+   * rtm_scope. Default as iproute2: IPv6 universe; IPv4 host for local/nat, link for
+   * broadcast/multicast/anycast and for unicast routes without gateway, else universe; `del`
+   * uses nowhere (match any) for IPv4 unicast and the error types.
+   */
+  readonly scope?: RouteScopeName | number;
+  /** rtm_protocol. Default `boot` (add), as `ip route add`; `del` leaves it 0 (any). */
+  readonly protocol?: RouteProtocolName | number;
+  /** RTNH_F_ONLINK in rtm_flags (`onlink`). */
+  readonly onlink?: boolean;
+  /** Multipath (RTA_MULTIPATH). Not together with `via`/`dev`. */
+  readonly nexthops?: readonly RouteNextHopSpec[];
+  /** IPv6 router preference (RTA_PREF). */
+  readonly pref?: RoutePrefName;
+}
+
+/** A RouteSpec after checking: numbers resolved, devices still by name. Internal to route/. */
+export interface CheckedRoute {
+  readonly family: 4 | 6;
+  readonly familyGiven: boolean;
+  /** undefined = `default`. */
+  readonly dst: Prefix | undefined;
+  readonly type: number | undefined;
+  readonly scope: number | undefined;
+  readonly protocol: number | undefined;
+  readonly table: number | undefined;
+  readonly via: string | undefined;
+  readonly dev: string | number | undefined;
+  readonly src: string | undefined;
+  readonly metric: number | undefined;
+  readonly onlink: boolean;
+  readonly pref: number | undefined;
+  readonly nexthops: readonly CheckedNextHop[] | undefined;
+  /** RTA_METRICS payload (RTAX values, in wire order), or undefined. */
+  readonly metrics: RouteMetrics | undefined;
+}
+
+interface CheckedNextHop { readonly via: string | undefined; readonly dev: string | number | undefined; readonly hops: number; readonly flags: number }
+
+/** Spec metric field → RTAX attribute; in RTAX number order, which is the order they are sent in. */
+const METRICS: ReadonlyArray<readonly [keyof RouteMetricsSpec, string, number]> = [
+  ['mtu', 'RTAX_MTU', 0xffffffff], ['window', 'RTAX_WINDOW', 0xffffffff], ['ssthresh', 'RTAX_SSTHRESH', 0xffffffff],
+  ['cwnd', 'RTAX_CWND', 0xffffffff], ['advmss', 'RTAX_ADVMSS', 0xffffffff], ['reordering', 'RTAX_REORDERING', 0xffffffff],
+  ['hoplimit', 'RTAX_HOPLIMIT', 255], ['initcwnd', 'RTAX_INITCWND', 0xffffffff], ['initrwnd', 'RTAX_INITRWND', 0xffffffff],
+  ['quickack', 'RTAX_QUICKACK', 1], ['congctl', 'RTAX_CC_ALGO', 0], ['fastopenNoCookie', 'RTAX_FASTOPEN_NO_COOKIE', 1],
+];
+const LOCKABLE: ReadonlySet<string> = new Set<LockableMetric>(['mtu', 'advmss', 'hoplimit', 'window', 'ssthresh', 'cwnd', 'reordering', 'initcwnd', 'initrwnd', 'congctl']);
+const rtax = (name: string): { type: number; key: string } => RTAX.entry(name)!;
+
+const SPEC_KEYS: ReadonlySet<string> = new Set([
+  'dst', 'family', 'type', 'via', 'dev', 'src', 'table', 'metric', 'scope', 'protocol', 'onlink', 'nexthops', 'pref', 'lock',
+  ...METRICS.map(([k]) => k),
+]);
+const HOP_KEYS: ReadonlySet<string> = new Set(['via', 'dev', 'weight', 'onlink']);
+
+/** Types the kernel answers with an error, not a path (fib_props[].error): no gateway, no nexthops. */
+const ERROR_TYPES: ReadonlySet<number> = new Set([RTN.RTN_BLACKHOLE, RTN.RTN_UNREACHABLE, RTN.RTN_PROHIBIT, RTN.RTN_THROW]);
+
+/**
+ * Check `spec` (no syscall). `where` prefixes field names in errors (`route`, `routes[12]`).
+ * Errors: TypeError for a wrong type or a combination `ip` forbids, RangeError for a bad value.
+ */
+export function checkRouteSpec(spec: RouteSpec, where: string): CheckedRoute {
+  if (spec === null || typeof spec !== 'object') throw new TypeError(`${where}: expected a route object like { dst: '10.2.0.0/16', via: '10.1.0.2' }`);
+  for (const k of Object.keys(spec)) if (!SPEC_KEYS.has(k)) throw new TypeError(`${where}.${k}: not a route field (known: ${[...SPEC_KEYS].join(', ')})`);
+  const f = (name: string): string => `${where}.${name}`;
+
+  if (spec.family !== undefined && spec.family !== 4 && spec.family !== 6) throw new RangeError(`${f('family')}: must be 4 or 6, got ${String(spec.family)}`);
+  if (typeof spec.dst !== 'string') throw new TypeError(`${f('dst')}: expected 'default' or a prefix like "10.2.0.0/16", got ${typeof spec.dst}`);
+  let dst: Prefix | undefined;
+  if (spec.dst !== 'default') {
+    dst = parsePrefix(spec.dst, f('dst'));
+    const net = networkOf(dst);
+    // The kernel's words for it (fib_table_insert, IPv4); IPv6 would silently mask instead.
+    if (net !== dst.address) throw new RangeError(`${f('dst')}: Invalid prefix for given prefix length: "${spec.dst}" has host bits set (the network is ${net}/${dst.prefixlen})`);
+    if (spec.family !== undefined && spec.family !== dst.family) throw new RangeError(`${f('dst')}: "${spec.dst}" is IPv${dst.family} but family is ${spec.family}`);
+  }
+  const hopsIn = spec.nexthops;
+  const family: 4 | 6 = dst?.family ?? spec.family ?? addrFamily(spec.via) ?? addrFamily(spec.src)
+    ?? (Array.isArray(hopsIn) ? hopsIn.map((h) => addrFamily(h?.via)).find((x) => x !== undefined) : undefined) ?? 4;
+  const sameFamily = (v: unknown, name: string): string | undefined => {
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string') throw new TypeError(`${name}: expected an address string, got ${typeof v}`);
+    const fam = ipFamily(v);
+    if (fam === 0) throw new RangeError(`${name}: "${v}" is not an IPv4 or IPv6 address`);
+    if (fam !== family) throw new RangeError(`${name}: "${v}" is IPv${fam} but the route is IPv${family}`);
+    return v;
+  };
+
+  const type = spec.type === undefined ? undefined : parseRouteType(spec.type, f('type'));
+  const via = sameFamily(spec.via, f('via'));
+  const src = sameFamily(spec.src, f('src'));
+  const dev = spec.dev === undefined ? undefined : checkDev(spec.dev, f('dev'));
+  if (spec.onlink !== undefined && typeof spec.onlink !== 'boolean') throw new TypeError(`${f('onlink')}: expected a boolean`);
+  const metric = spec.metric === undefined ? undefined : u32(spec.metric, f('metric'));
+  const table = spec.table === undefined ? undefined : parseRouteTable(spec.table, f('table'));
+  const scope = spec.scope === undefined ? undefined : parseRouteScope(spec.scope, f('scope'));
+  const protocol = spec.protocol === undefined ? undefined : parseRouteProtocol(spec.protocol, f('protocol'));
+  let pref: number | undefined;
+  if (spec.pref !== undefined) {
+    pref = parseRoutePref(spec.pref, f('pref'));
+    if (family !== 6) throw new TypeError(`${f('pref')}: only IPv6 routes have a router preference`);
+  }
+
+  let nexthops: CheckedNextHop[] | undefined;
+  if (hopsIn !== undefined) {
+    if (!Array.isArray(hopsIn) || hopsIn.length === 0) throw new TypeError(`${f('nexthops')}: expected a non-empty array of { via?, dev?, weight?, onlink? }`);
+    if (via !== undefined || dev !== undefined) throw new TypeError(`${f('nexthops')}: cannot be combined with via/dev — give each nexthop its own`);
+    nexthops = hopsIn.map((h: RouteNextHopSpec, i) => {
+      const p = `${f('nexthops')}[${i}]`;
+      if (h === null || typeof h !== 'object') throw new TypeError(`${p}: expected { via?, dev?, weight?, onlink? }`);
+      for (const k of Object.keys(h)) if (!HOP_KEYS.has(k)) throw new TypeError(`${p}.${k}: not a nexthop field (via, dev, weight, onlink)`);
+      if (h.via === undefined && h.dev === undefined) throw new TypeError(`${p}: a nexthop needs via or dev`);
+      const weight = h.weight ?? 1;
+      if (typeof weight !== 'number' || !Number.isInteger(weight) || weight < 1 || weight > 256) throw new RangeError(`${p}.weight: must be an integer 1..256, got ${String(weight)}`);
+      if (h.onlink !== undefined && typeof h.onlink !== 'boolean') throw new TypeError(`${p}.onlink: expected a boolean`);
+      return {
+        via: sameFamily(h.via, `${p}.via`),
+        dev: h.dev === undefined ? undefined : checkDev(h.dev, `${p}.dev`),
+        hops: weight - 1,
+        flags: h.onlink ? RTNH_F.RTNH_F_ONLINK : 0,
+      };
+    });
+  }
+  if (type !== undefined && ERROR_TYPES.has(type)) {
+    if (via !== undefined || nexthops) throw new TypeError(`${f('type')}: a ${String(spec.type)} route takes no gateway or nexthops`);
+    // IPv4 refuses a device too ("Gateway, device and multipath can not be specified for this route type").
+    if (family === 4 && dev !== undefined) throw new TypeError(`${f('type')}: an IPv4 ${String(spec.type)} route takes no device`);
+  }
+  return {
+    family, familyGiven: spec.family !== undefined, dst, type, scope, protocol, table, via, dev, src, metric,
+    onlink: spec.onlink === true, pref, nexthops, metrics: checkMetrics(spec, f),
+  };
+}
+
+function checkMetrics(spec: RouteSpec, f: (n: string) => string): RouteMetrics | undefined {
+  const out: Record<string, unknown> = {};
+  let any = false;
+  for (const [field, name, max] of METRICS) {
+    const v = spec[field];
+    if (v === undefined) continue;
+    any = true;
+    if (field === 'congctl') {
+      if (typeof v !== 'string' || v.length === 0 || v.length > 15 || !/^[\x21-\x7e]+$/.test(v)) throw new RangeError(`${f(field)}: expected a congestion control name (1..15 printable characters), got ${JSON.stringify(v)}`);
+      // iproute2 sends the name without its NUL (rta_addattr_l(…, strlen)); the kernel copies
+      // it with nla_strscpy either way. Raw `$16` keeps those bytes; decode still says ccAlgo.
+      out[`$${rtax(name).type}`] = Buffer.from(v, 'latin1');
+    } else {
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) throw new RangeError(`${f(field)}: must be an integer 0..${max}, got ${String(v)}`);
+      out[rtax(name).key] = v;
+    }
+  }
+  if (spec.lock !== undefined) {
+    if (!Array.isArray(spec.lock)) throw new TypeError(`${f('lock')}: expected an array of metric names`);
+    let bits = 0;
+    for (const m of spec.lock as readonly string[]) {
+      if (!LOCKABLE.has(m)) throw new RangeError(`${f('lock')}: "${m}" cannot be locked (${[...LOCKABLE].join(', ')})`);
+      if (spec[m as LockableMetric] === undefined) throw new TypeError(`${f('lock')}: "${m}" is locked but not set`);
+      bits |= 1 << rtax(METRICS.find(([k]) => k === m)![1]).type;
+    }
+    // iproute2 appends RTAX_LOCK after the metrics it locks.
+    if (bits) out[rtax('RTAX_LOCK').key] = bits >>> 0;
+  }
+  // Keys come from the RTAX table itself (entry().key / `$type`), so this is a RouteMetrics.
+  return any ? out as RouteMetrics : undefined;
+}
+
+const addrFamily = (v: unknown): 4 | 6 | undefined => {
+  if (typeof v !== 'string') return undefined;
+  const fam = ipFamily(v);
+  return fam === 0 ? undefined : fam;
+};
+
+function u32(v: unknown, field: string): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new RangeError(`${field}: must be an integer 0..4294967295, got ${String(v)}`);
+  return v;
+}
+
+/** A device name as the kernel's dev_valid_name() accepts it, or a positive ifindex. */
+export function checkDev(v: unknown, field: string): string | number {
+  if (typeof v === 'number') {
+    if (!Number.isInteger(v) || v < 1 || v > 0x7fffffff) throw new RangeError(`${field}: an ifindex is a positive integer, got ${v}`);
+    return v;
+  }
+  if (typeof v !== 'string') throw new TypeError(`${field}: expected a device name or ifindex, got ${typeof v}`);
+  const n = Buffer.byteLength(v);
+  if (n === 0 || n > 15) throw new RangeError(`${field}: "${v}" is ${n} bytes; a device name is 1..15`);
+  if (v === '.' || v === '..' || /[/:\s]/.test(v)) throw new RangeError(`${field}: "${v}" is not a valid device name`);
+  return v;
+}
+
+/** Device names a checked route refers to (to resolve each once). */
+export function routeDevices(r: CheckedRoute): string[] {
+  const out: string[] = [];
+  if (typeof r.dev === 'string') out.push(r.dev);
+  for (const h of r.nexthops ?? []) if (typeof h.dev === 'string') out.push(h.dev);
+  return out;
+}
+
+/** Defaults of iproute_modify() for an unstated scope. */
+function defaultScope(cmd: number, r: CheckedRoute, type: number): number {
+  if (r.family === 6) return RT_SCOPE.RT_SCOPE_UNIVERSE;
+  if (type === RTN.RTN_LOCAL || type === RTN.RTN_NAT) return RT_SCOPE.RT_SCOPE_HOST;
+  if (type === RTN.RTN_BROADCAST || type === RTN.RTN_MULTICAST || type === RTN.RTN_ANYCAST) return RT_SCOPE.RT_SCOPE_LINK;
+  if (cmd === RTM_DELROUTE) return RT_SCOPE.RT_SCOPE_NOWHERE;
+  if (type === RTN.RTN_UNICAST || type === RTN.RTN_UNSPEC) return r.via === undefined && !r.nexthops ? RT_SCOPE.RT_SCOPE_LINK : RT_SCOPE.RT_SCOPE_UNIVERSE;
+  return RT_SCOPE.RT_SCOPE_UNIVERSE;
+}
+
+const LOCAL_TABLE_TYPES: ReadonlySet<number> = new Set([RTN.RTN_LOCAL, RTN.RTN_BROADCAST, RTN.RTN_NAT, RTN.RTN_ANYCAST]);
+
+/**
+ * The RTM_NEWROUTE / RTM_DELROUTE message for a checked route, as iproute_modify() builds it.
+ * `ifindex` maps a device (name or index) to its ifindex; `flags` are the NLM_F_* modifiers.
+ */
+export function routeMessage(cmd: typeof RTM_NEWROUTE | typeof RTM_DELROUTE, r: CheckedRoute, ifindex: (dev: string | number) => number, flags: number): OutMessage {
+  const add = cmd === RTM_NEWROUTE;
+  const type = r.type ?? (add ? RTN.RTN_UNICAST : RTN.RTN_UNSPEC);
+  const table = r.table ?? (LOCAL_TABLE_TYPES.has(type) ? RT_TABLE.RT_TABLE_LOCAL : RT_TABLE.RT_TABLE_MAIN);
+  const attrs: RouteAttrs = {};
+  // `default` has no RTA_DST unless the family was stated (`ip -6 … default` sends ::).
+  if (r.dst) attrs.dst = r.dst.address;
+  else if (r.familyGiven) attrs.dst = r.family === 4 ? '0.0.0.0' : '::';
+  if (r.via !== undefined) attrs.gateway = r.via;
+  if (r.src !== undefined) attrs.prefsrc = r.src;
+  if (r.metric !== undefined) attrs.priority = r.metric;
+  if (table > 255) attrs.table = table;
+  if (r.pref !== undefined) attrs.pref = r.pref;
+  if (r.dev !== undefined) attrs.oif = ifindex(r.dev);
+  if (r.metrics) attrs.metrics = r.metrics;
+  if (r.nexthops) {
+    attrs.multipath = r.nexthops.map((h): RtNextHop => ({
+      flags: h.flags, hops: h.hops, ifindex: h.dev === undefined ? 0 : ifindex(h.dev), attrs: h.via === undefined ? {} : { gateway: h.via },
+    }));
+  }
+  return {
+    type: cmd,
+    flags,
+    header: {
+      family: afOf(r.family),
+      dst_len: r.dst?.prefixlen ?? 0,
+      src_len: 0,
+      tos: 0,
+      table: table > 255 ? RT_TABLE.RT_TABLE_UNSPEC : table,
+      protocol: r.protocol ?? (add ? RTPROT.RTPROT_BOOT : RTPROT.RTPROT_UNSPEC),
+      scope: r.scope ?? defaultScope(cmd, r, type),
+      type,
+      flags: r.onlink ? RTNH_F.RTNH_F_ONLINK : 0,
+    },
+    attrs,
+  };
+}
