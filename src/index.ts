@@ -46,6 +46,10 @@ export type { LockableMetric, RouteMetricsSpec, RouteNextHopSpec, RouteSpec } fr
 export { toRoute } from './route/route-decode.js';
 export type { Route, RouteNextHop } from './route/route-decode.js';
 export { ROUTE_PREFS, ROUTE_PROTOCOLS, ROUTE_SCOPES, ROUTE_TABLES, ROUTE_TYPES } from './route/route-names.js';
+export { NEIGH_STATES, NeighApi, neighStateNames, toNeighbour } from './route/neigh.js';
+export type { NeighFilter, NeighSpec, NeighStateName, Neighbour } from './route/neigh.js';
+export { RULE_ACTIONS, RuleApi, toRule } from './route/rule.js';
+export type { Rule, RuleFilter, RuleSpec } from './route/rule.js';
 export { broadcastOf, networkOf, parsePrefix } from './route/prefix.js';
 export type { Prefix } from './route/prefix.js';
 export * from './route/protocol.js';

@@ -7,7 +7,9 @@ import { NETLINK_ROUTE } from '../netlink/header.js';
 import { NetlinkSocket, type SocketOptions } from '../netlink/socket.js';
 import { AddrApi } from './addr.js';
 import { LinkApi } from './link.js';
+import { NeighApi } from './neigh.js';
 import { RouteApi } from './route.js';
+import { RuleApi } from './rule.js';
 import { rtnetlink } from './protocol.js';
 
 export class RouteHandle {
@@ -15,12 +17,16 @@ export class RouteHandle {
   readonly link: LinkApi;
   readonly addr: AddrApi;
   readonly route: RouteApi;
+  readonly neigh: NeighApi;
+  readonly rule: RuleApi;
 
   private constructor(socket: NetlinkSocket) {
     this.socket = socket;
     this.link = new LinkApi(socket);
     this.addr = new AddrApi(socket, this.link);
     this.route = new RouteApi(socket, this.link);
+    this.neigh = new NeighApi(socket, this.link);
+    this.rule = new RuleApi(socket, this.link);
   }
 
   /**

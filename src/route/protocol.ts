@@ -9,6 +9,8 @@ import { NETLINK_ROUTE } from '../netlink/header.js';
 import { IFINFOMSG, IFLA } from './link.schema.js';
 import { IFADDRMSG, IFA } from './addr.schema.js';
 import { RTMSG, RTA } from './route.schema.js';
+import { NDMSG, NDA } from './neigh.schema.js';
+import { FIB_RULE_HDR, FRA } from './rule.schema.js';
 
 // Message types. Requests and replies come in fours per object (NEW, DEL, GET, SET), each
 // group starting at a multiple of 4; RTM_FAM(type) = (type - RTM_BASE) >> 2.
@@ -138,12 +140,15 @@ const addr = (name: string, type: number, flagClass: MessageSchema['flagClass'])
   ({ name, type, header: IFADDRMSG, attrs: IFA, flagClass });
 const route = (name: string, type: number, flagClass: MessageSchema['flagClass']): MessageSchema =>
   ({ name, type, header: RTMSG, attrs: RTA, flagClass });
+const neigh = (name: string, type: number, flagClass: MessageSchema['flagClass']): MessageSchema =>
+  ({ name, type, header: NDMSG, attrs: NDA, flagClass });
+const rule = (name: string, type: number, flagClass: MessageSchema['flagClass']): MessageSchema =>
+  ({ name, type, header: FIB_RULE_HDR, attrs: FRA, flagClass });
 
 /**
  * NETLINK_ROUTE with its message table. RTM_SETLINK takes NEW-class flags (it modifies, like
- * RTM_NEWLINK without NLM_F_CREATE). Neighbours (RTM_*NEIGH, struct ndmsg) and rules
- * (RTM_*RULE, struct fib_rule_hdr) are not registered yet: until they are, those messages
- * decode with their payload kept as raw bytes.
+ * RTM_NEWLINK without NLM_F_CREATE). Neighbours are struct ndmsg + NDA_*, rules struct
+ * fib_rule_hdr + FRA_*; other message types decode with their payload kept as raw bytes.
  */
 export const rtnetlink = new Protocol('rtnetlink', NETLINK_ROUTE).register(
   link('RTM_NEWLINK', RTM_NEWLINK, 'new'),
@@ -156,4 +161,10 @@ export const rtnetlink = new Protocol('rtnetlink', NETLINK_ROUTE).register(
   route('RTM_NEWROUTE', RTM_NEWROUTE, 'new'),
   route('RTM_DELROUTE', RTM_DELROUTE, 'del'),
   route('RTM_GETROUTE', RTM_GETROUTE, 'get'),
+  neigh('RTM_NEWNEIGH', RTM_NEWNEIGH, 'new'),
+  neigh('RTM_DELNEIGH', RTM_DELNEIGH, 'del'),
+  neigh('RTM_GETNEIGH', RTM_GETNEIGH, 'get'),
+  rule('RTM_NEWRULE', RTM_NEWRULE, 'new'),
+  rule('RTM_DELRULE', RTM_DELRULE, 'del'),
+  rule('RTM_GETRULE', RTM_GETRULE, 'get'),
 );

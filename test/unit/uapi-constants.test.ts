@@ -23,12 +23,14 @@ import * as ipvlan from '../../src/route/link-kinds/ipvlan.js';
 import * as bond from '../../src/route/link-kinds/bond.js';
 import * as addrSchema from '../../src/route/addr.schema.js';
 import * as routeSchema from '../../src/route/route.schema.js';
+import * as neighSchema from '../../src/route/neigh.schema.js';
+import * as ruleSchema from '../../src/route/rule.schema.js';
 import * as protocol from '../../src/route/protocol.js';
 import { AF } from '../../src/route/family.js';
 import { ARPHRD } from '../../src/route/ifinfomsg.js';
 
 const INCLUDE = process.env['UAPI_INCLUDE'] ?? '/usr/include';
-const HEADERS = ['if.h', 'if_arp.h', 'if_link.h', 'if_addr.h', 'if_bridge.h', 'if_vlan.h', 'veth.h', 'lwtunnel.h', 'rtnetlink.h'];
+const HEADERS = ['if.h', 'if_arp.h', 'if_link.h', 'if_addr.h', 'if_bridge.h', 'if_vlan.h', 'veth.h', 'lwtunnel.h', 'rtnetlink.h', 'neighbour.h', 'fib_rules.h'];
 
 // ---------------------------------------------------------------------------------------
 // A small C-header reader: enough for uapi enums and integer #defines.
@@ -121,7 +123,7 @@ t.test(`uapi headers are readable under ${INCLUDE}`, async (t) => {
 /** Every AttrSet the route modules export, by export name. */
 const modules: Record<string, Record<string, unknown>> = {
   'link.schema': linkSchema, 'link-af': linkAf, 'link-vf': linkVf, bridge, veth, vxlan, tun, vlan, macvlan, ipvlan, bond,
-  'addr.schema': addrSchema, 'route.schema': routeSchema,
+  'addr.schema': addrSchema, 'route.schema': routeSchema, 'neigh.schema': neighSchema, 'rule.schema': ruleSchema,
 };
 const sets = new Map<string, AttrSet>();
 for (const [file, mod] of Object.entries(modules)) {
@@ -137,7 +139,7 @@ const PARTIAL = new Set(['link.schema:IFLA_PROP_LIST', 'macvlan:IFLA_MACVLAN_MAC
 t.test('every table the brief names is present', async (t) => {
   for (const n of ['link.schema:IFLA', 'link.schema:IFLA_INFO', 'bridge:IFLA_BR', 'bridge:IFLA_BRPORT', 'veth:VETH_INFO',
     'vxlan:IFLA_VXLAN', 'tun:IFLA_TUN', 'vlan:IFLA_VLAN', 'macvlan:IFLA_MACVLAN', 'ipvlan:IFLA_IPVLAN', 'bond:IFLA_BOND',
-    'addr.schema:IFA', 'route.schema:RTA', 'route.schema:RTAX']) {
+    'addr.schema:IFA', 'route.schema:RTA', 'route.schema:RTAX', 'neigh.schema:NDA', 'rule.schema:FRA']) {
     t.ok(sets.has(n), n);
   }
   t.ok(linkSchema.IFLA.entries().length >= 69, 'IFLA declares the whole enum (69 attributes as of Linux 6.18)');
@@ -196,6 +198,7 @@ const constants: Record<string, Readonly<Record<string, number>>> = {
   IFA_F: addrSchema.IFA_F, IFAPROT: addrSchema.IFAPROT,
   RTN: routeSchema.RTN, RTPROT: routeSchema.RTPROT, RT_SCOPE: routeSchema.RT_SCOPE, RT_TABLE: routeSchema.RT_TABLE,
   RTNH_F: routeSchema.RTNH_F, RTM_F: routeSchema.RTM_F, LWTUNNEL_ENCAP: routeSchema.LWTUNNEL_ENCAP,
+  NUD: neighSchema.NUD, NTF: neighSchema.NTF, NTF_EXT: neighSchema.NTF_EXT, FR_ACT: ruleSchema.FR_ACT, FIB_RULE: ruleSchema.FIB_RULE,
 };
 for (const [label, obj] of Object.entries(constants)) {
   t.test(`${label}_* constants match the headers`, async (t) => {
@@ -233,5 +236,5 @@ t.test('every registered message schema is named by its header number', async (t
     n++;
     t.equal(db.values.get(s.name), type, `${s.name} = ${type}`);
   }
-  t.equal(n, 10, 'LINK, ADDR and ROUTE messages are registered');
+  t.equal(n, 16, 'LINK, ADDR, ROUTE, NEIGH and RULE messages are registered');
 });
