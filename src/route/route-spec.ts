@@ -226,7 +226,13 @@ export function checkRouteSpec(spec: RouteSpec, where: string): CheckedRoute {
   };
 }
 
+const METRIC_KEYS: ReadonlySet<string> = new Set([...METRICS.map(([k]) => k), 'lock']);
+
 function checkMetrics(spec: RouteSpec, f: (n: string) => string): RouteMetrics | undefined {
+  // Most routes carry no metrics: look at the spec's own few keys before walking the table.
+  let has = false;
+  for (const k in spec) if (METRIC_KEYS.has(k)) { has = true; break; }
+  if (!has) return undefined;
   const out: Record<string, unknown> = {};
   let any = false;
   for (const [field, name, max] of METRICS) {
