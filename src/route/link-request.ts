@@ -4,6 +4,7 @@
  * resolved by the caller (link.ts) where the kernel needs an index.
  */
 import { type Libc, O_CLOEXEC, O_RDONLY } from '../ffi/libc.js';
+import { netnsPath } from '../netlink/nsenter.js';
 import type { OutMessage } from '../netlink/message.js';
 import type { BondAttrs } from './link-kinds/bond.js';
 import type { BridgeAttrs } from './link-kinds/bridge.js';
@@ -16,7 +17,7 @@ import { IFF, type IfInfoMsg } from './ifinfomsg.js';
 import type { LinkAttrs } from './link.schema.js';
 import { RTM_DELLINK, RTM_NEWLINK } from './protocol.js';
 
-/** A network namespace for IFLA_NET_NS_*: an open fd, a path (`/run/netns/lab1`), or a pid's. */
+/** A network namespace for IFLA_NET_NS_*: an open fd, a path (`/run/netns/lab1`), an `ip netns` name (`lab1`), or a pid's. */
 export type NetnsRef = number | string | { readonly pid: number };
 
 /** Settings shared by `link.add()` and `link.set()`. */
@@ -98,8 +99,7 @@ export class NetnsFds {
   attrs(ref: NetnsRef, field: string): Pick<LinkAttrs, 'netnsFd' | 'netnsPid'> {
     if (typeof ref === 'number') return { netnsFd: checkUint(ref, field, 0x7fffffff) };
     if (typeof ref === 'string') {
-      if (ref === '') throw new RangeError(`${field}: empty netns path`);
-      const fd = this.lib.open(ref, O_RDONLY | O_CLOEXEC);
+      const fd = this.lib.open(netnsPath(ref), O_RDONLY | O_CLOEXEC);
       this.#open.push(fd);
       return { netnsFd: fd };
     }

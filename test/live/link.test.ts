@@ -45,7 +45,8 @@ for (const backend of backends) {
     t.teardown(() => { ip('netns', 'del', ns); });
     const h = RouteHandle.open({ libc: loadBackend(backend) });
     t.teardown(() => h.close());
-    await h.link.add({ name: `vh${b}`, kind: 'veth', peer: { name: `vn${b}`, netns: `/run/netns/${ns}`, up: true } });
+    // koffi run: by path; ffi-napi run: by `ip netns` name.
+    await h.link.add({ name: `vh${b}`, kind: 'veth', peer: { name: `vn${b}`, netns: b === 'k' ? `/run/netns/${ns}` : ns, up: true } });
     t.ok(names().includes(`vh${b}`) && !names().includes(`vn${b}`), 'host end here, peer not here');
     t.ok(link(`vn${b}`, ns).flags.includes('UP'), 'peer is inside the netns, and up');
     await h.link.del(`vh${b}`);

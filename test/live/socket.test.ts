@@ -124,6 +124,9 @@ for (const backend of backends) {
     t.teardown(() => h.close());
     t.equal(netnsInode(), home, 'back in our own netns after opening');
     t.same((await h.link.list()).map((l) => l.name).sort(), ['inside0', 'lo'], 'the socket lives in the other netns');
+    const byName = RouteHandle.open({ libc: loadBackend(backend), netns: `nlts-${backend}` });
+    t.teardown(() => byName.close());
+    t.same((await byName.link.list()).map((l) => l.name).sort(), ['inside0', 'lo'], 'an `ip netns` name means /run/netns/NAME');
     const fds = openFds();
     const bad = (() => { try { RouteHandle.open({ libc: loadBackend(backend), netns: '/run/netns/does-not-exist' }); } catch (e) { return e; } return undefined; })();
     t.type(bad, SyscallError);
