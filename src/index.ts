@@ -37,6 +37,8 @@ export type { NetnsTarget } from './netlink/nsenter.js';
 export { RouteHandle } from './route/handle.js';
 export { LinkApi, linkFlagNames } from './route/link.js';
 export type { Link, LinkFilter } from './route/link.js';
+export { BR_STATE_NAMES, toBridgePort } from './route/bridge-port.js';
+export type { BridgePort } from './route/bridge-port.js';
 export type { LinkAddSpec, LinkKindSpec, LinkSetSpec, LinkSettings, NetnsRef, VethPeerSpec } from './route/link-request.js';
 export { ADDR_SCOPES, AddrApi, addrFlagNames, toAddress } from './route/addr.js';
 export type { AddManyOptions, AddrFilter, AddrScope, Address, AddressSpec, Lifetime } from './route/addr.js';

@@ -25,9 +25,19 @@ export interface MessageSchema<H = any, S extends Spec = Spec> {
   /** Meaning of flag bits 0x100–0x800 on this type. */
   readonly flagClass: FlagClass;
   /**
-   * For protocols that choose attributes by something other than the type alone
-   * (nfnetlink: subsystem in the high byte), the schema can pick per message.
+   * Pick the attribute set from the fixed header, for messages whose attribute layout depends
+   * on a header field rather than on a sibling attribute (rtnetlink link messages with
+   * ifi_family AF_BRIDGE put IFLA_BRIDGE_* straight in IFLA_AF_SPEC). Return undefined to fall
+   * back to `attrs`. Used alike by decodeMessage (the decoded header), messageSize /
+   * encodeMessages (the OutMessage's header), requestPathAt (the request's decoded header)
+   * and describeMessage. Must be pure: decoding and encoding the same header must agree.
    */
+  readonly attrsFor?: (header: H) => AttrSet | undefined;
+}
+
+/** The attribute set of a message with this fixed header: `attrsFor(header)`, else `attrs`. */
+export function attrsOf(s: MessageSchema, header: unknown): AttrSet | undefined {
+  return (s.attrsFor && header !== undefined ? s.attrsFor(header) : undefined) ?? s.attrs;
 }
 
 /** A protocol's message table (e.g. rtnetlink, nfnetlink). */
@@ -104,9 +114,10 @@ export function messageSize(proto: Protocol, m: OutMessage, path: Path = []): nu
   const p = path.length ? path : proto.path(m.type);
   let n = NLMSG_HDRLEN + s.header.size(m.header as never, path.length ? [...path, 'header'] : proto.path(m.type, 'header'));
   if (m.attrs) {
-    if (!s.attrs) throw new TypeError(`${s.name} carries no attributes`);
+    const set = attrsOf(s, m.header);
+    if (!set) throw new TypeError(`${s.name} carries no attributes`);
     // Attributes start at NLMSG_ALIGN(header) (<net/netlink.h> nlmsg_attrdata), as decodeMessage reads them.
-    const as = s.attrs.size(m.attrs as Record<string, unknown>, p);
+    const as = set.size(m.attrs as Record<string, unknown>, p);
     if (as) n = nlmsgAlign(n) + as;
   }
   return nlmsgAlign(n);
@@ -135,10 +146,11 @@ export function encodeMessages(proto: Protocol, msgs: readonly OutMessage[]): { 
 function writeMessage(proto: Protocol, m: OutMessage, buf: Buffer, off: number): number {
   const s = proto.schema(m.type)!;
   let p = s.header.write(m.header as never, buf, off + NLMSG_HDRLEN);
-  if (m.attrs && s.attrs) {
+  const set = m.attrs ? attrsOf(s, m.header) : undefined;
+  if (m.attrs && set) {
     const a = off + nlmsgAlign(p - off);
     zeroPad(buf, p, a);
-    const end = s.attrs.write(m.attrs as Record<string, unknown>, buf, a);
+    const end = set.write(m.attrs as Record<string, unknown>, buf, a);
     if (end > a) p = end;
   }
   buf.writeUInt32LE(p - off, off);
@@ -212,7 +224,8 @@ export function decodeMessage(proto: Protocol, buf: Buffer, start = 0, end = buf
   const hs = s.header.structSize;
   if (end - body < hs) throw new DecodeError(`${s.name} shorter than its ${s.header.kindName}`, [s.name], body);
   msg.header = s.header.read(buf, body, body + hs, [s.name, 'header']);
-  if (s.attrs) msg.attrs = s.attrs.read(buf, body + nlmsgAlign(hs), end, [s.name]);
+  const set = attrsOf(s, msg.header);
+  if (set) msg.attrs = set.read(buf, body + nlmsgAlign(hs), end, [s.name]);
   return msg;
 }
 
@@ -239,8 +252,9 @@ export function describeMessage(proto: Protocol, m: Message): string {
     for (const [t, v] of e.tlvs) lines.push(`  NLMSGERR_ATTR_${ERR_ATTR_NAMES[t] ?? t}: ${t === 1 ? JSON.stringify(v.toString('utf8').replace(/\0+$/, '')) : v.toString('hex')}`);
   }
   if (s && m.header !== undefined) lines.push(`  header: ${s.header.describe(m.header, '    ')}`);
-  if (s?.attrs && m.attrs) {
-    const text = s.attrs.describe(m.attrs, '  ');
+  const set = s ? attrsOf(s, m.header) : undefined;
+  if (set && m.attrs) {
+    const text = set.describe(m.attrs, '  ');
     if (text) lines.push(text);
   }
   if (m.payload) lines.push(`  payload: ${m.payload.toString('hex')}`);
@@ -258,9 +272,24 @@ export function requestPathAt(proto: Protocol, request: Buffer, offset: number):
   const attrStart = NLMSG_HDRLEN + nlmsgAlign(s.header.structSize);
   if (offset < NLMSG_HDRLEN) return ['nlmsghdr'];
   if (offset < attrStart) return ['header'];
-  if (!s.attrs) return [];
+  const set = requestAttrs(s, request);
+  if (!set) return [];
   const len = Math.min(request.readUInt32LE(0), request.length);
-  return s.attrs.pathAt(request, attrStart, len, offset);
+  return set.pathAt(request, attrStart, len, offset);
+}
+
+/** The attribute set of an encoded request of schema `s` (its header decoded for `attrsFor`). */
+export function requestAttrs(s: MessageSchema, request: Buffer): AttrSet | undefined {
+  if (!s.attrsFor) return s.attrs;
+  const hs = s.header.structSize;
+  if (request.length < NLMSG_HDRLEN + hs) return s.attrs;
+  let header: unknown;
+  try {
+    header = s.header.read(request, NLMSG_HDRLEN, NLMSG_HDRLEN + hs, [s.name, 'header']);
+  } catch {
+    return s.attrs;
+  }
+  return attrsOf(s, header);
 }
 
 /** Type-level helper: the values of a message schema's attributes. */

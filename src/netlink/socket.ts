@@ -17,7 +17,7 @@ import {
 } from './header.js';
 import {
   type ErrorPayload, type Message, type OutMessage, type Protocol, decodeMessage, encodeMessages, parseErrorPayload,
-  requestPathAt, splitMessages,
+  requestAttrs, requestPathAt, splitMessages,
 } from './message.js';
 import { LiveTransport, type LiveTransportOptions, type Transport } from './transport.js';
 
@@ -314,7 +314,7 @@ export class NetlinkSocket {
     if (extAck.missingType !== undefined) {
       const schema = this.protocol.schema(request.readUInt16LE(4));
       const nestPath = extAck.missingNest !== undefined ? requestPathAt(this.protocol, request, extAck.missingNest) : [];
-      const name = nestPath.length ? undefined : schema?.attrs?.entry(extAck.missingType)?.name;
+      const name = nestPath.length || !schema ? undefined : requestAttrs(schema, request)?.entry(extAck.missingType)?.name;
       missingAttr = name ?? (nestPath.length ? `type ${extAck.missingType} in ${nestPath.join('.')}` : undefined);
     }
     return new NetlinkError({

@@ -5,10 +5,11 @@
  * the family number (`[IFLA_AF_SPEC] = { [AF_INET] = {…}, [AF_INET6] = {…} }`, as the header's
  * comment shows). The kernel opens all of these with nla_nest_start_noflag().
  *
- * Caveat: messages whose ifi_family is AF_BRIDGE (`bridge link`, `bridge vlan`) put
- * IFLA_BRIDGE_* directly in IFLA_AF_SPEC, without the per-family level. The choice depends on
- * the ifinfomsg header, which an attribute kind cannot see, so this table describes the
- * AF_UNSPEC layout only.
+ * Messages whose ifi_family is AF_BRIDGE (`bridge link`, `bridge vlan`) put IFLA_BRIDGE_*
+ * directly in IFLA_AF_SPEC, without the per-family level. The choice depends on the ifinfomsg
+ * header, which an attribute kind cannot see: this table describes the AF_UNSPEC layout, and
+ * IFLA_BR_MSG (./link.schema.ts), picked from the header by MessageSchema.attrsFor, the
+ * AF_BRIDGE one.
  */
 import { enumOf, flagsOf, s32, u16, u32, u64, u8, ipaddr } from '../netlink/kinds.js';
 import { attrs, nested, struct, type AttrValues } from '../netlink/schema.js';

@@ -13,7 +13,7 @@ import {
   bytes, enumOf, flagsOf, lladdr, asciiz, s32, string0, u16, u32, u64, u8, type KindValue,
 } from '../netlink/kinds.js';
 import { attrs, nested, struct, union, type AttrValues } from '../netlink/schema.js';
-import { IFLA_AF_SPEC } from './link-af.js';
+import { IFLA_AF_SPEC, IFLA_BRIDGE } from './link-af.js';
 import { IFLA_PORT, IFLA_VFINFO_LIST, IFLA_VF_PORTS } from './link-vf.js';
 import { RTNL_SET, nestedBytes, uint } from './kinds.js';
 import { IFLA_BR, IFLA_BRPORT } from './link-kinds/bridge.js';
@@ -201,9 +201,9 @@ export const IFLA = attrs('IFLA', {
   IFLA_MASTER: { type: 10, key: 'master', kind: u32 },
   // Wireless-extensions event payload (struct iw_event), only in notifications.
   IFLA_WIRELESS: { type: 11, key: 'wireless', kind: bytes },
-  // Family-specific: IFLA_BRPORT_* in AF_BRIDGE messages (modelled here; br_fill_ifinfo()
-  // opens it with nla_nest_start(), so flagged), IFLA_INET6_* in AF_INET6 ones (unflagged) —
-  // the ifinfomsg family decides, which a kind cannot see.
+  // Family-specific: IFLA_BRPORT_* in AF_BRIDGE messages (br_fill_ifinfo() opens it with
+  // nla_nest_start(), so flagged; those messages decode with IFLA_BR_MSG below, chosen from the
+  // header), IFLA_INET6_* in AF_INET6 ones (unflagged). Kept as IFLA_BRPORT here too.
   IFLA_PROTINFO: { type: 12, key: 'protinfo', kind: nested(() => IFLA_BRPORT), nestedFlag: true },
   IFLA_TXQLEN: { type: 13, key: 'txqlen', kind: u32 },
   IFLA_MAP: { type: 14, key: 'map', kind: RTNL_LINK_IFMAP },
@@ -276,8 +276,25 @@ export const IFLA = attrs('IFLA', {
   IFLA_TAILROOM: { type: 69, key: 'tailroom', kind: u16 },
 }, RTNL_SET);
 
+/**
+ * The attributes of a link message whose ifi_family is AF_BRIDGE (`bridge link show`, the
+ * bridge's RTM_NEWLINK notifications for its ports, `bridge link set`): the IFLA table with two
+ * entries laid out differently — IFLA_AF_SPEC holds IFLA_BRIDGE_* directly (no per-family
+ * level; br_fill_ifinfo() opens it with nla_nest_start_noflag()) and IFLA_PROTINFO holds
+ * IFLA_BRPORT_* (opened with nla_nest_start(), so NLA_F_NESTED is set). Derived from IFLA's
+ * spec so every other attribute stays declared once; rtnetlink's link messages pick it from
+ * the header (MessageSchema.attrsFor in ./protocol.ts).
+ */
+export const IFLA_BR_MSG = attrs('IFLA', {
+  ...IFLA.spec,
+  IFLA_PROTINFO: { ...IFLA.spec.IFLA_PROTINFO, kind: nested(() => IFLA_BRPORT), nestedFlag: true },
+  IFLA_AF_SPEC: { ...IFLA.spec.IFLA_AF_SPEC, kind: nested(() => IFLA_BRIDGE), nestedFlag: false },
+}, RTNL_SET);
+
 /** Values of a link message's attributes. */
 export type LinkAttrs = AttrValues<typeof IFLA.spec>;
+/** Values of an AF_BRIDGE link message's attributes (IFLA_BR_MSG). */
+export type BridgeLinkAttrs = AttrValues<typeof IFLA_BR_MSG.spec>;
 /** Values of the IFLA_LINKINFO nest. */
 export type LinkInfoAttrs = AttrValues<typeof IFLA_INFO.spec>;
 /** A decoded struct rtnl_link_stats64. */

@@ -14,6 +14,7 @@ import {
 } from './link-request.js';
 import { type LinkAttrs, IFF_NAMES, RTEXT_FILTER } from './link.schema.js';
 import { RTM_GETLINK, rtnetlink } from './protocol.js';
+import { type BridgePort, type BridgePortFilter, bridgePortDumpRequest, toBridgePort } from './bridge-port.js';
 import { formatBits } from '../netlink/header.js';
 
 /** A network interface, as `ip -d link show` reports it. */
@@ -208,6 +209,17 @@ export class LinkApi {
   /** Links one by one, without holding the table. */
   async *stream(filter?: LinkFilter): AsyncGenerator<Link, void, undefined> {
     for await (const m of this.sock.stream(dumpRequest(filter))) yield toLink(m);
+  }
+
+  /**
+   * Bridge ports with their STP state, cost, priority and port flags (`bridge -d link show`):
+   * one RTM_GETLINK dump with ifi_family AF_BRIDGE, as iproute2 sends it. `master` (a bridge's
+   * name or index) is applied here, the kernel's AF_BRIDGE dump taking no filter.
+   */
+  async bridgePorts(filter: BridgePortFilter = {}): Promise<BridgePort[]> {
+    const master = filter.master === undefined ? undefined : await this.index(filter.master, 'bridgePorts.master');
+    const ports = (await this.sock.dump(bridgePortDumpRequest())).map(toBridgePort);
+    return master === undefined ? ports : ports.filter((p) => p.master === master);
   }
 
   /** One link by name or index, asked of the kernel directly (no dump). ENODEV → NetlinkError. */
