@@ -55,6 +55,16 @@ export interface BulkResult {
 
 const MAX_CHUNK_BYTES = 128 * 1024;
 
+/** One dump in flight. */
+interface DumpState {
+  readonly seq: number;
+  /** Our request's bytes, to name the attribute an error points at. */
+  readonly request: Buffer;
+  done: boolean;
+  /** A message carried NLM_F_DUMP_INTR. */
+  intr: boolean;
+}
+
 export class NetlinkSocket {
   readonly protocol: Protocol;
   readonly transport: Transport;
@@ -137,10 +147,15 @@ export class NetlinkSocket {
 
   /** Dump (NLM_F_DUMP) into an array. NLM_F_DUMP_INTR → DumpInterruptedError with the partial results. */
   dumpSync(msg: OutMessage): Message[] {
+    this.#ready();
+    const st = this.#dumpStart(msg);
     const out: Message[] = [];
-    let intr = false;
-    for (const m of this.#dumpIter(msg, () => { intr = true; })) out.push(m);
-    if (intr) throw new DumpInterruptedError(this.protocol.typeName(msg.type), out);
+    try {
+      while (!st.done) this.#dumpStep(st, out);
+    } finally {
+      if (!st.done) this.#drain(st.seq);
+    }
+    if (st.intr) throw new DumpInterruptedError(this.protocol.typeName(msg.type), out);
     return out;
   }
 
@@ -156,51 +171,50 @@ export class NetlinkSocket {
   async *stream(msg: OutMessage): AsyncGenerator<Message, void, undefined> {
     this.#ready();
     this.#streaming = true;
-    let intr = false;
+    let st: DumpState | undefined;
     try {
-      const it = this.#dumpIter(msg, () => { intr = true; }, true);
-      for (const m of it) yield m;
-    } finally {
-      this.#streaming = false;
-    }
-    if (intr) throw new DumpInterruptedError(this.protocol.typeName(msg.type), []);
-  }
-
-  *#dumpIter(msg: OutMessage, onIntr: () => void, streaming = false): Generator<Message> {
-    if (!streaming) this.#ready();
-    const seq = this.nextSeq();
-    const { buf } = encodeMessages(this.protocol, [{ ...msg, seq, flags: msg.flags | NLM_F_REQUEST | NLM_F_DUMP }]);
-    this.transport.send(buf);
-    let finished = false;
-    try {
-      for (;;) {
-        const dgram = this.transport.recv();
-        const batch: Message[] = [];
-        for (const [s, e] of splitMessages(dgram)) {
-          if (!this.#mine(dgram, s, seq)) continue;
-          const type = dgram.readUInt16LE(s + 4);
-          const flags = dgram.readUInt16LE(s + 6);
-          if (flags & NLM_F_DUMP_INTR) onIntr();
-          if (type === NLMSG_DONE || type === NLMSG_ERROR) {
-            finished = true;
-            if (type === NLMSG_DONE) this.#checkDone(dgram, s, e, flags, buf);
-            else {
-              const err = parseErrorPayload(dgram, s + NLMSG_HDRLEN, e, flags);
-              if (err.error !== 0) throw this.#error(err, buf);
-            }
-            yield* batch;
-            return;
-          }
-          if (type === NLMSG_NOOP || type === NLMSG_OVERRUN) continue;
-          batch.push(decodeMessage(this.protocol, dgram, s, e));
-        }
+      st = this.#dumpStart(msg);
+      while (!st.done) {
         // Decode the whole datagram before yielding: the receive buffer is reused by the next recv.
-        yield* batch;
+        const batch: Message[] = [];
+        this.#dumpStep(st, batch);
+        for (const m of batch) yield m;
       }
     } finally {
       // Abandoned (consumer broke out, or a decode error): the kernel still holds the dump
       // open on this socket and would refuse the next one with EBUSY. Read it to its end.
-      if (!finished) this.#drain(seq);
+      if (st && !st.done) this.#drain(st.seq);
+      this.#streaming = false;
+    }
+    if (st.intr) throw new DumpInterruptedError(this.protocol.typeName(msg.type), []);
+  }
+
+  #dumpStart(msg: OutMessage): DumpState {
+    const seq = this.nextSeq();
+    const { buf } = encodeMessages(this.protocol, [{ ...msg, seq, flags: msg.flags | NLM_F_REQUEST | NLM_F_DUMP }]);
+    this.transport.send(buf);
+    return { seq, request: buf, done: false, intr: false };
+  }
+
+  /** Read one datagram of a dump, appending its messages to `out`; marks the end (DONE / ERROR). */
+  #dumpStep(st: DumpState, out: Message[]): void {
+    const dgram = this.transport.recv();
+    for (const [s, e] of splitMessages(dgram)) {
+      if (!this.#mine(dgram, s, st.seq)) continue;
+      const type = dgram.readUInt16LE(s + 4);
+      const flags = dgram.readUInt16LE(s + 6);
+      if (flags & NLM_F_DUMP_INTR) st.intr = true;
+      if (type === NLMSG_DONE || type === NLMSG_ERROR) {
+        st.done = true;
+        if (type === NLMSG_DONE) this.#checkDone(dgram, s, e, flags, st.request);
+        else {
+          const err = parseErrorPayload(dgram, s + NLMSG_HDRLEN, e, flags);
+          if (err.error !== 0) throw this.#error(err, st.request);
+        }
+        return;
+      }
+      if (type === NLMSG_NOOP || type === NLMSG_OVERRUN) continue;
+      out.push(decodeMessage(this.protocol, dgram, s, e));
     }
   }
 
