@@ -13,7 +13,7 @@ import {
   bytes, enumOf, flagsOf, lladdr, asciiz, s32, string0, u16, u32, u64, u8, type KindValue,
 } from '../netlink/kinds.js';
 import { attrs, nested, struct, union, type AttrValues } from '../netlink/schema.js';
-import { IFLA_AF_SPEC, IFLA_BRIDGE } from './link-af.js';
+import { IFLA_AF_SPEC, IFLA_BRIDGE, IFLA_INET6 } from './link-af.js';
 import { IFLA_PORT, IFLA_VFINFO_LIST, IFLA_VF_PORTS } from './link-vf.js';
 import { RTNL_SET, nestedBytes, uint } from './kinds.js';
 import { IFLA_BR, IFLA_BRPORT } from './link-kinds/bridge.js';
@@ -289,6 +289,16 @@ export const IFLA_BR_MSG = attrs('IFLA', {
   ...IFLA.spec,
   IFLA_PROTINFO: { ...IFLA.spec.IFLA_PROTINFO, kind: nested(() => IFLA_BRPORT), nestedFlag: true },
   IFLA_AF_SPEC: { ...IFLA.spec.IFLA_AF_SPEC, kind: nested(() => IFLA_BRIDGE), nestedFlag: false },
+}, RTNL_SET);
+
+/**
+ * IFLA for AF_INET6 link messages (the replies to an RTM_GETLINK dump with ifi_family AF_INET6,
+ * net/ipv6/addrconf.c inet6_fill_ifinfo()): there IFLA_PROTINFO carries the IPv6 per-device
+ * data, IFLA_INET6_*, opened with nla_nest_start_noflag().
+ */
+export const IFLA_INET6_MSG = attrs('IFLA', {
+  ...IFLA.spec,
+  IFLA_PROTINFO: { ...IFLA.spec.IFLA_PROTINFO, kind: nested(() => IFLA_INET6), nestedFlag: false },
 }, RTNL_SET);
 
 /** Values of a link message's attributes. */

@@ -6,7 +6,7 @@
 import type { MessageSchema } from '../netlink/message.js';
 import { Protocol } from '../netlink/message.js';
 import { NETLINK_ROUTE } from '../netlink/header.js';
-import { IFINFOMSG, IFLA, IFLA_BR_MSG } from './link.schema.js';
+import { IFINFOMSG, IFLA, IFLA_BR_MSG, IFLA_INET6_MSG } from './link.schema.js';
 import { AF } from './family.js';
 import { IFADDRMSG, IFA } from './addr.schema.js';
 import { RTMSG, RTA } from './route.schema.js';
@@ -135,8 +135,12 @@ export const RTNLGRP_IPV4_MCADDR = 37;
 export const RTNLGRP_IPV6_MCADDR = 38;
 export const RTNLGRP_IPV6_ACADDR = 39;
 
-/** AF_BRIDGE link messages lay out IFLA_AF_SPEC and IFLA_PROTINFO differently (IFLA_BR_MSG). */
-const linkAttrsFor = (h: { family: number }) => (h.family === AF.AF_BRIDGE ? IFLA_BR_MSG : undefined);
+/**
+ * AF_BRIDGE link messages lay out IFLA_AF_SPEC and IFLA_PROTINFO differently (IFLA_BR_MSG), and
+ * AF_INET6 ones carry IFLA_INET6_* in IFLA_PROTINFO (IFLA_INET6_MSG).
+ */
+const linkAttrsFor = (h: { family: number }) =>
+  (h.family === AF.AF_BRIDGE ? IFLA_BR_MSG : h.family === AF.AF_INET6 ? IFLA_INET6_MSG : undefined);
 const link = (name: string, type: number, flagClass: MessageSchema['flagClass']): MessageSchema =>
   ({ name, type, header: IFINFOMSG, attrs: IFLA, attrsFor: linkAttrsFor, flagClass });
 const addr = (name: string, type: number, flagClass: MessageSchema['flagClass']): MessageSchema =>

@@ -9,7 +9,7 @@ import { NLM_F_REQUEST } from '../../src/netlink/header.js';
 import { attrs, nested, struct } from '../../src/netlink/schema.js';
 import { u16, u32, u8 } from '../../src/netlink/kinds.js';
 import { rtnetlink, RTM_NEWLINK } from '../../src/route/protocol.js';
-import { IFLA, IFLA_BR_MSG } from '../../src/route/link.schema.js';
+import { IFLA, IFLA_BR_MSG, IFLA_INET6_MSG } from '../../src/route/link.schema.js';
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 
@@ -92,7 +92,7 @@ t.test('IFLA_BR_MSG is IFLA with IFLA_AF_SPEC and IFLA_PROTINFO re-laid out, eve
   const s = rtnetlink.schema(RTM_NEWLINK)!;
   t.equal(attrsOf(s, { family: 7 }), IFLA_BR_MSG, 'AF_BRIDGE → IFLA_BR_MSG');
   t.equal(attrsOf(s, { family: 0 }), IFLA, 'AF_UNSPEC → IFLA');
-  t.equal(attrsOf(s, { family: 10 }), IFLA, 'AF_INET6 → IFLA');
+  t.equal(attrsOf(s, { family: 10 }), IFLA_INET6_MSG, 'AF_INET6 → IFLA_INET6_MSG');
   for (const type of [16, 17, 18, 19]) t.equal(attrsOf(rtnetlink.schema(type)!, { family: 7 }), IFLA_BR_MSG, `${rtnetlink.typeName(type)}`);
 });
 
@@ -117,4 +117,20 @@ t.test('AF_BRIDGE RTM_NEWLINK: IFLA_AF_SPEC holds IFLA_BRIDGE_* directly', async
   t.throws(() => decodeMessage(rtnetlink, unspec), /IFLA_AF_SPEC\.AF_INET/, 'the per-family layout cannot read it');
   t.match(describeMessage(rtnetlink, m), /IFLA_AF_SPEC:\n {4}IFLA_BRIDGE_VLAN_INFO/);
   t.strictSame(requestPathAt(rtnetlink, bytes, 48), ['IFLA_AF_SPEC', 'IFLA_BRIDGE_VLAN_INFO']);
+});
+
+t.test('AF_INET6 link messages: IFLA_PROTINFO holds IFLA_INET6_* (6.18, recorded RTM_GETLINK dump, family AF_INET6)', async (t) => {
+  const { decodeAll } = await import('../../src/netlink/message.js');
+  const { rtnetlink } = await import('../../src/route/protocol.js');
+  const { loadFixture } = await import('../helpers/fixtures.js');
+  const fx = loadFixture('route/link/getlink-inet6-dump');
+  const links = fx.frames.filter((f) => f.dir === 'recv').flatMap((f) => decodeAll(rtnetlink, f.bytes)).filter((m) => m.type === 16);
+  const br0 = links.find((m) => m.attrs.ifname === 'br0');
+  t.ok(br0, 'br0 is in the AF_INET6 dump');
+  t.equal(br0?.header.family, 10);
+  const p = br0?.attrs.protinfo as Record<string, unknown>;
+  t.equal(p['addrGenMode'], 0, 'IFLA_INET6_ADDR_GEN_MODE: eui64');
+  t.equal(p['token'], '::', 'IFLA_INET6_TOKEN');
+  t.ok(Array.isArray(p['conf']) && (p['conf'] as number[]).length > 50, 'IFLA_INET6_CONF: the devconf array');
+  t.equal((p['conf'] as number[])[2], 1500, 'DEVCONF_MTU6 = 1500');
 });
