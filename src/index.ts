@@ -31,7 +31,8 @@ export type { AttrDef, AttrValues, Spec, StructValue } from './netlink/schema.js
 export * as kinds from './netlink/kinds.js';
 export type { Kind } from './netlink/kinds.js';
 export { fromJson, toJson } from './netlink/jsonable.js';
-export type { NetnsTarget } from './netlink/nsenter.js';
+export { netnsPath, withNetnsSync } from './netlink/nsenter.js';
+export type { NetnsRef, NetnsTarget } from './netlink/nsenter.js';
 
 // rtnetlink
 export { RouteHandle } from './route/handle.js';
@@ -39,7 +40,7 @@ export { LinkApi, linkFlagNames } from './route/link.js';
 export type { Link, LinkFilter } from './route/link.js';
 export { BR_STATE_NAMES, toBridgePort } from './route/bridge-port.js';
 export type { BridgePort } from './route/bridge-port.js';
-export type { LinkAddSpec, LinkKindSpec, LinkSetSpec, LinkSettings, NetnsRef, VethPeerSpec } from './route/link-request.js';
+export type { LinkAddSpec, LinkKindSpec, LinkSetSpec, LinkSettings, VethPeerSpec } from './route/link-request.js';
 export { ADDR_SCOPES, AddrApi, addrFlagNames, toAddress } from './route/addr.js';
 export type { AddManyOptions, AddrFilter, AddrScope, Address, AddressSpec, Lifetime } from './route/addr.js';
 export { RouteApi } from './route/route.js';
@@ -60,3 +61,19 @@ export type { LinkAttrs } from './route/link.schema.js';
 export { IFA, IFADDRMSG } from './route/addr.schema.js';
 export { RTA, RTMSG } from './route/route.schema.js';
 export { IFINFOMSG } from './route/ifinfomsg.js';
+
+// Network namespaces
+export { NetnsBusyError, NetnsError, NetnsExistsError, NetnsNotFoundError, NotANetnsError } from './netns/errors.js';
+export { Netns, checkNetnsName, netnsInodeOfFd } from './netns/netns.js';
+export type { NetnsOpenOptions, NetnsSpec } from './netns/netns.js';
+export { addNetns, attachNetns, deleteNetns, identifyNetns, listNetns, netnsExists, netnsNames } from './netns/registry.js';
+export type { ListNetnsOptions, NamedNetns, NetnsDirOptions } from './netns/registry.js';
+export { runInNetns, spawnInNetns, spawnUnshared } from './netns/run.js';
+export type { NetnsRunOptions, NetnsSpawnOptions, RunResult, UnsharedNetns, UnsharedOptions } from './netns/run.js';
+export { netns, withNetns } from './netns/index.js';
+export { NsidApi, NETNSA_NSID_NOT_ASSIGNED } from './route/nsid.js';
+export type { NsidEntry } from './route/nsid.js';
+
+// sysctl
+export { SysctlError, UnknownSysctlError, getSysctl, parseSysctl, setSysctl, sysctl, sysctlPath } from './sysctl/sysctl.js';
+export type { SysctlOptions, SysctlValue } from './sysctl/sysctl.js';

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run a command inside a throwaway network sandbox:
-#   a new user namespace (we map to root inside it), a new network namespace, and a
+#   a new user namespace (we map to root inside it), new network and UTS namespaces, and a
 #   private mount namespace with a private tmpfs on /run/netns. Nothing done inside —
 #   links, addresses, routes, nftables, sysctls, named namespaces — reaches the machine's
 #   own namespaces, and everything vanishes when the command exits.
@@ -26,4 +26,4 @@ fi
 [ $# -ge 1 ] || { echo "usage: $0 CMD [ARGS...]" >&2; exit 2; }
 NETLINK_TS_HOST_NETNS=$(stat -L -c %i /proc/self/ns/net)
 export NETLINK_TS_HOST_NETNS
-exec unshare --user --map-root-user --net --mount --propagation private -- "$0" --inner "$@"
+exec unshare --user --map-root-user --net --uts --mount --propagation private -- "$0" --inner "$@"

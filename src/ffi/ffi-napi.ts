@@ -81,6 +81,9 @@ export function createFfiNapiLibc(): Libc {
     umount2: [int, [str, int]],
     // open(2) is variadic; passing mode as a fixed third int is ABI-identical on SysV x86_64/arm64.
     open: [int, [str, int, uint32]],
+    // ioctl(2) is variadic; with no third argument the fixed-args call is ABI-identical.
+    ioctl: [int, [int, ulong]],
+    sethostname: [int, [ptr, size_t]],
     gettid: [int, []],
     getpid: [int, []],
     poll: [int, [ptr, ulong, int]],
@@ -144,6 +147,11 @@ export function createFfiNapiLibc(): Libc {
     },
     umount2(target, flags) { checkCall('umount2', f.umount2(target, flags) as number, errno); },
     open: (path, flags, mode = 0) => checkCall('open', f.open(path, flags, mode) as number, errno),
+    ioctl: (fd, request) => checkCall('ioctl', f.ioctl(fd, request) as number, errno),
+    sethostname(name) {
+      const b = Buffer.from(name, 'utf8');
+      checkCall('sethostname', f.sethostname(b, b.length) as number, errno);
+    },
     gettid: () => f.gettid() as number,
     getpid: () => f.getpid() as number,
     poll: (fds, nfds, timeoutMs) => checkCall('poll', f.poll(fds, nfds, timeoutMs) as number, errno),

@@ -42,6 +42,8 @@ export function createKoffiLibc(): Libc {
     mount: c.func('int mount(const char *, const char *, const char *, unsigned long, const char *)'),
     umount2: c.func('int umount2(const char *, int)'),
     open: c.func('int open(const char *, int, uint32_t)'),
+    ioctl: c.func('int ioctl(int, unsigned long)'),
+    sethostname: c.func('int sethostname(const void *, size_t)'),
     gettid: c.func('int gettid()'),
     getpid: c.func('int getpid()'),
     poll: c.func('int poll(void *, unsigned long, int)'),
@@ -94,6 +96,11 @@ export function createKoffiLibc(): Libc {
     mount(source, target, fstype, flags, data) { checkCall('mount', f.mount(source, target, fstype, flags, data), errno); },
     umount2(target, flags) { checkCall('umount2', f.umount2(target, flags), errno); },
     open: (path, flags, mode = 0) => checkCall('open', f.open(path, flags, mode), errno),
+    ioctl: (fd, request) => checkCall('ioctl', f.ioctl(fd, request), errno),
+    sethostname(name) {
+      const b = Buffer.from(name, 'utf8');
+      checkCall('sethostname', f.sethostname(b, b.length), errno);
+    },
     gettid: () => Number(f.gettid()),
     getpid: () => Number(f.getpid()),
     poll: (fds, nfds, timeoutMs) => checkCall('poll', f.poll(fds, nfds, timeoutMs), errno),

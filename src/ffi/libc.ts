@@ -60,6 +60,10 @@ export interface Libc {
   umount2(target: string, flags: number): void;
   /** open(2); returns the fd. */
   open(path: string, flags: number, mode?: number): number;
+  /** ioctl(2) with no argument (e.g. NS_GET_NSTYPE on a namespace fd); returns the result. */
+  ioctl(fd: number, request: number): number;
+  /** sethostname(2) in the calling thread's UTS namespace (`name` as UTF-8 bytes, ≤ 64). */
+  sethostname(name: string): void;
   /** gettid(2): the calling thread's id. */
   gettid(): number;
   /** getpid(2). */
@@ -92,12 +96,17 @@ export const O_EXCL = 0o200;
 export const O_CLOEXEC = 0o2000000;
 /** <linux/sched.h> */
 export const CLONE_NEWNS = 0x00020000;
+export const CLONE_NEWUTS = 0x04000000;
 export const CLONE_NEWUSER = 0x10000000;
 export const CLONE_NEWNET = 0x40000000;
+/** <linux/nsfs.h>: _IO(NSIO = 0xb7, 0x3) — the CLONE_NEW* type of a namespace fd. */
+export const NS_GET_NSTYPE = 0xb703;
 /** <linux/mount.h> */
 export const MS_BIND = 4096;
 export const MS_REC = 16384;
 export const MS_PRIVATE = 1 << 18;
+export const MS_SLAVE = 1 << 19;
+export const MS_SHARED = 1 << 20;
 export const MNT_DETACH = 2;
 /** poll(2) events. */
 export const POLLIN = 0x1;

@@ -1,49 +1,126 @@
 /**
- * Run a synchronous function with the calling thread inside another network namespace,
- * and always come back. setns(2) acts on the calling thread only, so the switch must
- * never span an `await`: `fn` is synchronous by type, and a returned Promise is refused.
+ * Run a synchronous function with the calling thread inside other namespaces, and always
+ * come back. setns(2) acts on the calling thread only (Node's libuv pool threads stay where
+ * they were), so the switch must never span an `await`: `fn` is synchronous by type, an
+ * `async function` is refused before anything is entered, and a returned Promise is refused.
  */
 import { type Libc, CLONE_NEWNET, O_CLOEXEC, O_RDONLY } from '../ffi/libc.js';
 
 /**
- * A network namespace: an open fd, a path such as `/run/netns/lab1` or `/proc/1234/ns/net`,
- * or a bare name (`lab1`), meaning the namespace `ip netns add lab1` made: /run/netns/lab1.
+ * A network namespace: an open fd (or an object owning one, such as a `Netns` handle), a
+ * path (`/run/netns/lab1`, `/proc/1234/ns/net`), a bare name (`lab1`: the namespace
+ * `ip netns add lab1` made, /run/netns/lab1), or a process's (`{ pid }` → /proc/PID/ns/net).
  */
-export type NetnsTarget = number | string;
+export type NetnsRef = number | string | { readonly pid: number } | { readonly fd: number };
+/** @deprecated old name of {@link NetnsRef}. */
+export type NetnsTarget = NetnsRef;
 
-/** The path of a netns given by path or by `ip netns` name. */
-export function netnsPath(target: string): string {
+/** The path of a netns given by path or by `ip netns` name (in `dir`, default /run/netns). */
+export function netnsPath(target: string, dir = '/run/netns'): string {
   if (target === '') throw new RangeError('netns: empty path or name');
   if (target.includes('/')) return target;
   if (target === '.' || target === '..') throw new RangeError(`netns: "${target}" is not a namespace name`);
-  return `/run/netns/${target}`;
+  return `${dir}/${target}`;
 }
 
-export function withNetnsSync<T>(lib: Libc, target: NetnsTarget, fn: () => T): T {
-  if (typeof target === 'number' && (!Number.isInteger(target) || target < 0)) throw new RangeError(`netns: fd must be a non-negative integer, got ${target}`);
-  const path = typeof target === 'string' ? netnsPath(target) : undefined;
-  const own = lib.open('/proc/thread-self/ns/net', O_RDONLY | O_CLOEXEC);
-  let targetFd = -1;
+function checkInt(v: unknown, field: string, min: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > 0x7fffffff) {
+    throw new RangeError(`${field}: expected an integer ≥ ${min}, got ${String(v)}`);
+  }
+  return v;
+}
+
+/**
+ * Where `ref` points, checked before any syscall: `{ fd }` for a caller's fd (not ours to
+ * close), `{ path }` for one to open. `nsType` picks the /proc/PID/ns entry for pids.
+ */
+export function netnsSource(ref: NetnsRef, field = 'netns', nsFile = 'net'): { fd: number; path?: undefined } | { path: string; fd?: undefined } {
+  if (typeof ref === 'number') return { fd: checkInt(ref, `${field} (fd)`, 0) };
+  if (typeof ref === 'string') return { path: netnsPath(ref) };
+  if (ref !== null && typeof ref === 'object') {
+    if ('pid' in ref) return { path: `/proc/${checkInt(ref.pid, `${field}.pid`, 1)}/ns/${nsFile}` };
+    if ('fd' in ref) return { fd: checkInt(ref.fd, `${field}.fd`, 0) };
+  }
+  throw new TypeError(`${field}: expected an fd, a path, a name, { pid } or { fd }; got ${typeof ref}`);
+}
+
+/** One namespace to enter: an fd or path, and its CLONE_NEW* type. */
+export interface NsEntry {
+  readonly source: { fd: number; path?: undefined } | { path: string; fd?: undefined };
+  readonly nstype: number;
+  /** /proc/thread-self/ns/<file> of this type (net, uts, …), to come back. */
+  readonly nsFile: string;
+}
+
+/**
+ * setns() into the namespace the thread is already in: the kernel runs the same permission
+ * checks as for the way back, so a switch we could not undo fails here, before it happens,
+ * instead of stranding the thread (e.g. a UTS namespace owned by a user namespace where we
+ * lack CAP_SYS_ADMIN: unshare() works, coming back is EPERM).
+ */
+export function preflight(lib: Libc, ownFd: number, nstype: number, nsFile: string): void {
   try {
-    targetFd = path === undefined ? target as number : lib.open(path, O_RDONLY | O_CLOEXEC);
-    lib.setns(targetFd, CLONE_NEWNET);
+    lib.setns(ownFd, nstype);
+  } catch (err) {
+    throw new Error(`cannot switch ${nsFile} namespaces and come back: re-entering the current ${nsFile} namespace fails (${(err as Error).message})`, { cause: err });
+  }
+}
+
+function isAsyncFunction(fn: unknown): boolean {
+  return typeof fn === 'function' && fn.constructor?.name === 'AsyncFunction';
+}
+
+/**
+ * Enter every namespace in `entries` (in order), run `fn`, and restore the thread's original
+ * namespaces (in reverse order) whatever happens. Fds this opens are closed before it returns.
+ * If a namespace cannot be restored the thread is stranded where nothing sane can continue,
+ * so the process aborts rather than run on in the wrong namespace.
+ */
+export function enterSync<T>(lib: Libc, entries: readonly NsEntry[], fn: () => T): T {
+  if (isAsyncFunction(fn)) throw new TypeError('netns: fn must be synchronous (a namespace switch must not span an await)');
+  const opened: number[] = [];
+  const own: { fd: number; nstype: number }[] = [];
+  const entered: { fd: number; nstype: number }[] = [];
+  try {
+    const targets = entries.map((e) => {
+      const o = { fd: lib.open(`/proc/thread-self/ns/${e.nsFile}`, O_RDONLY | O_CLOEXEC), nstype: e.nstype };
+      own.push(o);
+      preflight(lib, o.fd, o.nstype, e.nsFile);
+      if (e.source.fd !== undefined) return e.source.fd;
+      const fd = lib.open(e.source.path, O_RDONLY | O_CLOEXEC);
+      opened.push(fd);
+      return fd;
+    });
     let result: T;
     try {
+      entries.forEach((e, i) => {
+        lib.setns(targets[i]!, e.nstype);
+        entered.push(own[i]!);
+      });
       result = fn();
     } finally {
-      // If this fails the thread is stranded in the wrong namespace: nothing sane can continue.
-      try {
-        lib.setns(own, CLONE_NEWNET);
-      } catch (err) {
-        process.emitWarning('netlink-ts: could not return to the original network namespace; aborting', { code: 'NLTS_NETNS_STRANDED' });
-        process.abort();
-        throw err;
+      for (const o of entered.reverse()) {
+        try {
+          lib.setns(o.fd, o.nstype);
+        } catch (err) {
+          process.emitWarning('netlink-ts: could not return to the original namespace; aborting', { code: 'NLTS_NETNS_STRANDED' });
+          process.abort();
+          throw err;
+        }
       }
     }
-    if (result instanceof Promise) throw new TypeError('withNetnsSync: fn must be synchronous (a namespace switch must not span an await)');
+    if (result instanceof Promise) {
+      result.catch(() => undefined);
+      throw new TypeError('netns: fn must be synchronous (a namespace switch must not span an await)');
+    }
     return result;
   } finally {
-    if (typeof target === 'string' && targetFd >= 0) lib.close(targetFd);
-    lib.close(own);
+    for (const fd of opened) lib.close(fd);
+    for (const o of own) lib.close(o.fd);
   }
+}
+
+/** Run a synchronous `fn` with the calling thread in network namespace `target`; always come back. */
+export function withNetnsSync<T>(lib: Libc, target: NetnsRef, fn: () => T): T {
+  return enterSync(lib, [{ source: netnsSource(target), nstype: CLONE_NEWNET, nsFile: 'net' }], fn);
 }

@@ -10,7 +10,7 @@ import {
 } from '../ffi/libc.js';
 import { NetlinkTimeoutError, ProtocolError } from './errors.js';
 import { NETLINK_ADD_MEMBERSHIP, NETLINK_CAP_ACK, NETLINK_EXT_ACK, NETLINK_GET_STRICT_CHK, SOL_NETLINK } from './header.js';
-import { type NetnsTarget, withNetnsSync } from './nsenter.js';
+import { type NetnsRef, withNetnsSync } from './nsenter.js';
 
 export interface Transport {
   /** The port id the kernel assigned (nl_pid of our sockaddr_nl). */
@@ -24,8 +24,8 @@ export interface Transport {
 }
 
 export interface LiveTransportOptions {
-  /** Open the socket inside this network namespace (fd or path); the socket stays bound to it. Default: the caller's. */
-  readonly netns?: NetnsTarget;
+  /** Open the socket inside this network namespace (fd, path, `ip netns` name, { pid } or a Netns handle); the socket stays bound to it. Default: the caller's. */
+  readonly netns?: NetnsRef;
   /** Multicast groups to join (group numbers, e.g. RTNLGRP_LINK = 1). Default: none. */
   readonly groups?: readonly number[];
   /** NETLINK_EXT_ACK: the kernel explains errors. Default true. */

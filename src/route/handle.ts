@@ -8,6 +8,7 @@ import { NetlinkSocket, type SocketOptions } from '../netlink/socket.js';
 import { AddrApi } from './addr.js';
 import { LinkApi } from './link.js';
 import { NeighApi } from './neigh.js';
+import { NsidApi } from './nsid.js';
 import { RouteApi } from './route.js';
 import { RuleApi } from './rule.js';
 import { rtnetlink } from './protocol.js';
@@ -19,23 +20,26 @@ export class RouteHandle {
   readonly route: RouteApi;
   readonly neigh: NeighApi;
   readonly rule: RuleApi;
+  readonly nsid: NsidApi;
 
-  private constructor(socket: NetlinkSocket) {
+  private constructor(socket: NetlinkSocket, opts: SocketOptions) {
     this.socket = socket;
     this.link = new LinkApi(socket);
     this.addr = new AddrApi(socket, this.link);
     this.route = new RouteApi(socket, this.link);
     this.neigh = new NeighApi(socket, this.link);
     this.rule = new RuleApi(socket, this.link);
+    this.nsid = new NsidApi(socket, opts.libc);
   }
 
   /**
-   * Open a handle on the current network namespace, or on `opts.netns` (an fd, or a path
-   * like `/run/netns/lab1`): the socket is created inside it and stays bound to it.
+   * Open a handle on the current network namespace, or on `opts.netns` (an fd, a path like
+   * `/run/netns/lab1`, an `ip netns` name, `{ pid }`, or a `Netns` handle): the socket is
+   * created inside it and stays bound to it.
    */
   static open(opts: SocketOptions = {}): RouteHandle {
     if (rtnetlink.id !== NETLINK_ROUTE) throw new Error('internal: rtnetlink protocol id');
-    return new RouteHandle(NetlinkSocket.open(rtnetlink, opts));
+    return new RouteHandle(NetlinkSocket.open(rtnetlink, opts), opts);
   }
 
   close(): void {

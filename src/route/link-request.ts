@@ -4,7 +4,7 @@
  * resolved by the caller (link.ts) where the kernel needs an index.
  */
 import { type Libc, O_CLOEXEC, O_RDONLY } from '../ffi/libc.js';
-import { netnsPath } from '../netlink/nsenter.js';
+import { type NetnsRef, netnsSource } from '../netlink/nsenter.js';
 import type { OutMessage } from '../netlink/message.js';
 import type { BondAttrs } from './link-kinds/bond.js';
 import type { BridgeAttrs } from './link-kinds/bridge.js';
@@ -17,8 +17,7 @@ import { IFF, type IfInfoMsg } from './ifinfomsg.js';
 import type { LinkAttrs } from './link.schema.js';
 import { RTM_DELLINK, RTM_NEWLINK } from './protocol.js';
 
-/** A network namespace for IFLA_NET_NS_*: an open fd, a path (`/run/netns/lab1`), an `ip netns` name (`lab1`), or a pid's. */
-export type NetnsRef = number | string | { readonly pid: number };
+export type { NetnsRef };
 
 /** Settings shared by `link.add()` and `link.set()`. */
 export interface LinkSettings {
@@ -97,14 +96,13 @@ export class NetnsFds {
   constructor(private readonly lib: Libc) {}
   /** IFLA_NET_NS_FD / IFLA_NET_NS_PID attributes for `ref`. */
   attrs(ref: NetnsRef, field: string): Pick<LinkAttrs, 'netnsFd' | 'netnsPid'> {
-    if (typeof ref === 'number') return { netnsFd: checkUint(ref, field, 0x7fffffff) };
-    if (typeof ref === 'string') {
-      const fd = this.lib.open(netnsPath(ref), O_RDONLY | O_CLOEXEC);
-      this.#open.push(fd);
-      return { netnsFd: fd };
-    }
-    if (ref && typeof ref === 'object' && 'pid' in ref) return { netnsPid: checkUint(ref.pid, `${field}.pid`, 0x7fffffff, 1) };
-    throw new TypeError(`${field}: expected an fd, a path or { pid }`);
+    // A pid goes to the kernel as IFLA_NET_NS_PID, as `ip link … netns PID` sends it.
+    if (ref !== null && typeof ref === 'object' && 'pid' in ref) return { netnsPid: checkUint(ref.pid, `${field}.pid`, 0x7fffffff, 1) };
+    const src = netnsSource(ref, field);
+    if (src.fd !== undefined) return { netnsFd: src.fd };
+    const fd = this.lib.open(src.path, O_RDONLY | O_CLOEXEC);
+    this.#open.push(fd);
+    return { netnsFd: fd };
   }
   close(): void {
     for (const fd of this.#open.splice(0)) this.lib.close(fd);

@@ -155,8 +155,7 @@ export class LinkApi {
       byNetns.set(key, list);
     });
     for (const [ref, peers] of byNetns) {
-      const target = ref === undefined ? undefined : typeof ref === 'object' ? `/proc/${ref.pid}/ns/net` : ref;
-      const sock = target === undefined ? this.sock : NetlinkSocket.open(rtnetlink, { netns: target, libc: this.#lib });
+      const sock = ref === undefined ? this.sock : NetlinkSocket.open(rtnetlink, { netns: ref, libc: this.#lib });
       try {
         const ns = new NetnsFds(this.#lib);
         const res = await sock.bulk(peers.map((p) => setLinkMessage(p.name, { up: true }, undefined, ns)), { ...opts, throwOnError: false });

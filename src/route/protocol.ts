@@ -12,6 +12,7 @@ import { IFADDRMSG, IFA } from './addr.schema.js';
 import { RTMSG, RTA } from './route.schema.js';
 import { NDMSG, NDA } from './neigh.schema.js';
 import { FIB_RULE_HDR, FRA } from './rule.schema.js';
+import { NETNSA, RTGENMSG } from './nsid.schema.js';
 
 // Message types. Requests and replies come in fours per object (NEW, DEL, GET, SET), each
 // group starting at a multiple of 4; RTM_FAM(type) = (type - RTM_BASE) >> 2.
@@ -151,11 +152,13 @@ const neigh = (name: string, type: number, flagClass: MessageSchema['flagClass']
   ({ name, type, header: NDMSG, attrs: NDA, flagClass });
 const rule = (name: string, type: number, flagClass: MessageSchema['flagClass']): MessageSchema =>
   ({ name, type, header: FIB_RULE_HDR, attrs: FRA, flagClass });
+const nsid = (name: string, type: number, flagClass: MessageSchema['flagClass']): MessageSchema =>
+  ({ name, type, header: RTGENMSG, attrs: NETNSA, flagClass });
 
 /**
  * NETLINK_ROUTE with its message table. RTM_SETLINK takes NEW-class flags (it modifies, like
  * RTM_NEWLINK without NLM_F_CREATE). Neighbours are struct ndmsg + NDA_*, rules struct
- * fib_rule_hdr + FRA_*; other message types decode with their payload kept as raw bytes.
+ * fib_rule_hdr + FRA_*, namespace ids struct rtgenmsg + NETNSA_*; other message types decode with their payload kept as raw bytes.
  */
 export const rtnetlink = new Protocol('rtnetlink', NETLINK_ROUTE).register(
   link('RTM_NEWLINK', RTM_NEWLINK, 'new'),
@@ -174,4 +177,7 @@ export const rtnetlink = new Protocol('rtnetlink', NETLINK_ROUTE).register(
   rule('RTM_NEWRULE', RTM_NEWRULE, 'new'),
   rule('RTM_DELRULE', RTM_DELRULE, 'del'),
   rule('RTM_GETRULE', RTM_GETRULE, 'get'),
+  nsid('RTM_NEWNSID', RTM_NEWNSID, 'new'),
+  nsid('RTM_DELNSID', RTM_DELNSID, 'del'),
+  nsid('RTM_GETNSID', RTM_GETNSID, 'get'),
 );

@@ -25,12 +25,14 @@ import * as addrSchema from '../../src/route/addr.schema.js';
 import * as routeSchema from '../../src/route/route.schema.js';
 import * as neighSchema from '../../src/route/neigh.schema.js';
 import * as ruleSchema from '../../src/route/rule.schema.js';
+import * as nsidSchema from '../../src/route/nsid.schema.js';
+import * as libcConsts from '../../src/ffi/libc.js';
 import * as protocol from '../../src/route/protocol.js';
 import { AF } from '../../src/route/family.js';
 import { ARPHRD } from '../../src/route/ifinfomsg.js';
 
 const INCLUDE = process.env['UAPI_INCLUDE'] ?? '/usr/include';
-const HEADERS = ['if.h', 'if_arp.h', 'if_link.h', 'if_addr.h', 'if_bridge.h', 'if_vlan.h', 'veth.h', 'lwtunnel.h', 'rtnetlink.h', 'neighbour.h', 'fib_rules.h'];
+const HEADERS = ['if.h', 'if_arp.h', 'if_link.h', 'if_addr.h', 'if_bridge.h', 'if_vlan.h', 'veth.h', 'lwtunnel.h', 'rtnetlink.h', 'neighbour.h', 'fib_rules.h', 'net_namespace.h', 'nsfs.h', 'sched.h', 'mount.h'];
 
 // ---------------------------------------------------------------------------------------
 // A small C-header reader: enough for uapi enums and integer #defines.
@@ -102,7 +104,8 @@ const socketH = [join(INCLUDE, 'bits', 'socket.h'), ...(() => {
 })()].find(existsSync);
 if (socketH) parseHeader(readFileSync(socketH, 'utf8'), db);
 
-const excluded = (name: string): boolean => name.startsWith('__') || /_UNSPEC$/.test(name) || /_MAX$/.test(name);
+// Type 0 placeholders (IFLA_UNSPEC, NETNSA_NONE) and the __X_MAX / X_MAX bounds are not attributes.
+const excluded = (name: string): boolean => name.startsWith('__') || /_UNSPEC$/.test(name) || /_MAX$/.test(name) || (/_NONE$/.test(name) && db.values.get(name) === 0);
 const enumOfName = new Map<string, { name: string; members: string[] }>();
 for (const e of db.enums) for (const m of e.members) enumOfName.set(m, e);
 /** The enum member (other than __*_MAX) that has number `v` in these headers, if any. */
@@ -123,7 +126,7 @@ t.test(`uapi headers are readable under ${INCLUDE}`, async (t) => {
 /** Every AttrSet the route modules export, by export name. */
 const modules: Record<string, Record<string, unknown>> = {
   'link.schema': linkSchema, 'link-af': linkAf, 'link-vf': linkVf, bridge, veth, vxlan, tun, vlan, macvlan, ipvlan, bond,
-  'addr.schema': addrSchema, 'route.schema': routeSchema, 'neigh.schema': neighSchema, 'rule.schema': ruleSchema,
+  'addr.schema': addrSchema, 'route.schema': routeSchema, 'neigh.schema': neighSchema, 'rule.schema': ruleSchema, 'nsid.schema': nsidSchema,
 };
 const sets = new Map<string, AttrSet>();
 for (const [file, mod] of Object.entries(modules)) {
@@ -139,7 +142,7 @@ const PARTIAL = new Set(['link.schema:IFLA_PROP_LIST', 'macvlan:IFLA_MACVLAN_MAC
 t.test('every table the brief names is present', async (t) => {
   for (const n of ['link.schema:IFLA', 'link.schema:IFLA_INFO', 'bridge:IFLA_BR', 'bridge:IFLA_BRPORT', 'veth:VETH_INFO',
     'vxlan:IFLA_VXLAN', 'tun:IFLA_TUN', 'vlan:IFLA_VLAN', 'macvlan:IFLA_MACVLAN', 'ipvlan:IFLA_IPVLAN', 'bond:IFLA_BOND',
-    'addr.schema:IFA', 'route.schema:RTA', 'route.schema:RTAX', 'neigh.schema:NDA', 'rule.schema:FRA']) {
+    'addr.schema:IFA', 'route.schema:RTA', 'route.schema:RTAX', 'neigh.schema:NDA', 'rule.schema:FRA', 'nsid.schema:NETNSA']) {
     t.ok(sets.has(n), n);
   }
   t.ok(linkSchema.IFLA.entries().length >= 69, 'IFLA declares the whole enum (69 attributes as of Linux 6.18)');
@@ -213,6 +216,17 @@ for (const [label, obj] of Object.entries(constants)) {
   });
 }
 
+t.test('namespace and mount constants of src/ffi/libc.ts match <linux/sched.h>, <linux/mount.h>, <linux/nsfs.h>', async (t) => {
+  // _IO(type, nr) = type << 8 | nr (<asm-generic/ioctl.h>, no size or direction bits).
+  const nsfs = readFileSync(join(INCLUDE, 'linux', 'nsfs.h'), 'utf8');
+  t.match(nsfs, /#define\s+NS_GET_NSTYPE\s+_IO\(NSIO,\s*0x3\)/, 'NS_GET_NSTYPE is _IO(NSIO, 0x3)');
+  t.equal(libcConsts.NS_GET_NSTYPE, (db.values.get('NSIO')! << 8) | 0x3, 'NS_GET_NSTYPE = NSIO << 8 | 3');
+  for (const k of ['CLONE_NEWNS', 'CLONE_NEWUTS', 'CLONE_NEWUSER', 'CLONE_NEWNET', 'MS_BIND', 'MS_REC', 'MS_PRIVATE', 'MS_SLAVE', 'MS_SHARED', 'NETNSA_NSID_NOT_ASSIGNED']) {
+    const ours = k === 'NETNSA_NSID_NOT_ASSIGNED' ? nsidSchema.NETNSA_NSID_NOT_ASSIGNED : (libcConsts as unknown as Record<string, number>)[k];
+    t.equal(ours, db.values.get(k), `${k} = ${db.values.get(k)}`);
+  }
+});
+
 for (const prefix of ['RTM_', 'RTNLGRP_']) {
   t.test(`protocol.ts ${prefix}* = <linux/rtnetlink.h>, all of the enum`, async (t) => {
     const ours = Object.entries(protocol as Record<string, unknown>).filter(([k, v]) => k.startsWith(prefix) && typeof v === 'number') as [string, number][];
@@ -236,5 +250,5 @@ t.test('every registered message schema is named by its header number', async (t
     n++;
     t.equal(db.values.get(s.name), type, `${s.name} = ${type}`);
   }
-  t.equal(n, 16, 'LINK, ADDR, ROUTE, NEIGH and RULE messages are registered');
+  t.equal(n, 19, 'LINK, ADDR, ROUTE, NEIGH, RULE and NSID messages are registered');
 });
