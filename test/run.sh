@@ -2,18 +2,19 @@
 # The test command (README "Testing", and what .ci/run calls):
 #   1. typecheck + build (examples and benches run from dist/);
 #   2. unit tests — fixture replay, codec — with no privileges;
-#   3. live tests inside a throwaway sandbox (tools/sandbox.sh: new user + net + mount
+#   3. live tests inside a throwaway sandbox (tools/sandbox.sh: new user + net + uts + mount
 #      namespace, private tmpfs on /run/netns); each live test file also unshares its own
 #      netns and runs its assertions under BOTH FFI backends (koffi and ffi-napi);
-#   4. proof that the machine's own network was not touched: its link list, /run/netns and
-#      its netns inode are compared before and after.
+#   4. proof that the machine's own network was not touched: its link list, /run/netns, its
+#      netns inode, hostname and forwarding sysctls are compared before and after.
 # Prints tap's summary and a closing line "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 links() { ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | sed 's/@.*//' | sort | tr '\n' ' '; }
 netns_dir() { ls -A /run/netns 2>/dev/null | tr '\n' ' '; }
-before_links=$(links); before_netns=$(netns_dir); host_ino=$(stat -L -c %i /proc/self/ns/net)
+host_state() { echo "hostname=$(cat /proc/sys/kernel/hostname) ip_forward=$(cat /proc/sys/net/ipv4/ip_forward) ipv6_forwarding=$(cat /proc/sys/net/ipv6/conf/all/forwarding 2>/dev/null)"; }
+before_links=$(links); before_netns=$(netns_dir); host_ino=$(stat -L -c %i /proc/self/ns/net); before_state=$(host_state)
 
 { npx tsc -p tsconfig.json && npx tsc -p tsconfig.test.json; } || { echo "typecheck failed"; echo "0 passed, 1 failed"; exit 1; }
 
@@ -42,6 +43,9 @@ if [ "$(links)" != "$before_links" ]; then
 fi
 if [ "$(netns_dir)" != "$before_netns" ]; then
   echo "SANDBOX LEAK: the machine's /run/netns changed: before [$before_netns] after [$(netns_dir)]"; fail=$((fail+1))
+fi
+if [ "$(host_state)" != "$before_state" ]; then
+  echo "SANDBOX LEAK: the machine's hostname/sysctls changed: before [$before_state] after [$(host_state)]"; fail=$((fail+1))
 fi
 [ "$(stat -L -c %i /proc/self/ns/net)" = "$host_ino" ] || { echo "test runner left its netns"; fail=$((fail+1)); }
 

@@ -19,7 +19,7 @@ import {
   type Libc, CLONE_NEWNET, MNT_DETACH, MS_BIND, MS_REC, MS_SHARED, O_CLOEXEC, O_RDONLY, libc as defaultLibc,
 } from '../ffi/libc.js';
 import { SyscallError } from '../ffi/errors.js';
-import type { NetnsRef } from '../netlink/nsenter.js';
+import { type NetnsRef, preflight } from '../netlink/nsenter.js';
 import { RouteHandle } from '../route/handle.js';
 import { NetnsBusyError, NetnsError, NetnsExistsError, NetnsNotFoundError } from './errors.js';
 import { Netns, type NetnsSpec, checkNetnsName, describeNetns } from './netns.js';
@@ -95,6 +95,7 @@ export function addNetns(name: string, opts: NetnsDirOptions = {}): string {
   try {
     const own = lib.open('/proc/thread-self/ns/net', O_RDONLY | O_CLOEXEC);
     try {
+      preflight(lib, own, CLONE_NEWNET, 'net');
       lib.unshare(CLONE_NEWNET);
       try {
         lib.mount('/proc/thread-self/ns/net', path, 'none', MS_BIND, null);
