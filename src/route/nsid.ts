@@ -56,16 +56,19 @@ export class NsidApi {
    * undefined when none is assigned. Never assigns one.
    */
   get(ref: NetnsRef): Promise<number | undefined> {
-    return this.#with(ref, 'nsid.get', async (a) => {
-      const [reply] = await this.sock.request({ type: RTM_GETNSID, flags: 0, header, attrs: a } satisfies OutMessage);
-      const id = (reply?.attrs as NsidAttrs | undefined)?.nsid;
-      return id === undefined || id === NETNSA_NSID_NOT_ASSIGNED ? undefined : id;
-    });
+    return this.#with(ref, 'nsid.get', (a) => this.#get(a));
+  }
+
+  /** RTM_GETNSID without NLM_F_ACK, as iproute2 asks: the reply is the answer. */
+  async #get(a: NsidAttrs): Promise<number | undefined> {
+    const [reply] = await this.sock.request({ type: RTM_GETNSID, flags: 0, header, attrs: a } satisfies OutMessage, { ack: false });
+    const id = (reply?.attrs as NsidAttrs | undefined)?.nsid;
+    return id === undefined || id === NETNSA_NSID_NOT_ASSIGNED ? undefined : id;
   }
 
   /**
    * Assign id `nsid` to `ref` (`ip netns set NAME NSID`); `'auto'` lets the kernel pick the
-   * lowest free one. Returns the id now assigned. An id can be assigned once: setting another
+   * lowest free one (then asked back). Returns the id now assigned. An id can be assigned once: setting another
    * id on a namespace that already has one fails with EEXIST, as does reusing a taken id.
    */
   set(ref: NetnsRef, nsid: number | 'auto'): Promise<number> {
@@ -73,9 +76,10 @@ export class NsidApi {
       return Promise.reject(new RangeError(`nsid.set: expected an id 0..2147483647 or 'auto', got ${String(nsid)}`));
     }
     return this.#with(ref, 'nsid.set', async (a) => {
-      await this.sock.request({ type: RTM_NEWNSID, flags: 0, header, attrs: { nsid: nsid === 'auto' ? -1 : nsid, ...a } } satisfies OutMessage);
-      const [reply] = await this.sock.request({ type: RTM_GETNSID, flags: 0, header, attrs: a } satisfies OutMessage);
-      const id = (reply?.attrs as NsidAttrs | undefined)?.nsid;
+      // NETNSA_FD (or _PID) first, then NETNSA_NSID: the order iproute2 sends.
+      await this.sock.request({ type: RTM_NEWNSID, flags: 0, header, attrs: { ...a, nsid: nsid === 'auto' ? -1 : nsid } } satisfies OutMessage);
+      if (nsid !== 'auto') return nsid;
+      const id = await this.#get(a);
       if (id === undefined || id < 0) throw new Error('nsid.set: the kernel reports no id after assigning one');
       return id;
     });
