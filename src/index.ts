@@ -66,7 +66,7 @@ export { IFINFOMSG } from './route/ifinfomsg.js';
 export { NetnsBusyError, NetnsError, NetnsExistsError, NetnsNotFoundError, NotANetnsError } from './netns/errors.js';
 export { Netns, checkNetnsName, netnsInodeOfFd } from './netns/netns.js';
 export type { NetnsOpenOptions, NetnsSpec } from './netns/netns.js';
-export { addNetns, attachNetns, deleteNetns, identifyNetns, listNetns, netnsExists, netnsNames } from './netns/registry.js';
+export { addNetns, attachNetns, deleteNetns, identifyNetns, listNetns, netnsByNsid, netnsExists, netnsNames } from './netns/registry.js';
 export type { ListNetnsOptions, NamedNetns, NetnsDirOptions } from './netns/registry.js';
 export { runInNetns, spawnInNetns, spawnUnshared } from './netns/run.js';
 export type { NetnsRunOptions, NetnsSpawnOptions, RunResult, UnsharedNetns, UnsharedOptions } from './netns/run.js';

@@ -5,7 +5,7 @@
 import { withNetnsSync, type NetnsRef } from '../netlink/nsenter.js';
 import { libc as defaultLibc, type Libc } from '../ffi/libc.js';
 import { Netns } from './netns.js';
-import { addNetns, attachNetns, deleteNetns, identifyNetns, listNetns, netnsExists } from './registry.js';
+import { addNetns, attachNetns, deleteNetns, identifyNetns, listNetns, netnsByNsid, netnsExists } from './registry.js';
 import { runInNetns, spawnInNetns, spawnUnshared } from './run.js';
 
 /**
@@ -24,6 +24,7 @@ export const netns = {
   list: listNetns,
   exists: netnsExists,
   identify: identifyNetns,
+  byNsid: netnsByNsid,
   open: Netns.open,
   current: Netns.current,
   with: withNetns,

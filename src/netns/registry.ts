@@ -206,6 +206,16 @@ export async function listNetns(opts: ListNetnsOptions = {}): Promise<NamedNetns
   }
 }
 
+/**
+ * nsid → name, as seen from the caller (or `from`): what a link's `link-netnsid` (IFLA_LINK_NETNSID,
+ * e.g. a veth whose peer lives in another namespace) means, the way `ip link` prints it.
+ */
+export async function netnsByNsid(opts: Omit<ListNetnsOptions, 'ids'> = {}): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  for (const e of await listNetns({ ...opts, ids: true })) if (e.id !== undefined && !out.has(e.id)) out.set(e.id, e.name);
+  return out;
+}
+
 /** `ip netns identify`: the names (in `dir`) of the namespace `target` is in. */
 export function identifyNetns(target: NetnsSpec, opts: NetnsDirOptions = {}): string[] {
   const ns = Netns.open(target, opts);

@@ -220,6 +220,7 @@ for (const backend of backends) {
     t.equal(link.attrs.linkNetnsid, 7, 'IFLA_LINK_NETNSID = 7');
     const owner = (await listNetns({ libc: lib })).find((e) => e.id === link.attrs.linkNetnsid);
     t.equal(owner?.name, a, 'resolved to the name through list()');
+    t.equal((await netns.byNsid({ libc: lib })).get(7), a, 'and through byNsid()');
   });
 
   t.test(`${backend}: add/open/delete cycles leak no fds`, async (t) => {
