@@ -58,11 +58,12 @@ try {
     const mutates = WL === 'veth' || WL === 'route-add' || WL === 'addr-add';
     if (mutates) out['mode'] = PING ? 'request-per-op' : `bulk(chunk ${CHUNK}, ack last)`;
     let t0 = 0n;
+    let cpu0: NodeJS.CpuUsage = process.cpuUsage();
     switch (WL) {
       case 'veth': {
         // The kernel refuses IFF_UP on both ends of the creating RTM_NEWLINK (ENOTCONN):
         // link.addMany brings the A ends up at creation and the B ends with a second batch.
-        t0 = process.hrtime.bigint();
+        t0 = process.hrtime.bigint(); cpu0 = process.cpuUsage();
         const specs = Array.from({ length: N }, (_, i) => ({ name: `vethA${i}`, kind: 'veth' as const, up: true, peer: { name: `vethB${i}`, up: true } }));
         if (PING) for (const s of specs) await h.link.add(s);
         else await h.link.addMany(specs, { chunk: CHUNK });
@@ -70,7 +71,7 @@ try {
       }
       case 'route-add': {
         const oif = await h.link.index(DEV);
-        t0 = process.hrtime.bigint();
+        t0 = process.hrtime.bigint(); cpu0 = process.cpuUsage();
         const specs = Array.from({ length: N }, (_, i) => ({ dst: ip4('172.16.0.0', i + 1), via: '10.0.0.2', dev: oif }));
         if (PING) for (const s of specs) await h.route.add(s);
         else await h.route.addMany(specs, { chunk: CHUNK });
@@ -78,7 +79,7 @@ try {
       }
       case 'route-dump': {
         // The dump is filtered in the kernel (strict checking): table main, IPv4.
-        t0 = process.hrtime.bigint();
+        t0 = process.hrtime.bigint(); cpu0 = process.cpuUsage();
         let count = 0, withDst = 0;
         const touch = (r: Route): void => {
           count++;
@@ -92,20 +93,24 @@ try {
       }
       case 'addr-add': {
         const index = await h.link.index(DEV);
-        t0 = process.hrtime.bigint();
+        t0 = process.hrtime.bigint(); cpu0 = process.cpuUsage();
         const specs = Array.from({ length: N }, (_, i) => ({ dev: index, address: `${ip4('10.100.0.0', i + 1)}/32` }));
         if (PING) for (const s of specs) await h.addr.add(s);
         else await h.addr.addMany(specs, { chunk: CHUNK });
         break;
       }
       case 'link-dump': {
-        t0 = process.hrtime.bigint();
+        t0 = process.hrtime.bigint(); cpu0 = process.cpuUsage();
         const links = await h.link.list();
         out['count'] = links.length;
         break;
       }
     }
     out['ms'] = Number(process.hrtime.bigint() - t0) / 1e6;
+    // CPU time of the whole process (all threads, user + system) over the same span: steadier
+    // than wall time on a shared machine, and it includes the kernel's work in our syscalls.
+    const cpu = process.cpuUsage(cpu0);
+    out['cpu_ms'] = (cpu.user + cpu.system) / 1000;
     console.log(JSON.stringify(out));
   }
 } catch (err) {

@@ -81,8 +81,9 @@ export function formatIPv6(buf: Buffer, off: number): string {
 
 /** Address family of a textual address: 4, 6, or 0 if neither. */
 export function ipFamily(s: string): 4 | 6 | 0 {
-  const b = Buffer.allocUnsafe(16);
-  if (writeIPv4(s, b, 0)) return 4;
-  if (writeIPv6(s, b, 0)) return 6;
+  if (writeIPv4(s, FAMILY_SCRATCH, 0)) return 4;
+  if (writeIPv6(s, FAMILY_SCRATCH, 0)) return 6;
   return 0;
 }
+/** Parse target for ipFamily(): one buffer for the process (a new one per call was a GC cost in bulk adds). */
+const FAMILY_SCRATCH = Buffer.alloc(16);

@@ -111,8 +111,19 @@ export interface ErrorPayload {
 export function messageSize(proto: Protocol, m: OutMessage, path: Path = []): number {
   const s = proto.schema(m.type);
   if (!s) throw new RangeError(`${proto.name}: unknown message type ${m.type}`);
-  const p = path.length ? path : proto.path(m.type);
-  let n = NLMSG_HDRLEN + s.header.size(m.header as never, path.length ? [...path, 'header'] : proto.path(m.type, 'header'));
+  // Paths only name the field in an error: size without them, and on failure size again with
+  // them (sizing is pure, so the same error comes back, worded in full).
+  try {
+    return sizeWith(s, m, NO_PATH, NO_PATH);
+  } catch {
+    return sizeWith(s, m, path.length ? path : proto.path(m.type), path.length ? [...path, 'header'] : proto.path(m.type, 'header'));
+  }
+}
+
+const NO_PATH: Path = [];
+
+function sizeWith(s: MessageSchema, m: OutMessage, p: Path, hp: Path): number {
+  let n = NLMSG_HDRLEN + s.header.size(m.header as never, hp);
   if (m.attrs) {
     const set = attrsOf(s, m.header);
     if (!set) throw new TypeError(`${s.name} carries no attributes`);
@@ -124,26 +135,41 @@ export function messageSize(proto: Protocol, m: OutMessage, path: Path = []): nu
 }
 
 /**
- * Encode messages back to back into one Buffer (two passes: sizes, then writes).
- * Returns the buffer and each message's start offset.
+ * Encode messages back to back into one Buffer: each is sized (and validated), then written,
+ * in one pass over `msgs` — an iterable is consumed once, so a caller can build messages on
+ * the fly and keep none of them alive. Returns the buffer and each message's start offset.
  */
-export function encodeMessages(proto: Protocol, msgs: readonly OutMessage[]): { buf: Buffer; offsets: number[] } {
-  const sizes = msgs.map((m) => messageSize(proto, m));
-  const total = sizes.reduce((a, b) => a + b, 0);
-  const buf = Buffer.allocUnsafe(total);
+export function encodeMessages(proto: Protocol, msgs: Iterable<OutMessage>, stamp?: EncodeStamp): { buf: Buffer; offsets: number[] } {
+  const count = Array.isArray(msgs) ? msgs.length : 0;
+  let buf = Buffer.allocUnsafe(count ? count * 64 : 4096);
   const offsets: number[] = [];
-  let off = 0;
-  msgs.forEach((m, i) => {
+  const orFlags = stamp?.flags ?? 0;
+  let off = 0, i = 0;
+  for (const m of msgs) {
+    const size = messageSize(proto, m);
+    if (off + size > buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, off + size));
+      buf.copy(bigger, 0, 0, off);
+      buf = bigger;
+    }
     offsets.push(off);
-    const end = writeMessage(proto, m, buf, off);
-    if (end - off > sizes[i]!) throw new Error(`internal: ${proto.typeName(m.type)} wrote ${end - off} bytes, sized ${sizes[i]}`);
-    zeroPad(buf, end, off + sizes[i]!);
-    off += sizes[i]!;
-  });
-  return { buf, offsets };
+    const seq = stamp?.seq === undefined ? m.seq ?? 0 : stamp.seq + i;
+    const end = writeMessage(proto, m, buf, off, m.flags | orFlags, seq);
+    if (end - off > size) throw new Error(`internal: ${proto.typeName(m.type)} wrote ${end - off} bytes, sized ${size}`);
+    zeroPad(buf, end, off + size);
+    off += size;
+    i++;
+  }
+  return { buf: off === buf.length ? buf : buf.subarray(0, off), offsets };
 }
 
-function writeMessage(proto: Protocol, m: OutMessage, buf: Buffer, off: number): number {
+/** What encodeMessages() stamps on every message without copying it: seq = `seq` + index, flags |= `flags`. */
+export interface EncodeStamp {
+  readonly seq?: number;
+  readonly flags?: number;
+}
+
+function writeMessage(proto: Protocol, m: OutMessage, buf: Buffer, off: number, flags = m.flags, seq = m.seq ?? 0): number {
   const s = proto.schema(m.type)!;
   let p = s.header.write(m.header as never, buf, off + NLMSG_HDRLEN);
   const set = m.attrs ? attrsOf(s, m.header) : undefined;
@@ -155,8 +181,8 @@ function writeMessage(proto: Protocol, m: OutMessage, buf: Buffer, off: number):
   }
   buf.writeUInt32LE(p - off, off);
   buf.writeUInt16LE(m.type, off + 4);
-  buf.writeUInt16LE(m.flags, off + 6);
-  buf.writeUInt32LE((m.seq ?? 0) >>> 0, off + 8);
+  buf.writeUInt16LE(flags, off + 6);
+  buf.writeUInt32LE(seq >>> 0, off + 8);
   buf.writeUInt32LE((m.pid ?? 0) >>> 0, off + 12);
   return p;
 }

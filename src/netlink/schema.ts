@@ -148,23 +148,34 @@ export class AttrSet<S extends Spec = Spec> {
    */
   size(values: Readonly<Record<string, unknown>>, path: Path = NO_PATH): number {
     if (values === null || typeof values !== 'object') throw new TypeError(`${path.join('.') || this.name}: expected an object of ${this.name} attributes`);
-    const p = path.slice();
+    // First without paths (no allocation per set or attribute); if anything is wrong, again
+    // with them, so that the error names the attribute path. Sizing is pure, so the second
+    // pass throws the same error, worded in full.
+    try {
+      return this.#size(values, undefined);
+    } catch {
+      return this.#size(values, path.slice());
+    }
+  }
+
+  #size(values: Readonly<Record<string, unknown>>, p: string[] | undefined): number {
     let n = 0;
     for (const key in values) {
       const v = values[key];
       if (v === undefined) continue;
-      const { e } = this.#resolve(key, p);
+      const { e } = this.#resolve(key, p ?? NO_PATH);
       if (!e) {
-        if (!Buffer.isBuffer(v)) throw new TypeError(`${[...p, key].join('.')}: an unknown attribute's value must be a Buffer`);
+        if (!Buffer.isBuffer(v)) throw new TypeError(`${[...p ?? NO_PATH, key].join('.')}: an unknown attribute's value must be a Buffer`);
         n += nlaAlign(NLA_HDRLEN + v.length);
         continue;
       }
-      p.push(e.name);
+      p?.push(e.name);
+      const q = p ?? NO_PATH;
       if (e.multi) {
-        if (!Array.isArray(v)) throw new TypeError(`${p.join('.')}: expected an array (the attribute may repeat)`);
-        for (const item of v) n += nlaAlign(NLA_HDRLEN + this.#payloadSize(e, item, p, values));
-      } else n += nlaAlign(NLA_HDRLEN + this.#payloadSize(e, v, p, values));
-      p.pop();
+        if (!Array.isArray(v)) throw new TypeError(`${q.join('.')}: expected an array (the attribute may repeat)`);
+        for (const item of v) n += nlaAlign(NLA_HDRLEN + this.#payloadSize(e, item, q, values));
+      } else n += nlaAlign(NLA_HDRLEN + this.#payloadSize(e, v, q, values));
+      p?.pop();
     }
     return n;
   }

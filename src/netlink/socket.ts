@@ -238,26 +238,28 @@ export class NetlinkSocket {
    * into one buffer, then sent up to `chunk` per sendmsg; ACKs and errors are matched by seq
    * back to each message's index. This is how netlink-ts beats `ip -batch`.
    */
-  bulkSync(msgs: readonly OutMessage[], opts: BulkOptions = {}): BulkResult {
+  bulkSync(msgs: Iterable<OutMessage>, opts: BulkOptions = {}): BulkResult {
     this.#ready();
     const ackAll = (opts.ack ?? 'last') === 'all';
     const chunk = opts.chunk ?? 256;
     if (!Number.isInteger(chunk) || chunk < 1) throw new RangeError(`bulk: chunk must be a positive integer, got ${chunk}`);
     const stop = opts.stopOnError ?? true;
-    const op = msgs[0] ? this.protocol.typeName(msgs[0].type) : 'bulk';
-    if (msgs.length === 0) return { attempted: 0, failures: [] };
-    const base = this.nextSeq(msgs.length);
-    const { buf, offsets } = encodeMessages(this.protocol, msgs.map((m, i) => ({
-      ...m, seq: (base + i) >>> 0, flags: m.flags | NLM_F_REQUEST | (ackAll ? NLM_F_ACK : 0),
-    })));
+    // Every message is encoded (so validated) before the first is sent; flags are stamped
+    // while writing and seqs right after, so no message object is copied.
+    const { buf, offsets } = encodeMessages(this.protocol, msgs, { flags: NLM_F_REQUEST | (ackAll ? NLM_F_ACK : 0) });
+    const n = offsets.length;
+    if (n === 0) return { attempted: 0, failures: [] };
+    const op = this.protocol.typeName(buf.readUInt16LE(4));
+    const base = this.nextSeq(n);
+    for (let k = 0; k < n; k++) buf.writeUInt32LE((base + k) >>> 0, offsets[k]! + 8);
     const failures: NetlinkError[] = [];
     let i = 0;
-    while (i < msgs.length) {
+    while (i < n) {
       // Chunk: at most `chunk` messages and MAX_CHUNK_BYTES (a single larger message goes alone).
-      const endOf = (k: number): number => (k + 1 < msgs.length ? offsets[k + 1]! : buf.length);
+      const endOf = (k: number): number => (k + 1 < n ? offsets[k + 1]! : buf.length);
       let j = i + 1;
-      while (j < msgs.length && j - i < chunk && endOf(j) - offsets[i]! <= MAX_CHUNK_BYTES) j++;
-      const start = offsets[i]!, end = j < msgs.length ? offsets[j]! : buf.length;
+      while (j < n && j - i < chunk && endOf(j) - offsets[i]! <= MAX_CHUNK_BYTES) j++;
+      const start = offsets[i]!, end = j < n ? offsets[j]! : buf.length;
       const lastOff = offsets[j - 1]!;
       if (!ackAll) buf.writeUInt16LE(buf.readUInt16LE(lastOff + 6) | NLM_F_ACK, lastOff + 6);
       this.transport.send(buf.subarray(start, end));
@@ -272,7 +274,7 @@ export class NetlinkSocket {
           if (idx < i || idx >= j) continue;
           const err = parseErrorPayload(dgram, s + NLMSG_HDRLEN, e, dgram.readUInt16LE(s + 6));
           if (err.error !== 0) {
-            const mEnd = idx + 1 < msgs.length ? offsets[idx + 1]! : buf.length;
+            const mEnd = idx + 1 < n ? offsets[idx + 1]! : buf.length;
             failures.push(this.#error(err, buf.subarray(offsets[idx]!, mEnd), idx));
           }
           pending.delete(idx);
@@ -281,11 +283,12 @@ export class NetlinkSocket {
       i = j;
       if (stop && failures.length > before) break;
     }
-    if (failures.length && (opts.throwOnError ?? true)) throw new BulkError(op, failures, i, msgs.length);
+    if (failures.length && (opts.throwOnError ?? true)) throw new BulkError(op, failures, i, n);
     return { attempted: i, failures };
   }
 
-  bulk(msgs: readonly OutMessage[], opts?: BulkOptions): Promise<BulkResult> {
+  /** {@link bulkSync}, as a Promise. `msgs` may be any iterable (e.g. a generator building each message). */
+  bulk(msgs: Iterable<OutMessage>, opts?: BulkOptions): Promise<BulkResult> {
     return settle(() => this.bulkSync(msgs, opts));
   }
 

@@ -8,6 +8,8 @@ import type { Kind, KindValue } from './kinds.js';
 
 /** A field of a fixed struct: byte offset and a fixed-size kind. */
 export type Fields = Readonly<Record<string, readonly [offset: number, kind: Kind<any>]>>;
+const NO_PATH: readonly string[] = [];
+
 export type StructValue<F extends Fields> = { -readonly [K in keyof F]: KindValue<F[K][1]> } & { $tail?: Buffer };
 
 /**
@@ -42,10 +44,17 @@ export function struct<const F extends Fields>(name: string, size: number, field
     structSize: size,
     size(v, path) {
       if (v === null || typeof v !== 'object') throw new TypeError(`${path.join('.') || name}: expected struct ${name}`);
-      const p = [...path, ''];
-      for (let i = 0; i < fKeys.length; i++) {
-        const fv = (v as Record<string, unknown>)[fKeys[i]!];
-        if (fv !== undefined) { p[p.length - 1] = fKeys[i]!; fKinds[i]!.size(fv, p); }
+      // Validate every field with no path (nothing allocated); only when one fails, go again
+      // with the field's full path so the error names it (kinds' checks are pure).
+      let i = 0;
+      try {
+        for (; i < fKeys.length; i++) {
+          const fv = (v as Record<string, unknown>)[fKeys[i]!];
+          if (fv !== undefined) fKinds[i]!.size(fv, NO_PATH);
+        }
+      } catch {
+        fKinds[i]!.size((v as Record<string, unknown>)[fKeys[i]!], [...path, fKeys[i]!]);
+        throw new Error(`internal: struct ${name}.${fKeys[i]}: size() failed once and then passed`);
       }
       return size + (v.$tail ? v.$tail.length : 0);
     },

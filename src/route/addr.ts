@@ -168,7 +168,10 @@ export class AddrApi {
         throw e;
       }
     }
-    return this.sock.bulk(reqs.map((r) => addrMessage(r, typeof r.dev === 'number' ? r.dev : names.get(r.dev)!)), opts);
+    // Messages are built one at a time as the socket encodes them (none kept alive).
+    return this.sock.bulk((function* () {
+      for (const r of reqs) yield addrMessage(r, typeof r.dev === 'number' ? r.dev : names.get(r.dev)!);
+    })(), opts);
   }
 
   async #filter(f: AddrFilter): Promise<{ family: 4 | 6 | undefined; index: number }> {

@@ -40,8 +40,11 @@ export function parsePrefix(text: string, field: string, defaultFamily?: 4 | 6):
   return { family, address: canonical(addr, family), prefixlen };
 }
 
+/** One scratch buffer for the parse → format round trips below (each call is synchronous). */
+const SCRATCH = Buffer.alloc(16);
+
 function canonical(addr: string, family: 4 | 6): string {
-  const b = Buffer.alloc(16);
+  const b = SCRATCH;
   if (family === 4) { writeIPv4(addr, b, 0); return formatIPv4(b, 0); }
   writeIPv6(addr, b, 0);
   return formatIPv6(b, 0);
@@ -50,7 +53,7 @@ function canonical(addr: string, family: 4 | 6): string {
 /** The IPv4 broadcast of a prefix (`ip addr add … brd +`): host bits all ones. */
 export function broadcastOf(p: Prefix): string {
   if (p.family !== 4) throw new RangeError('broadcast: IPv6 has no broadcast address');
-  const b = Buffer.alloc(4);
+  const b = SCRATCH;
   writeIPv4(p.address, b, 0);
   const v = b.readUInt32BE(0);
   const host = p.prefixlen === 32 ? 0 : (0xffffffff >>> p.prefixlen);
@@ -61,7 +64,7 @@ export function broadcastOf(p: Prefix): string {
 /** The network address of a prefix (host bits cleared), e.g. for route destinations. */
 export function networkOf(p: Prefix): string {
   const n = p.family === 4 ? 4 : 16;
-  const b = Buffer.alloc(16);
+  const b = SCRATCH;
   if (p.family === 4) writeIPv4(p.address, b, 0); else writeIPv6(p.address, b, 0);
   for (let i = 0; i < n; i++) {
     const bits = Math.max(0, Math.min(8, p.prefixlen - 8 * i));

@@ -199,7 +199,8 @@ export class RouteApi {
     if (!Array.isArray(specs)) throw new TypeError('routes: expected an array of route specs');
     const checked = specs.map((s, i) => checkRouteSpec(s, `routes[${i}]`));
     const idx = await this.#resolve(checked);
-    return this.sock.bulk(checked.map((r) => routeMessage(cmd, r, idx, flags)), bulk);
+    // Built one at a time as they are encoded: no array of 10k message objects kept alive.
+    return this.sock.bulk(mapIter(checked, (r) => routeMessage(cmd, r, idx, flags)), bulk);
   }
 
   async #dumpRequest(f: CheckedFilter): Promise<OutMessage> {
@@ -235,6 +236,10 @@ export class RouteApi {
     }
     return (d) => (typeof d === 'number' ? d : byName.get(d)!);
   }
+}
+
+function* mapIter<T, U>(items: readonly T[], fn: (t: T) => U): Generator<U> {
+  for (let i = 0; i < items.length; i++) yield fn(items[i]!);
 }
 
 function toRoutes(msgs: readonly Message[]): Route[] {
