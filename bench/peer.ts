@@ -4,7 +4,8 @@
  * README "Adding an implementation"). The harness runs this once per run, inside a throwaway
  * netns that already holds the workload's pre-state:
  *
- *   BENCH_WORKLOAD  veth | route-add | route-dump | addr-add | link-dump (nat, lab, startup → exit 3)
+ *   BENCH_WORKLOAD  veth | route-add | route-dump | addr-add | link-dump | lab (nat, startup → exit 3)
+ *   BENCH_LAB_KEEP=1  lab: skip the teardown (the harness's correctness check)
  *   BENCH_N         N;  BENCH_DEV  the pre-created device (bench0);  BENCH_IMPL_NAME  echoed back
  *
  * and reads ONE JSON line: {"impl","workload","n","ms","timer":"inproc",...}. `ms` is an
@@ -22,6 +23,7 @@
  */
 import { RouteHandle } from '../src/route/handle.js';
 import type { Route } from '../src/route/route-decode.js';
+import { addNetns, deleteNetns } from '../src/netns/registry.js';
 
 const DEFAULT_N: Record<string, number> = {
   veth: 500, 'route-add': 10000, 'route-dump': 10000, 'addr-add': 2000, 'link-dump': 1000, nat: 200, lab: 50,
@@ -37,7 +39,6 @@ const CHUNK = Number(process.env['NETLINK_TS_CHUNK'] || 256);
 const SKIP: Record<string, string> = {
   startup: 'start-up baseline: rejected after loading the library and opening the socket',
   nat: 'nftables (nfnetlink) API not implemented yet',
-  lab: 'named network namespaces / netns moves not implemented yet',
 };
 
 /** base (dotted quad) + k, as a dotted quad. */
@@ -97,6 +98,36 @@ try {
         const specs = Array.from({ length: N }, (_, i) => ({ dev: index, address: `${ip4('10.100.0.0', i + 1)}/32` }));
         if (PING) for (const s of specs) await h.addr.add(s);
         else await h.addr.addMany(specs, { chunk: CHUNK });
+        break;
+      }
+      case 'lab': {
+        // W7: br0 192.168.0.1/16; per i = 1..M a named netns lab<i>, veth vh<i> (on br0, up) whose
+        // peer vn<i> is created directly inside lab<i> (no move), and inside: lo up, vn<i> up,
+        // 192.168.(1+(i>>8)).(i&255)/16, default via 192.168.0.1. br0 and the vh<i> are created in
+        // link group 99, so the teardown deletes them all with ONE request (`ip link del group 99`:
+        // the kernel unregisters them as one batch, one RCU grace period instead of one each; each
+        // veth takes its peer along), then the namespaces.
+        const M = N;
+        const ids = Array.from({ length: M }, (_, k) => k + 1);
+        t0 = process.hrtime.bigint(); cpu0 = process.cpuUsage();
+        await h.link.add({ name: 'br0', kind: 'bridge', up: true, group: 99 });
+        await h.addr.add({ dev: 'br0', address: '192.168.0.1/16' });
+        for (const i of ids) addNetns(`lab${i}`);
+        await h.link.addMany(ids.map((i) => ({ name: `vh${i}`, kind: 'veth' as const, up: true, group: 99, master: 'br0', peer: { name: `vn${i}`, netns: `lab${i}`, up: true } })));
+        for (const i of ids) {
+          const n = RouteHandle.open({ netns: `lab${i}` });
+          try {
+            await n.link.set(1, { up: true }); // lo is ifindex 1 in every netns
+            await n.addr.add({ dev: `vn${i}`, address: `192.168.${1 + (i >> 8)}.${i & 255}/16` });
+            await n.route.add({ dst: 'default', via: '192.168.0.1' });
+          } finally {
+            n.close();
+          }
+        }
+        if (process.env['BENCH_LAB_KEEP'] !== '1') {
+          await h.link.delGroup(99);
+          for (const i of ids) deleteNetns(`lab${i}`);
+        }
         break;
       }
       case 'link-dump': {

@@ -74,3 +74,6 @@ cap req-set-address "${BR[@]}" \
 cap req-del "${BR[@]}" \
   --description 'RTM_DELLINK request of `ip link del br0`' \
   -- ip link del br0
+cap req-del-group "${BR[@]}" --setup 'ip link set br0 group 99' \
+  --description 'RTM_DELLINK request of `ip link del group 99` (every link in group 99 in one request)' \
+  -- ip link del group 99

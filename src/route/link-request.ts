@@ -175,6 +175,15 @@ export function setLinkMessage(dev: number | string, spec: LinkSetSpec, master: 
 }
 
 /** RTM_DELLINK by index, or by name when `index` is 0. */
+/**
+ * `ip link del group N`: one RTM_DELLINK (ifi_index 0, IFLA_GROUP) that deletes every link of
+ * the group. The kernel unregisters them as one batch — one RCU grace period for all, where
+ * a DELLINK per link waits for one each: the fast way to tear a lab down.
+ */
+export function delGroupMessage(group: number): OutMessage {
+  return { type: RTM_DELLINK, flags: 0, header: upHeader(undefined), attrs: { group: checkUint(group, 'link.delGroup', 0xffffffff) } };
+}
+
 export function delLinkMessage(dev: string | number): OutMessage {
   if (typeof dev === 'number') return { type: RTM_DELLINK, flags: 0, header: upHeader(undefined, checkUint(dev, 'link.del', 0x7fffffff, 1)), attrs: {} };
   return { type: RTM_DELLINK, flags: 0, header: upHeader(undefined), attrs: { ifname: checkIfname(dev, 'link.del') } };

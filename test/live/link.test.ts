@@ -28,6 +28,19 @@ for (const backend of backends) {
     t.equal(mine.attrs.linkinfo?.data && (mine.attrs.linkinfo.data as { forwardDelay?: number }).forwardDelay, 400, 'and our decode agrees');
   });
 
+  t.test(`${backend}: delGroup deletes every link of a group in one request (ip link del group N)`, async (t) => {
+    const h = RouteHandle.open({ libc: loadBackend(backend) });
+    t.teardown(() => h.close());
+    await h.link.addMany([1, 2, 3].map((k) => ({ name: `g${k}${b}`, kind: 'veth' as const, group: 77, peer: { name: `gp${k}${b}` } })));
+    await h.link.add({ name: `keep${b}`, kind: 'bridge' });
+    t.teardown(() => h.link.del(`keep${b}`));
+    t.same([1, 2, 3].map((k) => link(`g${k}${b}`).group), ['77', '77', '77'], 'ip sees group 77 on the three');
+    await h.link.delGroup(77);
+    t.same(names().filter((n) => n.includes(b) && /^g/.test(n)), [], 'all three pairs are gone');
+    t.ok(names().includes(`keep${b}`), 'a link outside the group stays');
+    await t.rejects(h.link.delGroup(0), RangeError, 'group 0 (every link) is refused before any request');
+  });
+
   t.test(`${backend}: veth pair with both ends up (peer brought up after creation)`, async (t) => {
     const h = RouteHandle.open({ libc: loadBackend(backend) });
     t.teardown(() => h.close());

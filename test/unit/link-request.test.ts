@@ -13,7 +13,7 @@ import { toJson } from '../../src/netlink/jsonable.js';
 import { NLA_TYPE_MASK } from '../../src/netlink/schema.js';
 import { MACVLAN_MODE } from '../../src/route/link-kinds/macvlan.js';
 import { VETH_INFO } from '../../src/route/link-kinds/veth.js';
-import { NetnsFds, delLinkMessage, newLinkMessage, setLinkMessage } from '../../src/route/link-request.js';
+import { NetnsFds, delGroupMessage, delLinkMessage, newLinkMessage, setLinkMessage } from '../../src/route/link-request.js';
 import { IFLA, IFLA_INFO } from '../../src/route/link.schema.js';
 import { RTM_DELLINK, RTM_NEWLINK, rtnetlink } from '../../src/route/protocol.js';
 import { loadFixture } from '../helpers/fixtures.js';
@@ -63,6 +63,7 @@ const cases: Case[] = [
   { fixture: 'req-set-name', build: (ns) => setLinkMessage(2, { name: 'br9' }, undefined, ns) },
   { fixture: 'req-set-address', build: (ns) => setLinkMessage(2, { address: '02:00:00:00:00:09' }, undefined, ns) },
   { fixture: 'req-del', build: () => delLinkMessage(2) },
+  { fixture: 'req-del-group', build: () => delGroupMessage(99) },
 ];
 
 // ---- a bare TLV view of a link request, independent of the encoder under test -------------
