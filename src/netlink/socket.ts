@@ -145,13 +145,19 @@ export class NetlinkSocket {
     return settle(() => this.requestSync(msg, opts));
   }
 
-  /** Dump (NLM_F_DUMP) into an array. NLM_F_DUMP_INTR → DumpInterruptedError with the partial results. */
-  dumpSync(msg: OutMessage): Message[] {
+  /**
+   * Dump (NLM_F_DUMP) into an array. NLM_F_DUMP_INTR → DumpInterruptedError with the partial
+   * results. With `map`, each message is converted as it is decoded (undefined drops it), so
+   * the decoded messages die young instead of all living until the end of the dump.
+   */
+  dumpSync(msg: OutMessage): Message[];
+  dumpSync<T>(msg: OutMessage, map: (m: Message) => T | undefined): T[];
+  dumpSync<T>(msg: OutMessage, map?: (m: Message) => T | undefined): (T | Message)[] {
     this.#ready();
     const st = this.#dumpStart(msg);
-    const out: Message[] = [];
+    const out: (T | Message)[] = [];
     try {
-      while (!st.done) this.#dumpStep(st, out);
+      while (!st.done) this.#dumpStep(st, out, map);
     } finally {
       if (!st.done) this.#drain(st.seq);
     }
@@ -159,8 +165,10 @@ export class NetlinkSocket {
     return out;
   }
 
-  dump(msg: OutMessage): Promise<Message[]> {
-    return settle(() => this.dumpSync(msg));
+  dump(msg: OutMessage): Promise<Message[]>;
+  dump<T>(msg: OutMessage, map: (m: Message) => T | undefined): Promise<T[]>;
+  dump<T>(msg: OutMessage, map?: (m: Message) => T | undefined): Promise<(T | Message)[]> {
+    return settle(() => (map ? this.dumpSync(msg, map) : this.dumpSync(msg)));
   }
 
   /**
@@ -197,7 +205,7 @@ export class NetlinkSocket {
   }
 
   /** Read one datagram of a dump, appending its messages to `out`; marks the end (DONE / ERROR). */
-  #dumpStep(st: DumpState, out: Message[]): void {
+  #dumpStep<T>(st: DumpState, out: (T | Message)[], map?: (m: Message) => T | undefined): void {
     const dgram = this.transport.recv();
     for (const [s, e] of splitMessages(dgram)) {
       if (!this.#mine(dgram, s, st.seq)) continue;
@@ -214,7 +222,12 @@ export class NetlinkSocket {
         return;
       }
       if (type === NLMSG_NOOP || type === NLMSG_OVERRUN) continue;
-      out.push(decodeMessage(this.protocol, dgram, s, e));
+      const m = decodeMessage(this.protocol, dgram, s, e);
+      if (!map) out.push(m);
+      else {
+        const v = map(m);
+        if (v !== undefined) out.push(v);
+      }
     }
   }
 

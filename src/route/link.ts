@@ -212,7 +212,7 @@ export class LinkApi {
 
   /** Every link (one RTM_GETLINK dump), filtered in the kernel by `filter`. */
   async list(filter?: LinkFilter): Promise<Link[]> {
-    return (await this.sock.dump(dumpRequest(filter))).map(toLink);
+    return this.sock.dump(dumpRequest(filter), toLink);
   }
 
   /** Links one by one, without holding the table. */

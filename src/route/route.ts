@@ -5,9 +5,9 @@
  * kernel (strict checking: ip_valid_fib_dump_req() honours rtm_table/RTA_TABLE, RTA_OIF,
  * rtm_protocol, rtm_type and the family).
  */
-import { DumpInterruptedError, NetlinkError, ProtocolError } from '../netlink/errors.js';
+import { NetlinkError, ProtocolError } from '../netlink/errors.js';
 import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../netlink/header.js';
-import type { Message, OutMessage } from '../netlink/message.js';
+import type { OutMessage } from '../netlink/message.js';
 import type { BulkOptions, BulkResult, NetlinkSocket } from '../netlink/socket.js';
 import type { LinkApi } from './link.js';
 import { afOf, parsePrefix } from './prefix.js';
@@ -93,15 +93,12 @@ export class RouteApi {
   async list(filter?: RouteFilter): Promise<Route[]> {
     const f = checkFilter(filter);
     const req = await this.#dumpRequest(f);
-    let msgs: Message[];
     try {
-      msgs = await this.sock.dump(req);
+      return await this.sock.dump(req, toRoute);
     } catch (e) {
       if (missingTable(e, f)) return [];
-      if (e instanceof DumpInterruptedError) throw new DumpInterruptedError('RTM_GETROUTE', toRoutes(e.partial as Message[]));
-      throw e;
+      throw e; // DumpInterruptedError's `partial` already holds Routes
     }
-    return toRoutes(msgs);
   }
 
   /** Routes one by one, without holding the table (the socket is reserved meanwhile). */
@@ -242,11 +239,3 @@ function* mapIter<T, U>(items: readonly T[], fn: (t: T) => U): Generator<U> {
   for (let i = 0; i < items.length; i++) yield fn(items[i]!);
 }
 
-function toRoutes(msgs: readonly Message[]): Route[] {
-  const out: Route[] = [];
-  for (const m of msgs) {
-    const r = toRoute(m);
-    if (r) out.push(r);
-  }
-  return out;
-}
