@@ -1,0 +1,2 @@
+import type { Io } from "../io.js";
+export async function run(_a: readonly string[], io: Io): Promise<number> { io.err("addr: not yet"); return 1; }
