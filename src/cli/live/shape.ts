@@ -9,7 +9,7 @@ import type { Address } from '../../route/addr.js';
 import { ADDR_SCOPES } from '../../route/addr-request.js';
 import { ARPHRD_NAMES, IFF, IFF_NAMES } from '../../route/ifinfomsg.js';
 import type { Link } from '../../route/link.js';
-import { IF_OPER_NAMES } from '../../route/link.schema.js';
+import { IF_LINK_MODE, IF_OPER_NAMES } from '../../route/link.schema.js';
 import type { Neighbour } from '../../route/neigh.js';
 import type { Route } from '../../route/route-decode.js';
 import { ROUTE_TABLES } from '../../route/route-names.js';
@@ -18,6 +18,7 @@ import type { Rule } from '../../route/rule.js';
 export type Json = Record<string, unknown>;
 
 const TABLE_NAMES: Record<number, string> = Object.fromEntries(Object.entries(ROUTE_TABLES).map(([k, v]) => [v, k]));
+const LINK_MODE_NAMES: Record<number, string> = Object.fromEntries(Object.entries(IF_LINK_MODE).map(([k, v]) => [v, k.slice('IF_LINK_MODE_'.length)]));
 const SCOPE_NAMES: Record<number, string> = Object.fromEntries(Object.entries(ADDR_SCOPES).map(([k, v]) => [v, k]));
 
 /** `main`, `local`, or the number as text. */
@@ -66,6 +67,7 @@ export function linkJson(l: Link, byIndex: ReadonlyMap<number, Link>, details: b
   if (a.qdisc !== undefined) o['qdisc'] = a.qdisc;
   if (l.master !== undefined) o['master'] = byIndex.get(l.master)?.name ?? l.master;
   o['operstate'] = operstateName(l);
+  if (a.linkmode !== undefined) o['linkmode'] = LINK_MODE_NAMES[a.linkmode] ?? a.linkmode;
   if (a.group !== undefined) o['group'] = a.group === 0 ? 'default' : a.group;
   if (a.txqlen !== undefined) o['txqlen'] = a.txqlen;
   o['link_type'] = (ARPHRD_NAMES[l.type] ?? String(l.type)).toLowerCase();
