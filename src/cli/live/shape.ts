@@ -48,7 +48,9 @@ export const operstateName = (l: Link): string => (l.operstate === undefined ? '
 /** What `ip` prints after the name: `veth0@veth1` (peer here), `veth0@if5` (peer elsewhere), `eth0.10@eth0`. */
 export function linkLabel(l: Link, byIndex: ReadonlyMap<number, Link>): string {
   const up = l.attrs.link;
-  if (up === undefined || up === l.index) return l.name;
+  // A device that is its own lower device (IFLA_LINK == ifindex) has none to show, unless the
+  // index is in another namespace (a veth peer there may well have the same number).
+  if (up === undefined || (up === l.index && l.attrs.linkNetnsid === undefined)) return l.name;
   if (l.attrs.linkNetnsid !== undefined) return `${l.name}@if${up}`;
   return `${l.name}@${byIndex.get(up)?.name ?? `if${up}`}`;
 }
@@ -58,7 +60,7 @@ export function linkJson(l: Link, byIndex: ReadonlyMap<number, Link>, details: b
   const a = l.attrs;
   const o: Json = { ifindex: l.index };
   const up = a.link;
-  if (up !== undefined && up !== l.index) {
+  if (up !== undefined && (up !== l.index || a.linkNetnsid !== undefined)) {
     if (a.linkNetnsid === undefined && byIndex.has(up)) o['link'] = byIndex.get(up)!.name;
     else o['link_index'] = up;
   }
