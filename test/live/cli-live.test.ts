@@ -193,3 +193,29 @@ t.test('all --netns: everything about one namespace, in text and JSON', async (t
   for (const h of ['interfaces:', 'bridges:', 'routes (all tables):', 'neighbours:', 'rules:']) t.match(r.stdout, h);
   t.match(r.stdout, /brx: pa \(disabled\)/);
 });
+
+t.test('decode: real strace output of ip (with -f -o -yy -xx -tt, and plain -e write=FD on stderr)', async (t) => {
+  const { execFileSync, spawnSync } = await import('node:child_process');
+  const { mkdtempSync, readFileSync, writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'nlts-strace-'));
+  const out = join(dir, 'trace.txt');
+  execFileSync('strace', ['-f', '-yy', '-xx', '-tt', '-e', 'trace=sendto,sendmsg,recvmsg', '-e', 'write=all', '-e', 'read=all', '-o', out, 'ip', 'link', 'show'], { stdio: 'ignore' });
+  const r = cli(['decode', '--json', out]);
+  t.equal(r.code, 0, `exit 0 (${r.stderr})`);
+  const j = JSON.parse(r.stdout);
+  t.equal(j.format, 'strace');
+  t.ok(j.frames.every((f: any) => f.protocol === 'NETLINK_ROUTE'), 'protocol from -yy');
+  const names = j.frames.flatMap((f: any) => f.messages).filter((m: any) => m.name === 'RTM_NEWLINK')
+    .map((m: any) => m.attrs.find((a: any) => a.name === 'IFLA_IFNAME')?.value).filter((n: unknown) => n !== undefined);
+  for (const l of ipJson('link', 'show')) t.ok(names.includes(l.ifname), `the dump names ${l.ifname}`);
+  // No -f, no -o, no -yy: the trace goes to stderr; only fd 3 dumped.
+  const plain = spawnSync('strace', ['-e', 'trace=sendto,sendmsg,recvmsg', '-e', 'write=3', '-e', 'read=3', 'ip', 'addr', 'show', 'lo'], { encoding: 'utf8' });
+  writeFileSync(join(dir, 'plain.txt'), plain.stderr);
+  const p = cli(['decode', join(dir, 'plain.txt')]);
+  t.equal(p.code, 0, `plain: exit 0 (${p.stderr})`);
+  t.match(p.stdout, /# note: .*without a hex dump skipped/, 'calls on other fds are said to be skipped');
+  t.match(p.stdout, /NLMSG_ERROR|RTM_/, 'fd 3 messages decoded');
+  t.ok(readFileSync(out, 'utf8').length > 0);
+});
