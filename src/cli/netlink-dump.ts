@@ -16,15 +16,24 @@ interface Command {
   readonly load: () => Promise<{ run(argv: readonly string[], io: Io): Promise<number> }>;
 }
 
+/**
+ * Live commands open a RouteHandle once their arguments parse; start loading the route layer
+ * (the largest module graph) alongside the command's own modules so the two loads overlap.
+ */
+function live<T>(cmd: Promise<T>): Promise<T> {
+  import('../route/handle.js').catch(() => { /* reported when the command imports it */ });
+  return cmd;
+}
+
 const COMMANDS: Readonly<Record<string, Command>> = {
   decode: { summary: 'explain captured messages (.hex fixtures, raw, strace, pcap/pcapng)', load: () => import('./decode.js') },
-  link: { summary: 'network interfaces (like ip -br link / ip -j link)', load: () => import('./live/link.js') },
-  addr: { summary: 'addresses (like ip -br addr / ip -j addr)', load: () => import('./live/addr.js') },
-  route: { summary: 'routes (like ip route / ip -j route)', load: () => import('./live/route.js') },
-  neigh: { summary: 'ARP/NDP neighbours (like ip neigh)', load: () => import('./live/neigh.js') },
-  rule: { summary: 'policy routing rules (like ip rule)', load: () => import('./live/rule.js') },
-  all: { summary: 'everything about one namespace on one screen', load: () => import('./live/all.js') },
-  netns: { summary: 'every named namespace: links, addresses, routes, veth peers, bridges', load: () => import('./live/netns.js') },
+  link: { summary: 'network interfaces (like ip -br link / ip -j link)', load: () => live(import('./live/link.js')) },
+  addr: { summary: 'addresses (like ip -br addr / ip -j addr)', load: () => live(import('./live/addr.js')) },
+  route: { summary: 'routes (like ip route / ip -j route)', load: () => live(import('./live/route.js')) },
+  neigh: { summary: 'ARP/NDP neighbours (like ip neigh)', load: () => live(import('./live/neigh.js')) },
+  rule: { summary: 'policy routing rules (like ip rule)', load: () => live(import('./live/rule.js')) },
+  all: { summary: 'everything about one namespace on one screen', load: () => live(import('./live/all.js')) },
+  netns: { summary: 'every named namespace: links, addresses, routes, veth peers, bridges', load: () => live(import('./live/netns.js')) },
 };
 
 const USAGE = `usage: netlink-dump COMMAND [OPTIONS]
