@@ -9,3 +9,11 @@ export function protocolFor(name: string): Protocol {
   if (!p) throw new RangeError(`no message tables for netlink protocol ${JSON.stringify(name)} (known: ${Object.keys(BY_NAME).join(', ')})`);
   return p;
 }
+
+/**
+ * The registered protocol whose socket(2) protocol number is `id` (a pcap's SLL protocol
+ * field, a socket's), or undefined when no tables are registered for it.
+ */
+export function protocolById(id: number): Protocol | undefined {
+  return Object.values(BY_NAME).find((p) => p.id === id);
+}

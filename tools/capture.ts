@@ -17,6 +17,7 @@ import { NLMSG_HDRLEN, nlmsgAlign } from '../src/netlink/align.js';
 import { fixtureExpected, formatHexFixture, type Frame, type FixtureProvenance } from '../src/netlink/fixture.js';
 import { type Protocol, decodeMessage, describeMessage, splitMessages } from '../src/netlink/message.js';
 import { protocolFor } from '../src/protocols.js';
+import { SEND_CALLS as SEND, parseStrace } from '../src/netlink/strace.js';
 
 const TOOL = 'tools/capture.ts';
 
@@ -94,104 +95,6 @@ function reexecInSandbox(): never {
   const r = spawnSync('bash', [sandbox, process.execPath, self, ...process.argv.slice(2)], { stdio: 'inherit' });
   if (r.error) die(`cannot run ${sandbox}: ${r.error.message}`);
   process.exit(r.status ?? 1);
-}
-
-// ---------------------------------------------------------------------------------------
-// strace output → frames
-
-interface Syscall {
-  pid: number;
-  name: string;
-  fd: number;
-  /** `ROUTE` from `3<NETLINK:[ROUTE:4536]>`, or undefined for a non-netlink fd. */
-  family?: string;
-  ret: number;
-  peek: boolean;
-  /** Byte count announced: sendto's len argument or the return value. */
-  bytes: number[];
-}
-
-const CALLS = new Set(['sendto', 'sendmsg', 'recvmsg', 'recvfrom']);
-const SEND = new Set(['sendto', 'sendmsg']);
-
-/**
- * Parse an `strace -f -yy -e write=all -e read=all -o FILE` log. Lines look like
- *   4536  sendto(3<NETLINK:[ROUTE:4536]>, ..., 32, 0, NULL, 0) = 32
- *    | 00000  20 00 00 00 10 00 05 00  00 00 00 00 00 00 00 00   ............... |
- *   4536  recvmsg(4<NETLINK:[ROUTE:2932912392]>, {...}, MSG_PEEK|MSG_TRUNC) = 1100
- *    * 1100 bytes in buffer 0
- * and, when processes interleave, `… <unfinished ...>` / `<... recvmsg resumed>…`.
- */
-function parseStrace(text: string): { calls: Syscall[]; exits: Map<number, string> } {
-  const calls: Syscall[] = [];
-  const exits = new Map<number, string>();
-  const unfinished = new Map<number, string>();
-  let cur: Syscall | undefined;
-  let expectOffset = 0;
-  for (const line of text.split('\n')) {
-    const dump = /^ \| ([0-9a-f]{5,}) {2}(.*)$/.exec(line);
-    if (dump) {
-      if (!cur) continue; // dump of a syscall we do not keep
-      const off = parseInt(dump[1]!, 16);
-      if (off !== expectOffset) throw new Error(`strace dump offset ${dump[1]} where ${expectOffset.toString(16)} was expected`);
-      // 16 slots of "xx " with one extra space after the 8th: 49 columns, then the ASCII column.
-      const hex = dump[2]!.slice(0, 49);
-      const bytes = hex.trim().split(/\s+/).filter((t) => t !== '');
-      for (const b of bytes) {
-        if (!/^[0-9a-f]{2}$/.test(b)) throw new Error(`bad strace hex dump line: ${line}`);
-        cur.bytes.push(parseInt(b, 16));
-      }
-      expectOffset += bytes.length;
-      continue;
-    }
-    if (/^ \* \d+ bytes in buffer \d+$/.test(line)) {
-      // sendmsg/recvmsg: one dump per iovec, each from offset 0; the buffers concatenate in order.
-      expectOffset = 0;
-      continue;
-    }
-    cur = undefined;
-    expectOffset = 0;
-    const m = /^(\d+)\s+(.*)$/.exec(line);
-    if (!m) continue;
-    const pid = Number(m[1]);
-    let body = m[2]!;
-    const exit = /^\+\+\+ (exited with \d+|killed by .*) \+\+\+$/.exec(body);
-    if (exit) { exits.set(pid, exit[1]!); continue; }
-    if (body.endsWith('<unfinished ...>')) {
-      unfinished.set(pid, body.slice(0, -'<unfinished ...>'.length).trimEnd());
-      continue;
-    }
-    const resumed = /^<\.\.\. (\w+) resumed>(.*)$/.exec(body);
-    if (resumed) {
-      body = `${unfinished.get(pid) ?? `${resumed[1]}(?`}${resumed[2]}`;
-      unfinished.delete(pid);
-    }
-    const call = /^(\w+)\((\d+)(?:<([^>]*)>)?,(.*)\)\s+=\s+(-?\d+)/.exec(body);
-    if (!call || !CALLS.has(call[1]!)) continue;
-    const ret = Number(call[5]);
-    const annot = call[3] ?? '';
-    // `NETLINK:[ROUTE:4536]` (protocol:port id); a socket not yet bound (autobind happens on
-    // the first send) shows only `NETLINK:[inode]` — its protocol is filled in below.
-    const nl = /^NETLINK:\[(?:([A-Za-z0-9_]+):)?\d+\]$/.exec(annot);
-    // MSG_PEEK is a flag argument; ignore msg_flags=… (returned flags) when looking for it.
-    const peek = /\bMSG_PEEK\b/.test(call[4]!.replace(/msg_flags=[A-Z_|0-9x]+/g, ''));
-    cur = { pid, name: call[1]!, fd: Number(call[2]), ret, peek, bytes: [], ...(nl && { family: nl[1] ?? '?' }) };
-    if (!nl && annot.startsWith('socket:')) {
-      process.stderr.write(`capture: warning: ${call[1]} on fd ${call[2]} has no NETLINK annotation (${annot}); skipped\n`);
-    }
-    calls.push(cur);
-  }
-  // Unbound sockets: take the protocol strace shows for the same fd later (else earlier).
-  calls.forEach((c, i) => {
-    if (c.family !== '?') return;
-    const same = (o: Syscall): boolean => o.fd === c.fd && o.family !== undefined && o.family !== '?';
-    const later = calls.slice(i + 1);
-    const earlier = calls.slice(0, i).reverse();
-    const found = later.find((o) => same(o) && o.pid === c.pid) ?? later.find(same)
-      ?? earlier.find((o) => same(o) && o.pid === c.pid) ?? earlier.find(same);
-    c.family = found?.family ?? 'UNKNOWN';
-  });
-  return { calls, exits };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -282,7 +185,8 @@ function captureInside(opts: Options): void {
     const rawStderr = r.stderr ?? '';
     const straceMsgs = rawStderr.split('\n').filter((l) => l.startsWith('strace: '));
     const stderr = rawStderr.split('\n').filter((l) => !l.startsWith('strace: ')).join('\n');
-    const { calls, exits } = parseStrace(trace);
+    const { calls, exits, warnings } = parseStrace(trace);
+    for (const w of warnings) process.stderr.write(`capture: warning: ${w}\n`);
     if (exits.size === 0) die(`strace did not trace the command:\n${rawStderr}`);
     if (straceMsgs.length) process.stderr.write(`capture: strace said:\n${straceMsgs.join('\n')}\n`);
     const exitCode = r.status ?? 128 + (r.signal ? osConstants.signals[r.signal] : 0);

@@ -1,30 +1,83 @@
 #!/usr/bin/env node
 /**
- * netlink-dump: the debugging CLI. This is the entry point only; the full CLI (live
- * state, decoding captures, monitoring) lands with its own issue. Today it decodes
- * fixture files, which is already useful for reading captures.
+ * netlink-dump: the debugging CLI. This file only dispatches: each subcommand lives in its
+ * own module, loaded with import() when it runs, so `netlink-dump link` loads the route
+ * layer and FFI but not the capture decoders, and `decode` never loads koffi.
+ *
+ * Exit status: 0 success, 1 the job failed (unreadable file, no such namespace, corrupt
+ * capture), 2 usage error. Errors are one line on stderr; never a stack trace unless
+ * NETLINK_DUMP_DEBUG=1.
  */
-import { readFileSync } from 'node:fs';
-import { parseHexFixture } from '../netlink/fixture.js';
-import { decodeAll, describeMessage } from '../netlink/message.js';
-import { rtnetlink } from '../route/protocol.js';
+import { CliError, UsageError } from './errors.js';
+import { type Io, processIo } from './io.js';
 
-const USAGE = `usage: netlink-dump decode FILE.hex    decode a captured rtnetlink exchange (see fixtures/)
-       netlink-dump --help
-
-Live dumps and monitoring are not implemented yet.`;
-
-function main(argv: readonly string[]): number {
-  const [cmd, file] = argv;
-  if (cmd === 'decode' && file) {
-    for (const f of parseHexFixture(readFileSync(file, 'utf8'))) {
-      console.log(`${f.dir === 'send' ? '>>>' : '<<<'} ${f.label ?? ''}`);
-      for (const m of decodeAll(rtnetlink, f.bytes)) console.log(describeMessage(rtnetlink, m).replace(/^/gm, '  '));
-    }
-    return 0;
-  }
-  console.log(USAGE);
-  return cmd === undefined || cmd === '--help' || cmd === '-h' ? 0 : 2;
+interface Command {
+  readonly summary: string;
+  readonly load: () => Promise<{ run(argv: readonly string[], io: Io): Promise<number> }>;
 }
 
-process.exitCode = main(process.argv.slice(2));
+/**
+ * Live commands open a RouteHandle once their arguments parse; start loading the route layer
+ * (the largest module graph) alongside the command's own modules so the two loads overlap.
+ */
+function live<T>(cmd: Promise<T>): Promise<T> {
+  import('../route/handle.js').catch(() => { /* reported when the command imports it */ });
+  return cmd;
+}
+
+const COMMANDS: Readonly<Record<string, Command>> = {
+  decode: { summary: 'explain captured messages (.hex fixtures, raw, strace, pcap/pcapng)', load: () => import('./decode.js') },
+  link: { summary: 'network interfaces (like ip -br link / ip -j link)', load: () => live(import('./live/link.js')) },
+  addr: { summary: 'addresses (like ip -br addr / ip -j addr)', load: () => live(import('./live/addr.js')) },
+  route: { summary: 'routes (like ip route / ip -j route)', load: () => live(import('./live/route.js')) },
+  neigh: { summary: 'ARP/NDP neighbours (like ip neigh)', load: () => live(import('./live/neigh.js')) },
+  rule: { summary: 'policy routing rules (like ip rule)', load: () => live(import('./live/rule.js')) },
+  all: { summary: 'everything about one namespace on one screen', load: () => live(import('./live/all.js')) },
+  netns: { summary: 'every named namespace: links, addresses, routes, veth peers, bridges', load: () => live(import('./live/netns.js')) },
+};
+
+const USAGE = `usage: netlink-dump COMMAND [OPTIONS]
+
+Commands:
+${Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(8)} ${c.summary}`).join('\n')}
+
+Live commands take --netns NAME|PATH or --pid PID (default: this process's namespace),
+--json (shaped like ip -j) and -d (details). Run netlink-dump COMMAND --help for more.`;
+
+async function main(argv: readonly string[], io: Io): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    if (cmd === 'help' && rest[0] && COMMANDS[rest[0]]) return (await COMMANDS[rest[0]]!.load()).run(['--help'], io);
+    io.out(USAGE);
+    return 0;
+  }
+  if (cmd === undefined) throw new UsageError('no command given (decode, link, addr, route, neigh, rule, all, netns; see netlink-dump --help)');
+  const c = Object.hasOwn(COMMANDS, cmd) ? COMMANDS[cmd] : undefined;
+  if (!c) throw new UsageError(`unknown command "${cmd}" (one of ${Object.keys(COMMANDS).join(', ')}; see netlink-dump --help)`);
+  return (await c.load()).run(rest, io);
+}
+
+const io = processIo();
+// `netlink-dump link | head -1`: a closed pipe is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+main(process.argv.slice(2), io).then(
+  (code) => { process.exitCode = code; },
+  (err: unknown) => {
+    if (process.env['NETLINK_DUMP_DEBUG'] === '1') process.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
+    if (err instanceof UsageError) {
+      io.err(`${err.message}`);
+      process.exitCode = 2;
+    } else if (err instanceof CliError) {
+      io.err(err.message);
+      process.exitCode = err.exitCode;
+    } else {
+      // A library error (NetlinkError, SyscallError, …) or a bug: still one line.
+      const e = err as Error;
+      io.err(`${e?.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e?.message ?? String(err)}`.split('\n')[0]!);
+      process.exitCode = 1;
+    }
+  },
+);

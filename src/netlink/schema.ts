@@ -14,6 +14,7 @@
  */
 import { NLA_HDRLEN, nlaAlign, zeroPad } from './align.js';
 import { DecodeError, rethrowWithin } from './errors.js';
+import { type Walkable, type WalkItem, walkAttrs, walkElements, walkPayload } from './walk.js';
 
 const NO_PATH: Path = [];
 import type { Kind, KindValue, Parent, Path } from './kinds.js';
@@ -262,6 +263,15 @@ export class AttrSet<S extends Spec = Spec> {
   }
 
   /**
+   * Every attribute in `buf[start, end)` with its offset, nla_len, kernel name and decoded
+   * value, nested sets as children (see walk.ts). Never throws on malformed bytes: failures
+   * are items with `fault` and the byte offset, and the walk keeps what decoded.
+   */
+  walk(buf: Buffer, start: number, end: number): WalkItem[] {
+    return walkAttrs(this, buf, start, end);
+  }
+
+  /**
    * The attribute path that contains byte `target` of a message whose attributes span
    * `buf[start, end)` — used to name the field an extended-ACK offset points at.
    */
@@ -312,7 +322,7 @@ export function attrs<const S extends Spec>(prefix: string, spec: S, opts?: Attr
 }
 
 /** A nested attribute set (NLA_F_NESTED). `get` is a thunk so tables may refer to each other. */
-export function nested<S extends Spec>(get: () => AttrSet<S>): Kind<AttrValues<S>> & Container {
+export function nested<S extends Spec>(get: () => AttrSet<S>): Kind<AttrValues<S>> & Container & Walkable {
   return {
     kindName: 'nested',
     nested: true,
@@ -321,6 +331,7 @@ export function nested<S extends Spec>(get: () => AttrSet<S>): Kind<AttrValues<S
     read: (buf, s, t, path) => get().read(buf, s, t, path),
     describe: (v, indent) => '\n' + get().describe(v as Record<string, unknown>, indent),
     pathInto: (buf, s, t, target, path) => get().pathAt(buf, s, t, target, path),
+    walkInto: (buf, s, t) => get().walk(buf, s, t),
   };
 }
 
@@ -329,7 +340,7 @@ export function nested<S extends Spec>(get: () => AttrSet<S>): Kind<AttrValues<S
  * With `elemType` every element has that type (NFTA_LIST_ELEM); without, element i has type i+1
  * (IFLA_VF_INFO-style indexed lists; the order on the wire is kept either way).
  */
-export function array<T>(elem: Kind<T>, opts: { readonly elemType?: number; readonly name?: string; readonly nestedFlag?: boolean } = {}): Kind<T[]> & Container {
+export function array<T>(elem: Kind<T>, opts: { readonly elemType?: number; readonly name?: string; readonly nestedFlag?: boolean } = {}): Kind<T[]> & Container & Walkable {
   const label = (i: number): string => opts.name ?? `[${i}]`;
   return {
     kindName: `array of ${elem.kindName}`,
@@ -382,6 +393,7 @@ export function array<T>(elem: Kind<T>, opts: { readonly elemType?: number; read
       }
       return undefined;
     },
+    walkInto: (buf, start, end) => walkElements(elem, label, buf, start, end),
   };
 }
 
@@ -390,7 +402,7 @@ export function array<T>(elem: Kind<T>, opts: { readonly elemType?: number; read
  * IFLA_INFO_KIND, NFTA_EXPR_DATA by NFTA_EXPR_NAME. A selector value with no variant
  * keeps the payload as raw bytes (a Buffer), so it still round-trips.
  */
-export function union<V extends Readonly<Record<string, Kind<any>>>>(selectorKey: string, variants: () => V): Kind<KindValue<V[keyof V]> | Buffer> & Container {
+export function union<V extends Readonly<Record<string, Kind<any>>>>(selectorKey: string, variants: () => V): Kind<KindValue<V[keyof V]> | Buffer> & Container & Walkable {
   const pick = (parent: Parent | undefined): Kind<any> | undefined => {
     const sel = parent?.[selectorKey];
     return typeof sel === 'string' || typeof sel === 'number' ? variants()[String(sel)] : undefined;
@@ -422,6 +434,10 @@ export function union<V extends Readonly<Record<string, Kind<any>>>>(selectorKey
       const k = pick(parent) as (Kind<any> & Partial<Container>) | undefined;
       return k?.pathInto?.(buf, start, end, target, path, parent);
     },
+    walkInto(buf, start, end, parent) {
+      const k = pick(parent) as (Kind<any> & Partial<Walkable>) | undefined;
+      return k?.walkInto?.(buf, start, end, parent);
+    },
   };
 }
 
@@ -440,7 +456,7 @@ export { struct, type Fields, type StructValue } from './struct.js';
  * A fixed struct followed by attributes, inside one attribute — e.g. VETH_INFO_PEER,
  * which carries a struct ifinfomsg and then IFLA_* attributes for the peer.
  */
-export function prefixed<H, S extends Spec>(header: Kind<H> & { readonly structSize: number }, get: () => AttrSet<S>): Kind<{ header: H; attrs: AttrValues<S> }> & Container {
+export function prefixed<H, S extends Spec>(header: Kind<H> & { readonly structSize: number }, get: () => AttrSet<S>): Kind<{ header: H; attrs: AttrValues<S> }> & Container & Walkable {
   const hs = nlaAlign(header.structSize);
   return {
     kindName: `${header.kindName} + ${'attributes'}`,
@@ -466,6 +482,12 @@ export function prefixed<H, S extends Spec>(header: Kind<H> & { readonly structS
     },
     pathInto(buf, s, t, target, path) {
       return target < s + hs ? [...path, 'header'] : get().pathAt(buf, s + hs, t, target, path);
+    },
+    walkInto(buf, s, t) {
+      const node = { offset: s, length: Math.min(header.structSize, t - s), type: -1, flags: [], name: 'header', known: true };
+      if (t - s < header.structSize) return [{ fault: `shorter than its ${header.kindName}`, offset: s }];
+      walkPayload(node, header, buf, s, s + header.structSize, undefined);
+      return [node, ...get().walk(buf, s + hs, t)];
     },
   };
 }

@@ -1,0 +1,27 @@
+/**
+ * Drive the built netlink-dump binary as a user would: a spawned `node dist/src/cli/netlink-dump.js`,
+ * its stdout, stderr and exit status. (npm test builds first; run `npx tsc -p tsconfig.json` before
+ * running these files alone.)
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../dist/src/cli/netlink-dump.js', import.meta.url));
+
+export interface CliResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export function cli(args: readonly string[], opts: { readonly input?: string | Buffer; readonly env?: Record<string, string | undefined> } = {}): CliResult {
+  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, NETLINK_DUMP_DEBUG: undefined, ...opts.env };
+  for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
+  const r = spawnSync(process.execPath, [BIN, ...args], { input: opts.input ?? '', encoding: 'utf8', cwd: ROOT, env: env as NodeJS.ProcessEnv, maxBuffer: 64 * 1024 * 1024 });
+  if (r.error) throw r.error;
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A stack trace line (`    at fn (file:line:col)`), which the CLI must never print. */
+export const STACK = /^\s+at .+:\d+:\d+\)?$/m;
