@@ -9,6 +9,7 @@
  * `echo: false`), so the commit returns the created rules with their kernel handles.
  */
 import { NetlinkError } from '../netlink/errors.js';
+import { NLM_F_REQUEST } from '../netlink/header.js';
 import type { OutMessage } from '../netlink/message.js';
 import type { NetlinkSocket } from '../netlink/socket.js';
 import { type ChainRef, type ChainSpec, delChainMessage, flushChainMessage, newChainMessage } from './chain.js';
@@ -88,15 +89,18 @@ export class NftBatch {
   /** Any pre-built nftables message (its validation happens at commit, before any syscall). */
   raw(msg: OutMessage, label?: string): this { return this.#push(msg, label ?? nfnetlink.typeName(msg.type)); }
 
-  /** The whole batch as messages: BATCH_BEGIN (with NFNL_BATCH_GENID if given), the operations, BATCH_END. */
+  /**
+   * The whole batch as sent, seq aside: BATCH_BEGIN (with NFNL_BATCH_GENID if given), the
+   * operations, BATCH_END, each with NLM_F_REQUEST. (commit() also sets NLM_F_ACK on the last operation.)
+   */
   messages(opts: CommitOptions = {}): OutMessage[] {
     if (opts.genid !== undefined && (!Number.isInteger(opts.genid) || opts.genid < 0 || opts.genid > 0xffffffff)) {
       throw new RangeError(`commit.genid: ${opts.genid} is not a u32 generation id`);
     }
     return [
-      { type: NFNL_MSG_BATCH_BEGIN, flags: 0, header: BATCH_HEADER, ...(opts.genid !== undefined ? { attrs: { genid: opts.genid } } : {}) },
-      ...this.#ops.map((o) => o.msg),
-      { type: NFNL_MSG_BATCH_END, flags: 0, header: BATCH_HEADER },
+      { type: NFNL_MSG_BATCH_BEGIN, flags: NLM_F_REQUEST, header: BATCH_HEADER, ...(opts.genid !== undefined ? { attrs: { genid: opts.genid } } : {}) },
+      ...this.#ops.map((o) => ({ ...o.msg, flags: o.msg.flags | NLM_F_REQUEST })),
+      { type: NFNL_MSG_BATCH_END, flags: NLM_F_REQUEST, header: BATCH_HEADER },
     ];
   }
 

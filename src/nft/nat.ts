@@ -5,15 +5,15 @@
  * The batch carries the generation id the check was made against, so a concurrent change makes
  * it fail with ERESTART instead of duplicating; it is then re-checked and retried.
  */
-import type { CommitResult } from './batch.js';
-import type { ChainType } from './chain.js';
+import type { CommitResult, NftBatch } from './batch.js';
+import type { ChainSpec } from './chain.js';
 import { NftBatchError } from './errors.js';
-import type { HookName } from './family.js';
 import type { NftHandle } from './handle.js';
 import { ruleStatements } from './print.js';
 import type { ExprAttrs } from './expr.schema.js';
 import { RuleBuilder } from './rule-builder.js';
-import type { Rule } from './rule.js';
+import type { Rule, RuleSpec } from './rule.js';
+import type { TableSpec } from './table.js';
 import { toJson } from '../netlink/jsonable.js';
 import { NetlinkError } from '../netlink/errors.js';
 
@@ -71,48 +71,83 @@ function meaning(family: Rule['family'], exprs: readonly ExprAttrs[]): string {
   return JSON.stringify(st.map((s) => ('counter' in s ? { counter: null } : s)));
 }
 
+/** What a NAT helper commits: table, base chain and rule (one batch). */
+export interface NatPlan {
+  readonly table: TableSpec;
+  readonly chain: ChainSpec;
+  readonly rule: RuleSpec;
+}
+
+function plan(o: NatPlacement, defChain: 'postrouting' | 'prerouting', defPrio: string, build: (b: RuleBuilder) => RuleBuilder): NatPlan {
+  const family = o.family ?? 'ip';
+  const table = o.table ?? 'nat';
+  const chain = o.chain ?? defChain;
+  const exprs = build(new RuleBuilder(family)).exprs;
+  return {
+    table: { family, name: table },
+    chain: { family, table, name: chain, type: 'nat', hook: defChain, priority: o.priority ?? defPrio, policy: 'accept' },
+    rule: { family, table, chain, exprs, ...(o.comment !== undefined ? { comment: o.comment } : {}) },
+  };
+}
+
+const srcMatch = (b: RuleBuilder, o: MasqueradeOptions): RuleBuilder => {
+  if (o.source !== undefined) b.ipSaddr(o.source);
+  if (o.outputInterface !== undefined) b.oifname(o.outputInterface);
+  if (o.notOutputInterface !== undefined) b.oifname(o.notOutputInterface, { neq: true });
+  return b;
+};
+
+/** The batch `masquerade()` commits: `ip saddr SOURCE oifname != "IF" masquerade` in `nat`/`postrouting` (srcnat). */
+export function masqueradePlan(o: MasqueradeOptions = {}): NatPlan {
+  return plan(o, 'postrouting', 'srcnat', (b) => srcMatch(b, o).masquerade());
+}
+
+/** The batch `snat()` commits: `ip saddr SOURCE oifname "IF" snat to ADDR[:PORT]`. */
+export function snatPlan(o: SnatOptions): NatPlan {
+  if (!o || typeof o.to !== 'string') throw new TypeError('snat.to: expected an address');
+  return plan(o, 'postrouting', 'srcnat', (b) => srcMatch(b, o).snat(o.to, o.toPort));
+}
+
+/** The batch `dnat()` commits: `[iifname IF] [ip daddr D] tcp dport PORT dnat to ADDR[:toPort]` in `nat`/`prerouting` (dstnat). */
+export function dnatPlan(o: DnatOptions): NatPlan {
+  if (!o || typeof o.to !== 'string') throw new TypeError('dnat.to: expected an address');
+  return plan(o, 'prerouting', 'dstnat', (b) => {
+    if (o.inputInterface !== undefined) b.iifname(o.inputInterface);
+    if (o.destination !== undefined) b.ipDaddr(o.destination);
+    const proto = o.protocol ?? 'tcp';
+    if (proto !== 'tcp' && proto !== 'udp') throw new RangeError(`dnat.protocol: ${JSON.stringify(proto)} is not tcp or udp`);
+    (proto === 'tcp' ? b.tcpDport(o.port) : b.udpDport(o.port));
+    return b.dnat(o.to, o.toPort);
+  });
+}
+
+/** Add a plan's table, chain and rule to a batch. */
+export function addPlan(b: NftBatch, p: NatPlan): NftBatch {
+  return b.addTable(p.table).addChain(p.chain).addRule(p.rule);
+}
+
 export class NatApi {
   constructor(private readonly h: NftHandle) {}
 
   /** `ip saddr SOURCE oifname != "IF" masquerade` in `nat`/`postrouting`. */
   masquerade(o: MasqueradeOptions = {}): Promise<NatResult> {
-    return this.#apply(o, 'postrouting', 'srcnat', (b) => this.#srcMatch(b, o).masquerade());
+    return settle(() => this.applySync(masqueradePlan(o)));
   }
 
   /** `ip saddr SOURCE oifname "IF" snat to ADDR[:PORT]`. */
   snat(o: SnatOptions): Promise<NatResult> {
-    if (!o || typeof o.to !== 'string') return Promise.reject(new TypeError('snat.to: expected an address'));
-    return this.#apply(o, 'postrouting', 'srcnat', (b) => this.#srcMatch(b, o).snat(o.to, o.toPort));
+    return settle(() => this.applySync(snatPlan(o)));
   }
 
   /** Port forward: `[iifname IF] [ip daddr D] tcp dport PORT dnat to ADDR[:toPort]` in `nat`/`prerouting`. */
   dnat(o: DnatOptions): Promise<NatResult> {
-    if (!o || typeof o.to !== 'string') return Promise.reject(new TypeError('dnat.to: expected an address'));
-    return this.#apply(o, 'prerouting', 'dstnat', (b) => {
-      if (o.inputInterface !== undefined) b.iifname(o.inputInterface);
-      if (o.destination !== undefined) b.ipDaddr(o.destination);
-      const proto = o.protocol ?? 'tcp';
-      if (proto !== 'tcp' && proto !== 'udp') throw new RangeError(`dnat.protocol: ${JSON.stringify(proto)} is not tcp or udp`);
-      (proto === 'tcp' ? b.tcpDport(o.port) : b.udpDport(o.port));
-      return b.dnat(o.to, o.toPort);
-    });
+    return settle(() => this.applySync(dnatPlan(o)));
   }
 
-  #srcMatch(b: RuleBuilder, o: MasqueradeOptions): RuleBuilder {
-    if (o.source !== undefined) b.ipSaddr(o.source);
-    if (o.outputInterface !== undefined) b.oifname(o.outputInterface);
-    if (o.notOutputInterface !== undefined) b.oifname(o.notOutputInterface, { neq: true });
-    return b;
-  }
-
-  async #apply(o: NatPlacement, defChain: string, defPrio: string, build: (b: RuleBuilder) => RuleBuilder): Promise<NatResult> {
-    const family = o.family ?? 'ip';
-    const table = o.table ?? 'nat';
-    const chain = o.chain ?? defChain;
-    // Everything is validated before the first syscall.
-    const exprs = build(new RuleBuilder(family)).exprs;
-    const want = meaning(family, exprs);
-    const chainSpec = { family, table, name: chain, type: 'nat' as ChainType, hook: defChain as HookName, priority: o.priority ?? defPrio, policy: 'accept' as const };
+  /** Commit a plan unless an equivalent rule is already in its chain. */
+  applySync(p: NatPlan): NatResult {
+    const { family, table, chain } = p.rule;
+    const want = meaning(family, p.rule.exprs);
     for (let attempt = 0; ; attempt++) {
       const genid = this.h.genidSync();
       let existing: Rule[] = [];
@@ -125,11 +160,7 @@ export class NatApi {
       if (same) return { created: false, rule: same };
       let res: CommitResult;
       try {
-        res = this.h.batch()
-          .addTable({ family, name: table })
-          .addChain(chainSpec)
-          .addRule({ family, table, chain, exprs, ...(o.comment !== undefined ? { comment: o.comment } : {}) })
-          .commitSync({ genid });
+        res = addPlan(this.h.batch(), p).commitSync({ genid });
       } catch (err) {
         if (err instanceof NftBatchError && err.generationChanged && attempt < 5) continue;
         throw err;
@@ -138,5 +169,13 @@ export class NatApi {
       if (!rule) throw new Error('internal: the kernel echoed no rule');
       return { created: true, rule };
     }
+  }
+}
+
+function settle<T>(fn: () => T): Promise<T> {
+  try {
+    return Promise.resolve(fn());
+  } catch (err) {
+    return Promise.reject(err);
   }
 }

@@ -284,7 +284,7 @@ export function statementText(s: Statement): string {
 export function ruleDebug(r: Pick<Rule, 'exprs'>): string[] {
   return r.exprs.map((e) => {
     const m = (EXPRS as Record<string, ExprModule<any>>)[e.name ?? ''];
-    if (!m || Buffer.isBuffer(e.data)) return `[ ${e.name} ${Buffer.isBuffer(e.data) ? e.data.toString('hex') : ''}]`.replace(/ \]$/, ' ]');
+    if (!m || Buffer.isBuffer(e.data)) return Buffer.isBuffer(e.data) && e.data.length ? `[ ${e.name} ${e.data.toString('hex')} ]` : `[ ${e.name} ]`;
     return `[ ${m.debug(e.data ?? {})} ]`;
   });
 }
