@@ -19,4 +19,5 @@ node dist/tools/capture.js --out fixtures/nft/delete-table --setup "nft -f $R/ma
   --oracle 'nft -j list ruleset' --description 'nft delete table ip nat: one batch with NFT_MSG_DELTABLE' \
   -- nft delete table ip nat
 node dist/tools/fixture-expect.js nft/batch-masquerade nft/batch-snat nft/batch-dnat nft/batch-filter nft/list-ruleset nft/delete-table
+node dist/tools/record-nft-commit.js
 node dist/tools/nft-fixture-notes.js
