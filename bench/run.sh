@@ -6,3 +6,4 @@ node dist/bench/ffi-overhead.js "${FFI_N:-200000}"
 tools/sandbox.sh node dist/bench/link-dump.js "${LINKS:-1000}" "${REPS:-30}" ifb
 tools/sandbox.sh node dist/bench/link-dump.js "${LINKS:-1000}" "${REPS:-30}" bridge
 tools/sandbox.sh node dist/bench/decode.js "${LINKS:-1000}"
+tools/sandbox.sh node dist/bench/nat.js "${NAT_K:-200}" "${NAT_RULES:-10000}"
