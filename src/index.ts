@@ -80,7 +80,9 @@ export type { Chain as NftChain, ChainRef as NftChainRef, ChainSpec as NftChainS
 export { toRule as toNftRule } from './nft/rule.js';
 export type { Rule as NftRule, RuleRef as NftRuleRef, RuleSpec as NftRuleSpec } from './nft/rule.js';
 export { toSet as toNftSet } from './nft/set.js';
-export type { NftSet } from './nft/set.js';
+export type { NftSet, SetRef as NftSetRef, SetSpec as NftSetSpec } from './nft/set.js';
+export { SET_KEY_TYPES as NFT_SET_KEY_TYPES } from './nft/set-types.js';
+export type { SetElement as NftSetElement, SetKeyType as NftSetKeyType } from './nft/set-types.js';
 export { FAMILIES as NFT_FAMILIES, PRIORITIES as NFT_PRIORITIES } from './nft/family.js';
 export type { FamilyName as NftFamily, HookName as NftHook } from './nft/family.js';
 export { verdict as nftVerdict } from './nft/expr/immediate.js';

@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 npx tsc -p tsconfig.json
 R=fixtures/nft/rulesets
-for n in masquerade snat dnat filter; do
+for n in masquerade snat dnat filter sets; do
   node dist/tools/capture.js --out "fixtures/nft/batch-$n" --oracle 'nft -j list ruleset' \
     --description "nft -f $R/$n.nft: one batch (BATCH_BEGIN, NEWTABLE, NEWCHAIN…, NEWRULE…, BATCH_END) after nft's cache reads" \
     -- nft -f "$R/$n.nft"
@@ -18,6 +18,6 @@ node dist/tools/capture.js --out fixtures/nft/list-ruleset --setup "nft -f $R/fi
 node dist/tools/capture.js --out fixtures/nft/delete-table --setup "nft -f $R/masquerade.nft" \
   --oracle 'nft -j list ruleset' --description 'nft delete table ip nat: one batch with NFT_MSG_DELTABLE' \
   -- nft delete table ip nat
-node dist/tools/fixture-expect.js nft/batch-masquerade nft/batch-snat nft/batch-dnat nft/batch-filter nft/list-ruleset nft/delete-table
+node dist/tools/fixture-expect.js nft/batch-masquerade nft/batch-snat nft/batch-dnat nft/batch-filter nft/batch-sets nft/list-ruleset nft/delete-table
 node dist/tools/record-nft-commit.js
 node dist/tools/nft-fixture-notes.js

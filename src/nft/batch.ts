@@ -18,7 +18,9 @@ import { NftBatchError } from './errors.js';
 import { familyNumber } from './family.js';
 import { nfnetlink } from './protocol.js';
 import { type Rule, type RuleRef, type RuleSpec, delRuleMessage, newRuleMessage, toRule } from './rule.js';
-import { delSetMessage } from './set.js';
+import { type SetRef, type SetSpec, delSetMessage, newSetMessage, setElemMessage } from './set.js';
+import type { SetElement, SetKeyType } from './set-types.js';
+import type { ExprAttrs } from './expr.schema.js';
 import { type TableRef, type TableSpec, checkName, delTableMessage, newTableMessage } from './table.js';
 
 export interface BatchOptions {
@@ -50,6 +52,8 @@ export class NftBatch {
   readonly #socket: NetlinkSocket;
   readonly #echo: boolean;
   readonly #ops: Op[] = [];
+  /** Sets created in this batch: `family table name` → NFTA_SET_ID (from 1, as nft numbers them) and key type. */
+  readonly #sets = new Map<string, { id: number; type: SetKeyType }>();
 
   constructor(socket: NetlinkSocket, opts: BatchOptions = {}) {
     this.#socket = socket;
@@ -79,11 +83,44 @@ export class NftBatch {
   deleteChain(c: ChainRef & { readonly handle?: bigint }): this { return this.#push(delChainMessage(c), `NFT_MSG_DELCHAIN ${c.family} ${c.table} ${c.name}`); }
   /** `nft flush chain`. */
   flushChain(c: ChainRef): this { return this.#push(flushChainMessage(c), `NFT_MSG_DELRULE ${c.family} ${c.table} ${c.name} (flush)`); }
-  /** `nft add rule` / `insert rule` / `replace rule`. */
-  addRule(r: RuleSpec): this { return this.#push(newRuleMessage(r, this.#echo), `NFT_MSG_NEWRULE ${r.family} ${r.table} ${r.chain}`); }
+  /**
+   * `nft add rule` / `insert rule` / `replace rule`. A lookup of a set created earlier in this
+   * batch gets its NFTA_LOOKUP_SET_ID, as nft does (the kernel needs it to find the new set).
+   */
+  addRule(r: RuleSpec): this {
+    const exprs = Array.isArray(r.exprs) ? r.exprs.map((e) => this.#withSetId(r, e)) : r.exprs;
+    return this.#push(newRuleMessage({ ...r, exprs }, this.#echo), `NFT_MSG_NEWRULE ${r.family} ${r.table} ${r.chain}`);
+  }
+
+  #withSetId(r: RuleSpec, e: ExprAttrs): ExprAttrs {
+    const d = e?.data as Record<string, unknown> | undefined;
+    if (e?.name !== 'lookup' || !d || Buffer.isBuffer(d) || typeof d['set'] !== 'string' || d['setId'] !== undefined) return e;
+    const s = this.#sets.get(`${r.family} ${r.table} ${d['set']}`);
+    return s ? { ...e, data: { ...d, setId: s.id } } as ExprAttrs : e;
+  }
+
+  /** `nft add set` with a key type, and its elements if given (NFT_MSG_NEWSET [+ NEWSETELEM]). */
+  addSet(s: SetSpec): this {
+    const id = this.#sets.size + 1;
+    this.#push(newSetMessage(s, id), `NFT_MSG_NEWSET ${s.family} ${s.table} ${s.name}`);
+    this.#sets.set(`${s.family} ${s.table} ${s.name}`, { id, type: s.type });
+    if (s.elements?.length) this.#push(setElemMessage('add', s, s.type, s.elements, id), `NFT_MSG_NEWSETELEM ${s.family} ${s.table} ${s.name}`);
+    return this;
+  }
+
+  /** `nft add element` (`type`: the set's key type). */
+  addElements(s: SetRef & { readonly type: SetKeyType; readonly elements: readonly SetElement[] }): this {
+    return this.#push(setElemMessage('add', s, s.type, s.elements, this.#sets.get(`${s.family} ${s.table} ${s.name}`)?.id), `NFT_MSG_NEWSETELEM ${s.family} ${s.table} ${s.name}`);
+  }
+
+  /** `nft delete element`. */
+  deleteElements(s: SetRef & { readonly type: SetKeyType; readonly elements: readonly SetElement[] }): this {
+    return this.#push(setElemMessage('delete', s, s.type, s.elements), `NFT_MSG_DELSETELEM ${s.family} ${s.table} ${s.name}`);
+  }
   /** `nft delete rule … handle N`. */
   deleteRule(r: RuleRef): this { return this.#push(delRuleMessage(r), `NFT_MSG_DELRULE ${r.family} ${r.table} ${r.chain} handle ${r.handle}`); }
-  deleteSet(s: { readonly family: TableRef['family']; readonly table: string; readonly name: string }): this {
+  /** `nft delete set`. */
+  deleteSet(s: SetRef): this {
     return this.#push(delSetMessage(s), `NFT_MSG_DELSET ${s.family} ${s.table} ${s.name}`);
   }
   /** Any pre-built nftables message (its validation happens at commit, before any syscall). */

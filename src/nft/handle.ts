@@ -13,14 +13,16 @@ import { NetlinkSocket, type SocketOptions } from '../netlink/socket.js';
 import { type BatchOptions, type CommitResult, NftBatch } from './batch.js';
 import { type Chain, type ChainRef, toChain } from './chain.js';
 import {
-  NFNETLINK_V0, NFPROTO_UNSPEC, NFT_MSG_GETCHAIN, NFT_MSG_GETGEN, NFT_MSG_GETRULE, NFT_MSG_GETSET, NFT_MSG_GETTABLE, nftType,
+  NFNETLINK_V0, NFPROTO_UNSPEC, NFT_MSG_GETCHAIN, NFT_MSG_GETGEN, NFT_MSG_GETRULE, NFT_MSG_GETSET, NFT_MSG_GETSETELEM, NFT_MSG_GETTABLE, nftType,
 } from './constants.js';
 import { type FamilyName, familyNumber } from './family.js';
 import type { GenAttrs } from './gen.schema.js';
 import { NatApi } from './nat.js';
 import { nfnetlink } from './protocol.js';
 import { type Rule, type RuleRef, toRule } from './rule.js';
-import { type NftSet, toSet } from './set.js';
+import { type NftSet, type SetRef, toSet } from './set.js';
+import type { SetElemListAttrs } from './set.schema.js';
+import { type SetElement, decodeElement } from './set-types.js';
 import { type Table, type TableRef, toTable } from './table.js';
 
 export interface NftHandleOptions extends SocketOptions {}
@@ -104,6 +106,15 @@ export class NftHandle {
   setsSync(f: ListFilter = {}): NftSet[] {
     return this.#dump(NFT_MSG_GETSET, f).map(toSet).filter((s) => f.table === undefined || s.table === f.table);
   }
+
+  /** The elements of a named set (NFT_MSG_GETSETELEM dump), decoded by the set's key type. */
+  elementsSync(s: SetRef): SetElement[] {
+    const set = this.setsSync({ family: s.family, table: s.table }).find((x) => x.name === s.name);
+    if (!set) throw new RangeError(`set ${s.family} ${s.table} ${s.name} does not exist`);
+    const msgs = this.#dump(NFT_MSG_GETSETELEM, { family: s.family }, { table: s.table, set: s.name });
+    return msgs.flatMap((m) => ((m.attrs as SetElemListAttrs).elements ?? []).map((e) => decodeElement(set.keyType, e.key?.value ?? Buffer.alloc(0))));
+  }
+  elements(s: SetRef): Promise<SetElement[]> { return settle(() => this.elementsSync(s)); }
 
   tables(f?: ListFilter): Promise<Table[]> { return settle(() => this.tablesSync(f)); }
   chains(f?: ListFilter): Promise<Chain[]> { return settle(() => this.chainsSync(f)); }

@@ -175,6 +175,14 @@ function statements(exprs: readonly ExprAttrs[], family: string): Statement[] {
         } else throw new Unprintable('cmp on immediate');
         break;
       }
+      case 'lookup': {
+        const s = reg(d['sreg']);
+        if (d['dreg'] !== undefined || typeof d['set'] !== 'string' || d['set'].startsWith('__') || s.kind !== 'payload' || s.mask) throw new Unprintable('lookup');
+        const f = payloadField(s, ctx);
+        dropDep(s.base === 1 ? 'l3' : 'l4');
+        out.push({ match: { op: d['flags'] & 1 ? '!=' : '==', left: { payload: { protocol: f.protocol, field: f.field } }, right: `@${d['set']}` } });
+        break;
+      }
       case 'counter':
         out.push({ counter: { packets: Number(d['packets'] ?? 0n), bytes: Number(d['bytes'] ?? 0n) } });
         break;

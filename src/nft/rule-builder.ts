@@ -13,6 +13,7 @@ import { NFT_CMP_EQ, NFT_CMP_GTE, NFT_CMP_LTE, NFT_CMP_NEQ } from './expr/cmp.js
 import { NFT_CT_STATE } from './expr/ct.js';
 import { type Verdict, verdict } from './expr/immediate.js';
 import { NFT_LIMIT_PKTS } from './expr/limit.js';
+import { NFT_LOOKUP_F_INV } from './expr/lookup.js';
 import { META_KEY_NAMES } from './expr/meta.js';
 import { NF_NAT_RANGE_PROTO_SPECIFIED, NFT_NAT_DNAT, NFT_NAT_SNAT } from './expr/nat.js';
 import { NFT_PAYLOAD_NETWORK_HEADER, NFT_PAYLOAD_TRANSPORT_HEADER } from './expr/payload.js';
@@ -191,6 +192,34 @@ export class RuleBuilder {
     if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) throw new RangeError(`mark: ${value} is not a u32`);
     this.#exprs.push(metaLoad(META['mark']!), cmp(opts.neq ? NFT_CMP_NEQ : NFT_CMP_EQ, le32(value)));
     return this;
+  }
+
+  #lookup(set: string, opts: MatchOptions): this {
+    if (typeof set !== 'string' || !set) throw new TypeError('lookup: expected a set name');
+    const name = set.startsWith('@') ? set.slice(1) : set;
+    this.#exprs.push({ name: 'lookup', data: { sreg: NFT_REG_1, set: name, ...(opts.neq ? { flags: NFT_LOOKUP_F_INV } : {}) } });
+    return this;
+  }
+
+  /** `ip saddr @SET` (an ipv4_addr set). */
+  ipSaddrIn(set: string, opts: MatchOptions = {}): this {
+    this.#needNfproto(false, 'ip saddr');
+    this.#exprs.push(payloadLoad(NFT_PAYLOAD_NETWORK_HEADER, 12, 4));
+    return this.#lookup(set, opts);
+  }
+
+  /** `ip daddr @SET`. */
+  ipDaddrIn(set: string, opts: MatchOptions = {}): this {
+    this.#needNfproto(false, 'ip daddr');
+    this.#exprs.push(payloadLoad(NFT_PAYLOAD_NETWORK_HEADER, 16, 4));
+    return this.#lookup(set, opts);
+  }
+
+  /** `tcp dport @SET` / `udp dport @SET` (an inet_service set). */
+  dportIn(proto: 'tcp' | 'udp', set: string, opts: MatchOptions = {}): this {
+    this.l4proto(proto);
+    this.#exprs.push(payloadLoad(NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2));
+    return this.#lookup(set, opts);
   }
 
   /** `counter` (nft sends it with no attributes; the kernel starts it at zero). */

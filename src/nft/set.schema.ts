@@ -68,7 +68,9 @@ export type SetElemAttrs = AttrValues<typeof NFTA_SET_ELEM.spec>;
 export const NFTA_SET_ELEM_LIST = attrs('NFTA_SET_ELEM_LIST', {
   NFTA_SET_ELEM_LIST_TABLE: { type: 1, key: 'table', kind: nftName },
   NFTA_SET_ELEM_LIST_SET: { type: 2, key: 'set', kind: nftName },
-  NFTA_SET_ELEM_LIST_ELEMENTS: { type: 3, key: 'elements', kind: array(nested(() => NFTA_SET_ELEM), { elemType: 1, name: 'NFTA_LIST_ELEM' }) },
+  // libnftnl numbers the element nests 1, 2, 3, … (the kernel reads any type, and itself
+  // writes NFTA_LIST_ELEM = 1 for each); encoded the libnftnl way so batches equal nft's.
+  NFTA_SET_ELEM_LIST_ELEMENTS: { type: 3, key: 'elements', kind: array(nested(() => NFTA_SET_ELEM), { name: 'NFTA_LIST_ELEM' }) },
   NFTA_SET_ELEM_LIST_SET_ID: { type: 4, key: 'setId', kind: be32 },
 });
 export type SetElemListAttrs = AttrValues<typeof NFTA_SET_ELEM_LIST.spec>;

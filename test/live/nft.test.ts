@@ -160,6 +160,38 @@ for (const backend of backends) {
     t.equal(netnsInode(), home, 'still in the test netns');
   });
 
+  t.test(`${backend}: named sets — nft -f sets decode like nft -j; sets and elements made here read back through nft -j`, async (t) => {
+    flushAll();
+    t.teardown(flushAll);
+    nft('-f', `${RULESETS}sets.nft`);
+    const h = open();
+    t.teardown(() => h.close());
+    const oSets = nftJson().filter((x) => x['set']).map((x) => x['set']);
+    const sets = await h.sets();
+    t.same(sets.map((s) => [s.family, s.table, s.name, s.type, Number(s.handle)]), oSets.map((o) => [o.family, o.table, o.name, o.type, o.handle]), 'sets');
+    for (const o of oSets) t.same(await h.elements({ family: o.family, table: o.table, name: o.name }), o.elem, `${o.name} elements`);
+    const rs = await h.list();
+    for (const want of nftRules()) t.same(ruleStatements(rs.rules.find((r) => Number(r.handle) === want.handle)!), want.expr, `rule #${want.handle}: lookup`);
+    flushAll();
+    const inet = (): RuleBuilder => new RuleBuilder('inet');
+    await h.batch().addTable({ family: 'inet', name: 's' })
+      .addChain({ family: 'inet', table: 's', name: 'in', type: 'filter', hook: 'input', priority: 0, policy: 'accept' })
+      .addSet({ family: 'inet', table: 's', name: 'bad', type: 'ipv4_addr', elements: ['192.0.2.1', '192.0.2.7'] })
+      .addSet({ family: 'inet', table: 's', name: 'svc', type: 'inet_service', elements: [53] })
+      .addSet({ family: 'inet', table: 's', name: 'v6', type: 'ipv6_addr', elements: ['2001:db8::1'] })
+      .addRule({ family: 'inet', table: 's', chain: 'in', exprs: inet().ipSaddrIn('@bad').drop().exprs })
+      .addRule({ family: 'inet', table: 's', chain: 'in', exprs: inet().dportIn('udp', '@svc').accept().exprs })
+      .commit();
+    await h.batch().addElements({ family: 'inet', table: 's', name: 'svc', type: 'inet_service', elements: [853] })
+      .deleteElements({ family: 'inet', table: 's', name: 'bad', type: 'ipv4_addr', elements: ['192.0.2.1'] }).commit();
+    const after = nftJson();
+    t.same(after.filter((x) => x['set']).map((x) => [x['set'].name, x['set'].type, x['set'].elem]),
+      [['bad', 'ipv4_addr', ['192.0.2.7']], ['svc', 'inet_service', [53, 853]], ['v6', 'ipv6_addr', ['2001:db8::1']]], 'nft -j sees the sets and elements');
+    t.same(nftRules().map((r) => r.expr[0].match.right), ['@bad', '@svc'], 'nft -j sees the lookups');
+    await h.batch().flushTable({ family: 'inet', name: 's' }).deleteSet({ family: 'inet', table: 's', name: 'bad' }).commit();
+    t.same((await h.sets()).map((s) => s.name), ['svc', 'v6'], 'set deleted');
+  });
+
   t.test(`${backend}: 2,000 rules in one commit, listed back`, async (t) => {
     flushAll();
     t.teardown(flushAll);

@@ -87,6 +87,19 @@ t.test('filter ruleset built with RuleBuilder == nft -f batch (nft/batch-filter)
   sameBatch(t, ours(b.messages(), theirs), theirs, 'filter ruleset');
 });
 
+t.test('named sets, elements and lookups == nft -f batch (nft/batch-sets): NFTA_SET_ID numbering, key byte order userdata', async (t) => {
+  const inet = (): RuleBuilder => new RuleBuilder('inet');
+  const b = new NftBatch(socket(), { echo: false })
+    .addTable({ family: 'inet', name: 'filter' })
+    .addChain({ family: 'inet', table: 'filter', name: 'input', type: 'filter', hook: 'input', priority: 'filter', policy: 'accept' })
+    .addSet({ family: 'inet', table: 'filter', name: 'blocked', type: 'ipv4_addr', elements: ['10.0.0.1', '10.0.0.2'] })
+    .addSet({ family: 'inet', table: 'filter', name: 'ports', type: 'inet_service', elements: [22, 80, 443] })
+    .addRule({ family: 'inet', table: 'filter', chain: 'input', exprs: inet().ipSaddrIn('@blocked').drop().exprs })
+    .addRule({ family: 'inet', table: 'filter', chain: 'input', exprs: inet().dportIn('tcp', '@ports').accept().exprs });
+  const theirs = nftBatch('nft/batch-sets');
+  sameBatch(t, ours(b.messages(), theirs), theirs, 'sets ruleset');
+});
+
 t.test('deleteTable == nft delete table (nft/delete-table)', async (t) => {
   const theirs = nftBatch('nft/delete-table');
   sameBatch(t, ours(new NftBatch(socket()).deleteTable({ family: 'ip', name: 'nat' }).messages(), theirs), theirs, 'delete table ip nat');
