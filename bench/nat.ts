@@ -7,7 +7,9 @@
  *     and rules back and verify exactly that (one table, one chain, one rule printing as above).
  *     One NftHandle (socket) for the whole run. Peers here: nft -f 4,406 ms, google/nftables
  *     2,779 ms, pyroute2 370 ms.
- *  2. The same with a new socket per iteration (closed after its commit), to show the ~11 ms
+ *  1b. Apply (table + chain + rule) and delete the table as two commits per iteration, each
+ *     verified by listing — K times.
+ *  2. W6 with a new socket per iteration (closed after its commit), to show the ~11 ms
  *     RCU grace period a close after a deleting commit costs (fewer iterations).
  *  3. 10,000 rules committed in one batch (one sendmsg), with and without NLM_F_ECHO, then
  *     listed back and counted.
@@ -58,10 +60,23 @@ for (const backend of BACKENDS) {
   const w6 = ms(t0);
   h.close();
   checkNft();
+  // 1b. Apply and delete as two commits per iteration, each verified.
+  execFileSync('nft', ['flush', 'ruleset']);
+  const h2 = NftHandle.open({ libc });
+  t0 = process.hrtime.bigint();
+  for (let i = 0; i < K; i++) {
+    addPlan(h2.batch(), plan).commitSync();
+    const rules = h2.rulesSync();
+    if (rules.length !== 1 || ruleText(rules[0]!) !== SEED || h2.chainsSync().length !== 1) throw new Error(`apply ${i}: unexpected state`);
+    h2.batch().deleteTable({ family: 'ip', name: 'nat' }).commitSync();
+    if (h2.tablesSync().length !== 0) throw new Error(`delete ${i}: table still there`);
+  }
+  const applyDelete = ms(t0);
+  h2.close();
   // 2. A socket per iteration.
   const K2 = Math.min(K, 50);
   t0 = process.hrtime.bigint();
-  for (let i = 1; i <= K2; i++) { const hh = NftHandle.open({ libc }); iteration(hh, i); hh.close(); }
+  for (let i = 0; i < K2; i++) { const hh = NftHandle.open({ libc }); iteration(hh, i); hh.close(); }
   const transient = ms(t0);
   checkNft();
   execFileSync('nft', ['flush', 'ruleset']);
@@ -85,9 +100,10 @@ for (const backend of BACKENDS) {
   };
   const noEcho = big1(false), echo = big1(true);
   big.close();
-  const r = { backend, K, w6_ms: w6, w6_per_iter_ms: w6 / K, transient_K: K2, transient_ms: transient, transient_per_iter_ms: transient / K2, rules: RULES, noEcho, echo };
+  const r = { backend, K, w6_ms: w6, w6_per_iter_ms: w6 / K, apply_delete_ms: applyDelete, transient_K: K2, transient_ms: transient, transient_per_iter_ms: transient / K2, rules: RULES, noEcho, echo };
   results.push(r);
   console.log(`${backend}: W6 nat ${K} iterations (delete+add table/chain/rule in one batch, list back, verify): ${w6.toFixed(0)} ms (${(w6 / K).toFixed(2)} ms/iter; pyroute2 370 ms, google/nftables 2,779 ms, nft -f 4,406 ms)`);
+  console.log(`${backend}: apply (table+chain+rule) and delete table as two verified commits, ${K} times: ${applyDelete.toFixed(0)} ms (${(applyDelete / K).toFixed(2)} ms/iter)`);
   console.log(`${backend}:   same with a new socket per iteration: ${(transient / K2).toFixed(2)} ms/iter (${K2} iterations)`);
   console.log(`${backend}: ${RULES} rules in one batch: commit ${noEcho.commit.toFixed(0)} ms without echo, ${echo.commit.toFixed(0)} ms with NLM_F_ECHO (${echo.handles} handles back); building the batch ${noEcho.build.toFixed(0)} ms; listing them back ${noEcho.list.toFixed(0)} ms`);
 }
