@@ -1,8 +1,9 @@
 /** Protocol tables by the name fixtures and the CLI use (`NETLINK_ROUTE`, …). */
 import type { Protocol } from './netlink/message.js';
+import { nfnetlink } from './nft/protocol.js';
 import { rtnetlink } from './route/protocol.js';
 
-const BY_NAME: Readonly<Record<string, Protocol>> = { NETLINK_ROUTE: rtnetlink };
+const BY_NAME: Readonly<Record<string, Protocol>> = { NETLINK_ROUTE: rtnetlink, NETLINK_NETFILTER: nfnetlink };
 
 export function protocolFor(name: string): Protocol {
   const p = BY_NAME[name];

@@ -129,7 +129,7 @@ function summarize(buf: Buffer, family: string | undefined): { lines: string[]; 
   }
 }
 
-const PROTOCOLS: Readonly<Record<string, Protocol>> = { ROUTE: protocolFor('NETLINK_ROUTE') };
+const PROTOCOLS: Readonly<Record<string, Protocol>> = { ROUTE: protocolFor('NETLINK_ROUTE'), NETFILTER: protocolFor('NETLINK_NETFILTER') };
 
 // ---------------------------------------------------------------------------------------
 // Inside the sandbox

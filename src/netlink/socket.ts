@@ -53,6 +53,28 @@ export interface BulkResult {
   readonly failures: readonly NetlinkError[];
 }
 
+export interface ExchangeOptions {
+  /** The one message sent with NLM_F_ACK; its answer ends the exchange. Default: the last. */
+  readonly ackIndex?: number;
+  /** Messages whose error ends the exchange at once (nothing else will be answered). Default: none. */
+  readonly abortOn?: readonly number[];
+}
+
+export interface ExchangeReply {
+  /** Index of the request this reply answers (by seq). */
+  readonly index: number;
+  readonly message: Message;
+}
+
+export interface ExchangeResult {
+  /** Seq of the first message; message i had seq + i. */
+  readonly seq: number;
+  /** Non-error replies (e.g. NLM_F_ECHO notifications), in arrival order. */
+  readonly replies: readonly ExchangeReply[];
+  /** Kernel errors, each NetlinkError with `index`. */
+  readonly failures: readonly NetlinkError[];
+}
+
 const MAX_CHUNK_BYTES = 128 * 1024;
 
 /** One dump in flight. */
@@ -303,6 +325,57 @@ export class NetlinkSocket {
   /** {@link bulkSync}, as a Promise. `msgs` may be any iterable (e.g. a generator building each message). */
   bulk(msgs: Iterable<OutMessage>, opts?: BulkOptions): Promise<BulkResult> {
     return settle(() => this.bulkSync(msgs, opts));
+  }
+
+  /**
+   * Send `msgs` as ONE datagram and collect what the kernel answers, matched by seq to each
+   * message's index — for exchanges the kernel must see whole, such as an nfnetlink batch
+   * (BATCH_BEGIN … BATCH_END is applied all-or-nothing only within one sendmsg).
+   *
+   * NLM_F_ACK is set on the message at `ackIndex` only (default: the last), and the exchange
+   * ends when that message is answered (ACK or error) or when a message listed in `abortOn`
+   * gets an error (a batch header refused as a whole: the kernel then answers nothing else).
+   * The kernel reports every failed message whether or not it asked for an ACK, and sends
+   * its answers in message order, so nothing is missed and only one ACK is paid for.
+   * Nothing is thrown for kernel errors: they are returned, each a NetlinkError with `index`.
+   */
+  exchangeSync(msgs: readonly OutMessage[], opts: ExchangeOptions = {}): ExchangeResult {
+    this.#ready();
+    if (msgs.length === 0) throw new RangeError('exchange: no messages');
+    const ackIndex = opts.ackIndex ?? msgs.length - 1;
+    if (!Number.isInteger(ackIndex) || ackIndex < 0 || ackIndex >= msgs.length) throw new RangeError(`exchange: ackIndex ${ackIndex} is not a message index (0..${msgs.length - 1})`);
+    const abortOn = new Set(opts.abortOn ?? []);
+    const base = this.nextSeq(msgs.length);
+    const { buf, offsets } = encodeMessages(this.protocol, msgs.map((m, i) => ({
+      ...m, seq: (base + i) >>> 0, flags: m.flags | NLM_F_REQUEST | (i === ackIndex ? NLM_F_ACK : 0),
+    })));
+    this.transport.send(buf);
+    const replies: ExchangeReply[] = [];
+    const failures: NetlinkError[] = [];
+    const requestOf = (idx: number): Buffer => buf.subarray(offsets[idx]!, idx + 1 < msgs.length ? offsets[idx + 1]! : buf.length);
+    for (let done = false; !done;) {
+      const dgram = this.transport.recv();
+      for (const [s, e] of splitMessages(dgram)) {
+        const pid = dgram.readUInt32LE(s + 12);
+        if (pid !== this.portId && pid !== 0) continue;
+        const idx = (dgram.readUInt32LE(s + 8) - base) >>> 0;
+        if (idx >= msgs.length) continue;
+        const type = dgram.readUInt16LE(s + 4);
+        if (type === NLMSG_ERROR) {
+          const err = parseErrorPayload(dgram, s + NLMSG_HDRLEN, e, dgram.readUInt16LE(s + 6));
+          if (err.error !== 0) failures.push(this.#error(err, requestOf(idx), idx));
+          if (idx === ackIndex || (err.error !== 0 && abortOn.has(idx))) done = true;
+          continue;
+        }
+        if (type === NLMSG_DONE || type === NLMSG_NOOP || type === NLMSG_OVERRUN) continue;
+        replies.push({ index: idx, message: decodeMessage(this.protocol, dgram, s, e) });
+      }
+    }
+    return { seq: base, replies, failures };
+  }
+
+  exchange(msgs: readonly OutMessage[], opts?: ExchangeOptions): Promise<ExchangeResult> {
+    return settle(() => this.exchangeSync(msgs, opts));
   }
 
   /** A reply for us: our seq, and our port id (or 0 from some families' broadcasts). */

@@ -1,0 +1,160 @@
+/**
+ * NftHandle: one NETLINK_NETFILTER socket bound to one network namespace, for nftables —
+ * batches (`h.batch()…commit()`), ruleset listing, deletes, and the NAT helpers (`h.nat`).
+ *
+ * Keep a handle open across commits: closing a netfilter netlink socket right after a commit
+ * that deleted something waits for an RCU grace period (~11 ms here), the main cost of tools
+ * that run one process per change.
+ */
+import { DumpInterruptedError } from '../netlink/errors.js';
+import { NETLINK_NETFILTER } from '../netlink/header.js';
+import type { Message, OutMessage } from '../netlink/message.js';
+import { NetlinkSocket, type SocketOptions } from '../netlink/socket.js';
+import { type BatchOptions, type CommitResult, NftBatch } from './batch.js';
+import { type Chain, type ChainRef, toChain } from './chain.js';
+import {
+  NFNETLINK_V0, NFPROTO_UNSPEC, NFT_MSG_GETCHAIN, NFT_MSG_GETGEN, NFT_MSG_GETRULE, NFT_MSG_GETSET, NFT_MSG_GETSETELEM, NFT_MSG_GETTABLE, nftType,
+} from './constants.js';
+import { type FamilyName, familyNumber } from './family.js';
+import type { GenAttrs } from './gen.schema.js';
+import { NatApi } from './nat.js';
+import { nfnetlink } from './protocol.js';
+import { type Rule, type RuleRef, toRule } from './rule.js';
+import { type NftSet, type SetRef, toSet } from './set.js';
+import type { SetElemListAttrs } from './set.schema.js';
+import { type SetElement, decodeElement } from './set-types.js';
+import { type Table, type TableRef, toTable } from './table.js';
+
+export interface NftHandleOptions extends SocketOptions {}
+
+/** The whole ruleset as of one generation. */
+export interface Ruleset {
+  /** NFTA_GEN_ID the listing is consistent with (pass it to commit({ genid }) to apply only if unchanged). */
+  readonly genid: number;
+  readonly tables: readonly Table[];
+  readonly chains: readonly Chain[];
+  readonly rules: readonly Rule[];
+  readonly sets: readonly NftSet[];
+}
+
+export interface ListFilter {
+  readonly family?: FamilyName;
+  readonly table?: string;
+  readonly chain?: string;
+}
+
+export class NftHandle {
+  readonly socket: NetlinkSocket;
+  readonly nat: NatApi;
+
+  private constructor(socket: NetlinkSocket) {
+    this.socket = socket;
+    this.nat = new NatApi(this);
+  }
+
+  /**
+   * Open a handle on the current network namespace, or on `opts.netns`. Buffers default to
+   * 16 MiB each way (SO_SNDBUF/SO_RCVBUF, FORCE variants first) so a 10,000-rule batch fits one
+   * sendmsg and its echoes fit the receive queue.
+   */
+  static open(opts: NftHandleOptions = {}): NftHandle {
+    if (nfnetlink.id !== NETLINK_NETFILTER) throw new Error('internal: nfnetlink protocol id');
+    return new NftHandle(NetlinkSocket.open(nfnetlink, { sndbuf: 16 << 20, rcvbuf: 16 << 20, ...opts }));
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+
+  /** A new, empty batch on this handle's socket. */
+  batch(opts?: BatchOptions): NftBatch {
+    return new NftBatch(this.socket, opts);
+  }
+
+  /** The ruleset generation (NFT_MSG_GETGEN → NFTA_GEN_ID). */
+  genidSync(): number {
+    const [m] = this.socket.requestSync({ type: nftType(NFT_MSG_GETGEN), flags: 0, header: { family: NFPROTO_UNSPEC, version: NFNETLINK_V0, resId: 0 } }, { ack: false });
+    const id = (m?.attrs as GenAttrs | undefined)?.id;
+    if (id === undefined) throw new Error('NFT_MSG_GETGEN: the reply carried no NFTA_GEN_ID');
+    return id;
+  }
+
+  genid(): Promise<number> { return settle(() => this.genidSync()); }
+
+  #dump(msg: number, f: ListFilter, attrs?: Record<string, unknown>): Message[] {
+    const out: OutMessage = {
+      type: nftType(msg), flags: 0,
+      header: { family: f.family !== undefined ? familyNumber(f.family, 'filter.family') : NFPROTO_UNSPEC, version: NFNETLINK_V0, resId: 0 },
+      ...(attrs && Object.keys(attrs).length ? { attrs } : {}),
+    };
+    return this.socket.dumpSync(out);
+  }
+
+  tablesSync(f: ListFilter = {}): Table[] {
+    return this.#dump(NFT_MSG_GETTABLE, f).map(toTable).filter((t) => f.table === undefined || t.name === f.table);
+  }
+  chainsSync(f: ListFilter = {}): Chain[] {
+    return this.#dump(NFT_MSG_GETCHAIN, f).map(toChain).filter((c) => (f.table === undefined || c.table === f.table) && (f.chain === undefined || c.name === f.chain));
+  }
+  /** Rules, optionally of one table / chain (the kernel filters; a missing table or chain is ENOENT). */
+  rulesSync(f: ListFilter = {}): Rule[] {
+    const attrs: Record<string, unknown> = {};
+    if (f.table !== undefined) attrs['table'] = f.table;
+    if (f.table !== undefined && f.chain !== undefined) attrs['chain'] = f.chain;
+    return this.#dump(NFT_MSG_GETRULE, f, attrs).map(toRule).filter((r) => (f.table === undefined || r.table === f.table) && (f.chain === undefined || r.chain === f.chain));
+  }
+  setsSync(f: ListFilter = {}): NftSet[] {
+    return this.#dump(NFT_MSG_GETSET, f).map(toSet).filter((s) => f.table === undefined || s.table === f.table);
+  }
+
+  /** The elements of a named set (NFT_MSG_GETSETELEM dump), decoded by the set's key type. */
+  elementsSync(s: SetRef): SetElement[] {
+    const set = this.setsSync({ family: s.family, table: s.table }).find((x) => x.name === s.name);
+    if (!set) throw new RangeError(`set ${s.family} ${s.table} ${s.name} does not exist`);
+    const msgs = this.#dump(NFT_MSG_GETSETELEM, { family: s.family }, { table: s.table, set: s.name });
+    return msgs.flatMap((m) => ((m.attrs as SetElemListAttrs).elements ?? []).map((e) => decodeElement(set.keyType, e.key?.value ?? Buffer.alloc(0))));
+  }
+  elements(s: SetRef): Promise<SetElement[]> { return settle(() => this.elementsSync(s)); }
+
+  tables(f?: ListFilter): Promise<Table[]> { return settle(() => this.tablesSync(f)); }
+  chains(f?: ListFilter): Promise<Chain[]> { return settle(() => this.chainsSync(f)); }
+  rules(f?: ListFilter): Promise<Rule[]> { return settle(() => this.rulesSync(f)); }
+  sets(f?: ListFilter): Promise<NftSet[]> { return settle(() => this.setsSync(f)); }
+
+  /**
+   * The whole ruleset, consistent with one generation: read the genid, dump tables, chains,
+   * sets and rules, read the genid again, and retry (up to 10 times) if it moved or a dump was
+   * interrupted — what nft does.
+   */
+  listSync(f: ListFilter = {}): Ruleset {
+    for (let attempt = 0; ; attempt++) {
+      const genid = this.genidSync();
+      try {
+        const rs = { genid, tables: this.tablesSync(f), chains: this.chainsSync(f), sets: this.setsSync(f), rules: this.rulesSync(f) };
+        if (this.genidSync() === genid) return rs;
+      } catch (err) {
+        if (!(err instanceof DumpInterruptedError) || attempt >= 9) throw err;
+      }
+      if (attempt >= 9) throw new DumpInterruptedError('nftables ruleset', []);
+    }
+  }
+
+  list(f?: ListFilter): Promise<Ruleset> { return settle(() => this.listSync(f)); }
+
+  /** `nft delete table` (one-operation batch). */
+  deleteTable(t: TableRef & { readonly handle?: bigint }): Promise<CommitResult> { return this.batch().deleteTable(t).commit(); }
+  /** `nft flush table`. */
+  flushTable(t: TableRef): Promise<CommitResult> { return this.batch().flushTable(t).commit(); }
+  deleteChain(c: ChainRef & { readonly handle?: bigint }): Promise<CommitResult> { return this.batch().deleteChain(c).commit(); }
+  flushChain(c: ChainRef): Promise<CommitResult> { return this.batch().flushChain(c).commit(); }
+  /** `nft delete rule … handle N`. */
+  deleteRule(r: RuleRef): Promise<CommitResult> { return this.batch().deleteRule(r).commit(); }
+}
+
+function settle<T>(fn: () => T): Promise<T> {
+  try {
+    return Promise.resolve(fn());
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
