@@ -4,7 +4,7 @@
  * README "Adding an implementation"). The harness runs this once per run, inside a throwaway
  * netns that already holds the workload's pre-state:
  *
- *   BENCH_WORKLOAD  veth | route-add | route-dump | addr-add | link-dump | lab (nat, startup → exit 3)
+ *   BENCH_WORKLOAD  veth | route-add | route-dump | addr-add | link-dump | nat | lab (startup → exit 3)
  *   BENCH_LAB_KEEP=1  lab: skip the teardown (the harness's correctness check)
  *   BENCH_N         N;  BENCH_DEV  the pre-created device (bench0);  BENCH_IMPL_NAME  echoed back
  *
@@ -24,6 +24,9 @@
 import { RouteHandle } from '../src/route/handle.js';
 import type { Route } from '../src/route/route-decode.js';
 import { addNetns, deleteNetns } from '../src/netns/registry.js';
+import { NftHandle } from '../src/nft/handle.js';
+import { addPlan, masqueradePlan } from '../src/nft/nat.js';
+import { ruleText } from '../src/nft/print.js';
 
 const DEFAULT_N: Record<string, number> = {
   veth: 500, 'route-add': 10000, 'route-dump': 10000, 'addr-add': 2000, 'link-dump': 1000, nat: 200, lab: 50,
@@ -38,7 +41,6 @@ const CHUNK = Number(process.env['NETLINK_TS_CHUNK'] || 256);
 
 const SKIP: Record<string, string> = {
   startup: 'start-up baseline: rejected after loading the library and opening the socket',
-  nat: 'nftables (nfnetlink) API not implemented yet',
 };
 
 /** base (dotted quad) + k, as a dotted quad. */
@@ -98,6 +100,33 @@ try {
         const specs = Array.from({ length: N }, (_, i) => ({ dev: index, address: `${ip4('10.100.0.0', i + 1)}/32` }));
         if (PING) for (const s of specs) await h.addr.add(s);
         else await h.addr.addMany(specs, { chunk: CHUNK });
+        break;
+      }
+      case 'nat': {
+        // W6: K transactions on ONE nfnetlink socket (closing one right after a commit that
+        // deleted something costs an RCU grace period, ~11 ms): delete table ip nat (not in
+        // iteration 0), add table + chain postrouting (nat, priority 100) + the masquerade rule,
+        // one atomic batch; then list tables, chains and rules back and check them. All K timed.
+        const SEED = 'ip saddr 192.168.15.0/24 oifname != "br0" masquerade';
+        t0 = process.hrtime.bigint(); cpu0 = process.cpuUsage();
+        const nft = NftHandle.open();
+        try {
+          const plan = masqueradePlan({ source: '192.168.15.0/24', notOutputInterface: 'br0', priority: 100 });
+          let count = 0;
+          for (let i = 0; i < N; i++) {
+            const b = nft.batch();
+            if (i > 0) b.deleteTable({ family: 'ip', name: 'nat' });
+            await addPlan(b, plan).commit();
+            const [tables, chains, rules] = [await nft.tables(), await nft.chains(), await nft.rules()];
+            if (tables.length !== 1 || chains.length !== 1 || chains[0]!.hook !== 'postrouting' || rules.length !== 1 || ruleText(rules[0]!) !== SEED) {
+              throw new Error(`nat iteration ${i}: unexpected ruleset`);
+            }
+            count++;
+          }
+          out['count'] = count;
+        } finally {
+          nft.close();
+        }
         break;
       }
       case 'lab': {

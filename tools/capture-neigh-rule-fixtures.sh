@@ -113,13 +113,4 @@ R1K=(--setup 'ip rule add priority 1000 from 10.0.0.0/8 to 192.168.0.0/16 fwmark
 # NeighApi/RuleApi call that must send the same bytes (test/unit/neigh.test.ts, rule.test.ts
 # run it) and any difference, with its reason, that the tests assert exactly.
 node dist/tools/fixture-expect.js $(ls $N/*.hex $R/*.hex | sed 's|^fixtures/||; s|\.hex$||')
-node --input-type=module - <<'JS'
-import { readFileSync, writeFileSync } from 'node:fs';
-const notes = JSON.parse(readFileSync('tools/neigh-rule-fixture-notes.json', 'utf8'));
-for (const [name, n] of Object.entries(notes)) {
-  const p = `fixtures/route/${name}.json`;
-  const json = JSON.parse(readFileSync(p, 'utf8'));
-  json.netlinkTs = { ...n, sameBytes: true };
-  writeFileSync(p, JSON.stringify(json, null, 2) + '\n');
-}
-JS
+node dist/tools/apply-fixture-notes.js tools/neigh-rule-fixture-notes.json

@@ -15,13 +15,4 @@ mkdir -p $D
 "${C[@]}" --out $D/getnsid-dump --setup 'ip netns add lab1' --setup 'ip netns add lab2' --setup 'ip netns set lab1 5' --setup 'ip netns set lab2 9' \
   --oracle 'ip -j netns list-id' --description 'ip netns list-id: RTM_GETNSID dump' -- ip netns list-id
 node dist/tools/fixture-expect.js $(ls $D/*.hex | sed 's|^fixtures/||; s|\.hex$||')
-node --input-type=module - <<'JS'
-import { readFileSync, writeFileSync } from 'node:fs';
-const notes = JSON.parse(readFileSync('tools/nsid-fixture-notes.json', 'utf8'));
-for (const [name, n] of Object.entries(notes)) {
-  const p = `fixtures/route/${name}.json`;
-  const json = JSON.parse(readFileSync(p, 'utf8'));
-  json.netlinkTs = { ...n, sameBytes: true };
-  writeFileSync(p, JSON.stringify(json, null, 2) + '\n');
-}
-JS
+node dist/tools/apply-fixture-notes.js tools/nsid-fixture-notes.json

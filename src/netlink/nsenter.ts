@@ -66,6 +66,20 @@ export function preflight(lib: Libc, ownFd: number, nstype: number, nsFile: stri
   }
 }
 
+/**
+ * setns() the calling thread back to `ownFd`, or abort the process: a thread stranded in the
+ * wrong namespace would run on doing the wrong thing, which is worse than stopping.
+ */
+export function restoreOrAbort(lib: Libc, ownFd: number, nstype: number): void {
+  try {
+    lib.setns(ownFd, nstype);
+  } catch (err) {
+    process.emitWarning('netlink-ts: could not return to the original namespace; aborting', { code: 'NLTS_NETNS_STRANDED' });
+    process.abort();
+    throw err;
+  }
+}
+
 function isAsyncFunction(fn: unknown): boolean {
   return typeof fn === 'function' && fn.constructor?.name === 'AsyncFunction';
 }
@@ -99,15 +113,7 @@ export function enterSync<T>(lib: Libc, entries: readonly NsEntry[], fn: () => T
       });
       result = fn();
     } finally {
-      for (const o of entered.reverse()) {
-        try {
-          lib.setns(o.fd, o.nstype);
-        } catch (err) {
-          process.emitWarning('netlink-ts: could not return to the original namespace; aborting', { code: 'NLTS_NETNS_STRANDED' });
-          process.abort();
-          throw err;
-        }
-      }
+      for (const o of entered.reverse()) restoreOrAbort(lib, o.fd, o.nstype);
     }
     if (result instanceof Promise) {
       result.catch(() => undefined);

@@ -19,7 +19,7 @@ import {
   type Libc, CLONE_NEWNET, MNT_DETACH, MS_BIND, MS_REC, MS_SHARED, O_CLOEXEC, O_RDONLY, libc as defaultLibc,
 } from '../ffi/libc.js';
 import { SyscallError } from '../ffi/errors.js';
-import { type NetnsRef, preflight } from '../netlink/nsenter.js';
+import { type NetnsRef, preflight, restoreOrAbort } from '../netlink/nsenter.js';
 import { RouteHandle } from '../route/handle.js';
 import { NetnsBusyError, NetnsError, NetnsExistsError, NetnsNotFoundError } from './errors.js';
 import { Netns, type NetnsSpec, checkNetnsName, describeNetns } from './netns.js';
@@ -69,17 +69,6 @@ function createNameFile(path: string, name: string): void {
   closeSync(fd);
 }
 
-/** Restore the thread's netns from `own` or abort: running on in the wrong namespace is worse. */
-function restore(lib: Libc, own: number): void {
-  try {
-    lib.setns(own, CLONE_NEWNET);
-  } catch (err) {
-    process.emitWarning('netlink-ts: could not return to the original network namespace; aborting', { code: 'NLTS_NETNS_STRANDED' });
-    process.abort();
-    throw err;
-  }
-}
-
 /**
  * `ip netns add NAME`: create a new network namespace named `name` (lo down, nothing else in it).
  * Returns its path. Throws {@link NetnsExistsError} if the name is taken; leaves nothing behind
@@ -100,7 +89,7 @@ export function addNetns(name: string, opts: NetnsDirOptions = {}): string {
       try {
         lib.mount('/proc/thread-self/ns/net', path, 'none', MS_BIND, null);
       } finally {
-        restore(lib, own);
+        restoreOrAbort(lib, own, CLONE_NEWNET);
       }
     } finally {
       lib.close(own);

@@ -9,7 +9,7 @@
  */
 import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
 import { type Libc, CLONE_NEWNET, CLONE_NEWUTS, O_CLOEXEC, O_RDONLY, libc as defaultLibc } from '../ffi/libc.js';
-import { type NetnsRef, type NsEntry, enterSync, netnsSource, preflight } from '../netlink/nsenter.js';
+import { type NetnsRef, type NsEntry, enterSync, netnsSource, preflight, restoreOrAbort } from '../netlink/nsenter.js';
 
 export interface NetnsSpawnOptions extends SpawnOptions {
   /**
@@ -143,15 +143,7 @@ export function spawnUnshared(opts: UnsharedOptions = {}): UnsharedNetns {
       if (hostname !== undefined) lib.sethostname(hostname);
       child = spawn(command, [...args], spawnOpts);
     } finally {
-      for (const o of own) {
-        try {
-          lib.setns(o.fd, o.nstype);
-        } catch (err) {
-          process.emitWarning('netlink-ts: could not return to the original namespace; aborting', { code: 'NLTS_NETNS_STRANDED' });
-          process.abort();
-          throw err;
-        }
-      }
+      for (const o of own) restoreOrAbort(lib, o.fd, o.nstype);
     }
   } finally {
     for (const o of own) lib.close(o.fd);
