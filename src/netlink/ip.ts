@@ -61,22 +61,25 @@ export function formatIPv4(buf: Buffer, off: number): string {
 
 /** RFC 5952 canonical text: lower case, longest run (≥2) of zero words as `::`, v4-mapped as dotted. */
 export function formatIPv6(buf: Buffer, off: number): string {
-  const w: number[] = [];
-  for (let i = 0; i < 8; i++) w.push(buf.readUInt16BE(off + 2 * i));
-  if (w[0] === 0 && w[1] === 0 && w[2] === 0 && w[3] === 0 && w[4] === 0 && w[5] === 0xffff) {
-    return `::ffff:${formatIPv4(buf, off + 12)}`;
+  // No arrays: this runs for every IPv6 address and token of every dump, mostly before V8 has
+  // optimised it, so it only reads words and concatenates.
+  let bestStart = -1, bestLen = 0, runStart = -1;
+  for (let i = 0; i < 8; i++) {
+    if (buf[off + 2 * i] === 0 && buf[off + 2 * i + 1] === 0) {
+      if (runStart === -1) runStart = i;
+      if (i - runStart + 1 > bestLen) { bestStart = runStart; bestLen = i - runStart + 1; }
+    } else runStart = -1;
   }
-  let bestStart = -1, bestLen = 0;
-  for (let i = 0; i < 8;) {
-    if (w[i] !== 0) { i++; continue; }
-    let j = i;
-    while (j < 8 && w[j] === 0) j++;
-    if (j - i > bestLen && j - i >= 2) { bestStart = i; bestLen = j - i; }
-    i = j;
+  if (bestLen === 8) return '::';
+  if (bestStart === 0 && bestLen === 5 && buf[off + 10] === 0xff && buf[off + 11] === 0xff) return `::ffff:${formatIPv4(buf, off + 12)}`;
+  if (bestLen < 2) bestStart = -1;
+  let out = '';
+  for (let i = 0; i < 8; i++) {
+    if (i === bestStart) { out += '::'; i += bestLen - 1; continue; }
+    if (out !== '' && !out.endsWith(':')) out += ':';
+    out += ((buf[off + 2 * i]! << 8) | buf[off + 2 * i + 1]!).toString(16);
   }
-  const hex = w.map((x) => x.toString(16));
-  if (bestStart === -1) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
+  return out;
 }
 
 /** Address family of a textual address: 4, 6, or 0 if neither. */

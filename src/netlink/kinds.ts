@@ -134,6 +134,8 @@ export const string: Kind<string> = {
   describe: (v) => JSON.stringify(v),
 };
 
+const EMPTY: Buffer = Object.freeze(Buffer.alloc(0)) as Buffer;
+
 /** Opaque bytes (copied out on decode so the value outlives the receive buffer). */
 export const bytes: Kind<Buffer> = {
   kindName: 'bytes',
@@ -143,6 +145,8 @@ export const bytes: Kind<Buffer> = {
   },
   write: (v, buf, off) => off + v.copy(buf, off),
   read(buf, start, end) {
+    // Empty payloads (IFLA_DEVLINK_PORT, … on every link) share one frozen empty Buffer.
+    if (end === start) return EMPTY;
     const out = Buffer.allocUnsafe(end - start);
     buf.copy(out, 0, start, end);
     return out;

@@ -4,7 +4,7 @@
  * core kinds cannot reproduce byte for byte.
  */
 import { DecodeError } from '../netlink/errors.js';
-import { bytes, lladdr, type Kind, type Path } from '../netlink/kinds.js';
+import { bytes, lladdr, s32, u32, type Kind, type Path } from '../netlink/kinds.js';
 import type { AttrSetOptions } from '../netlink/schema.js';
 
 const where = (path: Path): string => (path.length ? path.join('.') : 'value');
@@ -75,6 +75,7 @@ export const uint: Kind<number | bigint> = {
 export function vectorOf<T>(elem: Kind<T>): Kind<T[]> {
   const n = elem.fixedSize;
   if (n === undefined) throw new Error(`vectorOf(${elem.kindName}): element kind has no fixed size`);
+  const view = (elem as Kind<unknown>) === u32 ? Uint32Array : (elem as Kind<unknown>) === s32 ? Int32Array : undefined;
   return {
     kindName: `${elem.kindName}[]`,
     size(v, path) {
@@ -88,6 +89,11 @@ export function vectorOf<T>(elem: Kind<T>): Kind<T[]> {
     },
     read(buf, start, end, path) {
       if ((end - start) % n !== 0) throw new DecodeError(`${end - start} bytes is not a whole number of ${elem.kindName}`, path, start);
+      // 32-bit vectors (the devconf arrays every link dump carries: ~90 values per link) are
+      // copied by a builtin through a typed-array view — host byte order, as the kernel wrote
+      // them — which stays fast before V8 has optimised any of our code.
+      const at = buf.byteOffset + start;
+      if (view !== undefined && (at & 3) === 0) return Array.from(new view(buf.buffer as ArrayBuffer, at, (end - start) >> 2)) as T[];
       const out: T[] = [];
       for (let o = start; o < end; o += n) out.push(elem.read(buf, o, o + n, path));
       return out;
