@@ -77,3 +77,14 @@ export type { NsidEntry } from './route/nsid.js';
 // sysctl
 export { SysctlError, UnknownSysctlError, getSysctl, parseSysctl, setSysctl, sysctl, sysctlPath } from './sysctl/sysctl.js';
 export type { SysctlOptions, SysctlValue } from './sysctl/sysctl.js';
+
+// monitoring
+export { Monitor, monitor } from './route/monitor.js';
+export type { MonitorOptions } from './route/monitor.js';
+export { MONITOR_KINDS, decodeNotifications, monitorGroups, monitorKindOf, toMonitorEvent, toNsidEntry } from './route/monitor-event.js';
+export type {
+  AddrEvent, LinkEvent, LostEvent, MonitorAction, MonitorEvent, MonitorKind, NeighEvent, NsidEvent, ObjectEvent, ResyncedEvent,
+  RouteEvent, RuleEvent,
+} from './route/monitor-event.js';
+export { Poller } from './netlink/poller.js';
+export type { PollWait } from './netlink/poller.js';

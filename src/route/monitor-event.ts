@@ -81,8 +81,9 @@ export interface LostEvent extends EventBase<'lost'> {}
 
 /**
  * The re-dump after a {@link LostEvent} is complete: the `resync` events since that `lost`
- * event are the whole state of `kinds` (anything not among them is gone). Notifications
- * queued behind the overflow follow; applied in order they bring the state up to date.
+ * event are the whole state of `kinds` (anything not among them is gone). Notifications still
+ * queued at the overflow were dropped (the snapshot supersedes them); those that arrived during
+ * the re-dump follow, and applied in order bring the state up to date.
  */
 export interface ResyncedEvent extends EventBase<'resynced'> {
   readonly kinds: readonly MonitorKind[];

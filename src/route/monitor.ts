@@ -3,26 +3,26 @@
  *
  * How it waits without holding the event loop: the socket joins the multicast groups of the
  * asked kinds (NETLINK_ADD_MEMBERSHIP) and is read only with MSG_DONTWAIT on the main thread;
- * waiting is a poll(2) over [netlink socket, eventfd] with no timeout, run on a libuv pool
- * thread (`Libc.pollAsync`). So nothing spins and nothing blocks the loop; one pool thread
- * (of UV_THREADPOOL_SIZE, default 4) is taken while a monitor waits.
+ * waiting is a poll(2) with no timeout on a libuv pool thread, shared by every waiting monitor
+ * of the process (netlink/poller.ts: one pool thread however many monitors wait, none when
+ * none waits). Nothing spins and nothing blocks the loop.
  *
- * How it stops at once: `close()` writes the eventfd, which ends that poll immediately, and
- * closes the netlink socket in the same call; the eventfd is closed when the poll has
- * returned (`return()` / `for await … break` wait for that too). Before closing the socket
- * the poll's fd slot is set to -1, so a poll still queued behind busy pool threads never
- * watches a recycled fd number.
+ * How it stops at once: `close()` cancels the wait — the shared poll is woken through its
+ * eventfd and drops the fd — and closes the netlink socket in the same call. `return()` (what
+ * `for await … break` calls) also waits for the pool thread to have let go of it.
  *
  * Lost events: when notifications arrive faster than they are read, the kernel drops them
  * and the next recvmsg(2) fails with ENOBUFS (af_netlink.c netlink_overrun(); we do not set
  * NETLINK_NO_ENOBUFS, so loss is reported). The monitor then yields `{ kind: 'lost' }`,
  * re-dumps the subscribed tables over a second socket as `resync` events and ends the
- * snapshot with `{ kind: 'resynced' }`; notifications queued behind the overflow follow.
+ * snapshot with `{ kind: 'resynced' }`. Notifications still queued at the overflow are dropped
+ * first (the snapshot supersedes them); those that arrive during the re-dump follow it.
  */
 import { SyscallError } from '../ffi/errors.js';
-import { EFD_CLOEXEC, EFD_NONBLOCK, type Libc, POLLIN, libc as defaultLibc } from '../ffi/libc.js';
+import { type Libc, libc as defaultLibc } from '../ffi/libc.js';
 import { NetlinkTimeoutError } from '../netlink/errors.js';
 import type { NetnsRef } from '../netlink/nsenter.js';
+import { type PollWait, Poller } from '../netlink/poller.js';
 import { LiveTransport, type Transport } from '../netlink/transport.js';
 import { RouteHandle } from './handle.js';
 import {
@@ -56,7 +56,6 @@ export interface MonitorOptions {
   readonly resyncTransport?: () => Transport;
 }
 
-const EINTR = 4;
 const ENOBUFS = 105;
 /** Datagrams read per wake-up before the events go out (keeps one storm from hogging the loop). */
 const BATCH = 64;
@@ -100,13 +99,10 @@ export class Monitor implements AsyncIterableIterator<MonitorEvent> {
   /** Set for a live socket: what we poll. */
   readonly #live: LiveTransport | undefined;
   readonly #lib: Libc;
-  #efd = -1;
-  /** struct pollfd[2]: the netlink socket, the eventfd. */
-  readonly #pfd = Buffer.alloc(16);
   readonly #queue: MonitorEvent[] = [];
   #closed = false;
-  /** The pool-thread poll in flight (settles once it has returned). */
-  #polling: Promise<void> | undefined;
+  /** The wait in progress on the shared poller. */
+  #wait: PollWait | undefined;
   #filling: Promise<void> | undefined;
 
   private constructor(opts: MonitorOptions, kinds: MonitorKind[], family: 4 | 6 | undefined) {
@@ -121,21 +117,10 @@ export class Monitor implements AsyncIterableIterator<MonitorEvent> {
       this.#live = undefined;
       return;
     }
-    const live = new LiveTransport(NETLINK_ROUTE, {
+    this.#tr = this.#live = new LiveTransport(NETLINK_ROUTE, {
       groups, libc: this.#lib, rcvbuf: opts.rcvbuf ?? 4 << 20, timeoutMs: 0,
       ...(opts.netns !== undefined ? { netns: opts.netns } : {}),
     });
-    try {
-      this.#efd = this.#lib.eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    } catch (err) {
-      live.close();
-      throw err;
-    }
-    this.#tr = this.#live = live;
-    this.#pfd.writeInt32LE(live.fd, 0);
-    this.#pfd.writeInt16LE(POLLIN, 4);
-    this.#pfd.writeInt32LE(this.#efd, 8);
-    this.#pfd.writeInt16LE(POLLIN, 12);
   }
 
   /** Subscribe. Options are checked before any syscall (TypeError / RangeError). */
@@ -177,35 +162,26 @@ export class Monitor implements AsyncIterableIterator<MonitorEvent> {
   async return(): Promise<IteratorResult<MonitorEvent, undefined>> {
     this.close();
     this.#queue.length = 0;
-    await this.#polling;
+    if (this.#live) await Poller.for(this.#lib).settled();
     return { value: undefined, done: true };
   }
 
   /**
-   * Stop now: the waiting poll(2) is woken and the netlink socket closed before this returns
-   * (the eventfd follows as soon as the pool thread has returned). Idempotent. A pending
-   * `next()` resolves `done`.
+   * Stop now: the wait is cancelled (the shared poll is woken and drops our fd) and the
+   * netlink socket closed before this returns. Idempotent. A pending `next()` resolves `done`.
    */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    // A poll not yet started (pool busy) must not watch the fd number we are about to free.
-    this.#pfd.writeInt32LE(-1, 0);
-    if (this.#efd >= 0) {
-      const one = Buffer.alloc(8);
-      one.writeBigUInt64LE(1n);
-      try { this.#lib.write(this.#efd, one, 8); } catch { /* the counter is already non-zero */ }
-    }
+    const w = this.#wait;
+    this.#wait = undefined;
+    w?.cancel();
     this.#tr.close();
-    if (!this.#polling) this.#closeEventfd();
+    this.#wakeUp?.();
   }
 
-  #closeEventfd(): void {
-    if (this.#efd < 0) return;
-    const fd = this.#efd;
-    this.#efd = -1;
-    this.#lib.close(fd);
-  }
+  /** Ends the `#fill()` await on a cancelled wait (whose promise never settles). */
+  #wakeUp: (() => void) | undefined;
 
   /** Read until events are queued, the monitor is closed, or (replay) the datagrams run out. */
   async #fill(): Promise<void> {
@@ -213,7 +189,7 @@ export class Monitor implements AsyncIterableIterator<MonitorEvent> {
       const end = await this.#read();
       if (this.#queue.length || this.#closed) return;
       if (end) { this.close(); return; }
-      await this.#wait();
+      await this.#waitReadable();
     }
   }
 
@@ -238,14 +214,32 @@ export class Monitor implements AsyncIterableIterator<MonitorEvent> {
     return false;
   }
 
-  /** ENOBUFS: say so, then (unless resync is off) re-dump the subscribed tables. */
+  /**
+   * ENOBUFS: say so, then (unless resync is off) discard what is still queued and re-dump the
+   * subscribed tables. The discard matters: while its queue is not empty a socket stays
+   * congested (af_netlink.c NETLINK_S_CONGESTED, cleared by netlink_rcv_wake() on an empty
+   * queue) and every new notification is dropped too; the snapshot supersedes the stale ones.
+   */
   async #lost(): Promise<void> {
     this.#queue.push({ kind: 'lost', time: new Date() });
     if (this.#opts.resync === false) return;
+    this.#discardQueued();
     const events = await this.#resync();
     if (this.#closed) return;
     for (const ev of events) this.#queue.push(ev);
     this.#queue.push({ kind: 'resynced', time: new Date(), kinds: this.kinds });
+  }
+
+  /** Read and drop every queued datagram (live sockets only; a replay has nothing stale). */
+  #discardQueued(): void {
+    if (!this.#live) return;
+    for (let n = 0; n < 1_000_000 && !this.#closed; n++) {
+      try {
+        if (this.#live.tryRecv() === undefined) return;
+      } catch (err) {
+        if (!isOverflow(err)) throw err;
+      }
+    }
   }
 
   async #resync(): Promise<ObjectEvent[]> {
@@ -275,21 +269,15 @@ export class Monitor implements AsyncIterableIterator<MonitorEvent> {
     return out;
   }
 
-  /** Wait on a pool thread until the socket is readable or close() writes the eventfd. */
-  async #wait(): Promise<void> {
+  /** Wait (on the shared poller's pool thread) until the socket is readable or close() is called. */
+  async #waitReadable(): Promise<void> {
     if (!this.#live || this.#closed) return;
-    this.#pfd.writeInt16LE(0, 6);
-    this.#pfd.writeInt16LE(0, 14);
-    const p = this.#lib.pollAsync(this.#pfd, 2, -1);
-    this.#polling = p.then(() => undefined, () => undefined).finally(() => {
-      this.#polling = undefined;
-      if (this.#closed) this.#closeEventfd();
-    });
+    const w = this.#wait = Poller.for(this.#lib).wait(this.#live.fd);
     try {
-      await p;
-    } catch (err) {
-      if (err instanceof SyscallError && err.errno === EINTR) return;
-      throw err;
+      await Promise.race([w.promise, new Promise<void>((r) => { this.#wakeUp = r; })]);
+    } finally {
+      this.#wakeUp = undefined;
+      if (this.#wait === w) this.#wait = undefined;
     }
   }
 }
@@ -306,8 +294,8 @@ export class Monitor implements AsyncIterableIterator<MonitorEvent> {
  * }
  * ```
  *
- * Waiting takes one libuv pool thread and never the event loop; `close()` (or leaving the
- * loop) releases the socket at once.
+ * Waiting never holds the event loop; all waiting monitors share one libuv pool thread.
+ * `close()` (or leaving the loop) releases the socket at once.
  */
 export function monitor(opts: MonitorOptions = {}): Monitor {
   return Monitor.open(opts);
