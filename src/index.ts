@@ -117,3 +117,14 @@ export { NFTA_SET, NFTA_SET_ELEM, NFTA_SET_ELEM_LIST } from './nft/set.schema.js
 export { NFTA_DATA, NFTA_VERDICT } from './nft/data.js';
 export { NFTA_GEN } from './nft/gen.schema.js';
 export { commentOf as nftCommentOf, commentUdata as nftCommentUdata } from './nft/userdata.js';
+
+// monitoring
+export { Monitor, monitor } from './route/monitor.js';
+export type { MonitorOptions } from './route/monitor.js';
+export { MONITOR_KINDS, decodeNotifications, monitorGroups, monitorKindOf, toMonitorEvent, toNsidEntry } from './route/monitor-event.js';
+export type {
+  AddrEvent, LinkEvent, LostEvent, MonitorAction, MonitorEvent, MonitorKind, NeighEvent, NsidEvent, ObjectEvent, ResyncedEvent,
+  RouteEvent, RuleEvent,
+} from './route/monitor-event.js';
+export { Poller } from './netlink/poller.js';
+export type { PollWait } from './netlink/poller.js';

@@ -34,6 +34,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   rule: { summary: 'policy routing rules (like ip rule)', load: () => live(import('./live/rule.js')) },
   all: { summary: 'everything about one namespace on one screen', load: () => live(import('./live/all.js')) },
   netns: { summary: 'every named namespace: links, addresses, routes, veth peers, bridges', load: () => live(import('./live/netns.js')) },
+  monitor: { summary: 'print changes as they happen (like ip monitor)', load: () => live(import('./live/monitor.js')) },
+  record: { summary: 'capture a command\'s netlink messages as a fixture pair (strace, sandbox)', load: () => import('./record.js') },
 };
 
 const USAGE = `usage: netlink-dump COMMAND [OPTIONS]
@@ -51,7 +53,7 @@ async function main(argv: readonly string[], io: Io): Promise<number> {
     io.out(USAGE);
     return 0;
   }
-  if (cmd === undefined) throw new UsageError('no command given (decode, link, addr, route, neigh, rule, all, netns; see netlink-dump --help)');
+  if (cmd === undefined) throw new UsageError('no command given (decode, link, addr, route, neigh, rule, all, netns, monitor, record; see netlink-dump --help)');
   const c = Object.hasOwn(COMMANDS, cmd) ? COMMANDS[cmd] : undefined;
   if (!c) throw new UsageError(`unknown command "${cmd}" (one of ${Object.keys(COMMANDS).join(', ')}; see netlink-dump --help)`);
   return (await c.load()).run(rest, io);

@@ -37,3 +37,14 @@ export function checkCall(syscall: string, ret: number | bigint, errno: () => nu
   if (n === -1) throw new SyscallError(syscall, errno());
   return n;
 }
+
+/**
+ * Shared by the backends' `pollAsync`: settle an asynchronous poll(2). On -1 the pool thread's
+ * errno is out of reach, so `again` (a zero-timeout poll on the calling thread) names the
+ * error if it persists; otherwise the failure was transient and is reported as EINTR.
+ */
+export function settlePollAsync(ret: number, again: () => number): number {
+  if (ret !== -1) return ret;
+  again();
+  throw new SyscallError('poll', 4 /* EINTR */, { detail: 'on a pool thread' });
+}

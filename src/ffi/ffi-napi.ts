@@ -6,7 +6,7 @@
  * for platforms where koffi does not load, and to cross-check koffi's behaviour.
  */
 import { createRequire } from 'node:module';
-import { checkCall } from './errors.js';
+import { checkCall, settlePollAsync } from './errors.js';
 import type { Libc, RecvResult } from './libc.js';
 
 /** The part of a ref-napi "type" object we rely on; the rest is opaque. */
@@ -20,7 +20,10 @@ interface RefNapi {
  * An ffi-napi foreign function. `long` returns come back as a number, or as a decimal
  * string beyond ±2^53 (ref-napi's int64 rule), hence the union.
  */
-type FfiFn = (...args: unknown[]) => number | string;
+type FfiFn = ((...args: unknown[]) => number | string) & {
+  /** Run the call on a libuv pool thread; the callback gets (error, result). */
+  async(...args: unknown[]): void;
+};
 interface FfiNapi {
   Library<K extends string>(path: string, funcs: Record<K, [TypeLike, TypeLike[]]>): Record<K, FfiFn>;
   errno(): number;
@@ -87,6 +90,9 @@ export function createFfiNapiLibc(): Libc {
     gettid: [int, []],
     getpid: [int, []],
     poll: [int, [ptr, ulong, int]],
+    eventfd: [int, [uint32, int]],
+    read: [long, [int, ptr, size_t]],
+    write: [long, [int, ptr, size_t]],
   });
 
   // One reusable socklen_t cell, read back through a native-endian view of the same memory.
@@ -155,5 +161,18 @@ export function createFfiNapiLibc(): Libc {
     gettid: () => f.gettid() as number,
     getpid: () => f.getpid() as number,
     poll: (fds, nfds, timeoutMs) => checkCall('poll', f.poll(fds, nfds, timeoutMs) as number, errno),
+    pollAsync: (fds, nfds, timeoutMs) => new Promise<number>((resolve, reject) => {
+      f.poll.async(fds, nfds, timeoutMs, (err: unknown, ret: number) => {
+        if (err) { reject(err); return; }
+        try {
+          resolve(settlePollAsync(Number(ret), () => checkCall('poll', f.poll(fds, nfds, 0) as number, errno)));
+        } catch (e) {
+          reject(e);
+        }
+      });
+    }),
+    eventfd: (initval, flags) => checkCall('eventfd', f.eventfd(initval, flags) as number, errno),
+    read: (fd, buf, len) => checkCall('read', Number(f.read(fd, buf, len)), errno),
+    write: (fd, buf, len) => checkCall('write', Number(f.write(fd, buf, len)), errno),
   };
 }

@@ -4,10 +4,13 @@
  * marshalled by koffi only for sendmsg/recvmsg, which cost ~1.5 µs more per call.
  */
 import { createRequire } from 'node:module';
-import { checkCall } from './errors.js';
+import { checkCall, settlePollAsync } from './errors.js';
 import type { Libc, RecvResult } from './libc.js';
 
-type KoffiFn = (...args: unknown[]) => number | bigint;
+type KoffiFn = ((...args: unknown[]) => number | bigint) & {
+  /** Run the call on a libuv pool thread; the callback gets (error, result). */
+  async(...args: unknown[]): void;
+};
 interface KoffiLib { func(decl: string): KoffiFn }
 interface Koffi {
   load(path: string): KoffiLib;
@@ -47,6 +50,9 @@ export function createKoffiLibc(): Libc {
     gettid: c.func('int gettid()'),
     getpid: c.func('int getpid()'),
     poll: c.func('int poll(void *, unsigned long, int)'),
+    eventfd: c.func('int eventfd(unsigned int, int)'),
+    read: c.func('long read(int, void *, size_t)'),
+    write: c.func('long write(int, const void *, size_t)'),
   };
   // One reusable socklen_t cell: koffi writes `_Inout_` arrays back in place.
   const lenCell = [0];
@@ -104,5 +110,18 @@ export function createKoffiLibc(): Libc {
     gettid: () => Number(f.gettid()),
     getpid: () => Number(f.getpid()),
     poll: (fds, nfds, timeoutMs) => checkCall('poll', f.poll(fds, nfds, timeoutMs), errno),
+    pollAsync: (fds, nfds, timeoutMs) => new Promise<number>((resolve, reject) => {
+      f.poll.async(fds, nfds, timeoutMs, (err: unknown, ret: number) => {
+        if (err) { reject(err); return; }
+        try {
+          resolve(settlePollAsync(Number(ret), () => checkCall('poll', f.poll(fds, nfds, 0), errno)));
+        } catch (e) {
+          reject(e);
+        }
+      });
+    }),
+    eventfd: (initval, flags) => checkCall('eventfd', f.eventfd(initval, flags), errno),
+    read: (fd, buf, len) => checkCall('read', f.read(fd, buf, len), errno),
+    write: (fd, buf, len) => checkCall('write', f.write(fd, buf, len), errno),
   };
 }

@@ -73,6 +73,20 @@ export interface Libc {
    * entries (8 bytes each); returns the number of ready entries (0 on timeout).
    */
   poll(fds: Buffer, nfds: number, timeoutMs: number): number;
+  /**
+   * poll(2) run on a libuv pool thread, so the event loop stays free while it waits (koffi's
+   * and ffi-napi's `fn.async`). `fds` must stay untouched until the promise settles. Resolves
+   * with the number of ready entries; a -1 rejects with SyscallError — errno is thread-local
+   * and the pool thread's is out of reach, so it is re-read by a zero-timeout poll(2) on the
+   * calling thread: EINTR when that one succeeds (the failure was transient).
+   */
+  pollAsync(fds: Buffer, nfds: number, timeoutMs: number): Promise<number>;
+  /** eventfd(2): a counter fd, used to wake a poll(2) waiting on a pool thread. */
+  eventfd(initval: number, flags: number): number;
+  /** read(2) into `buf[0, len)`; returns the bytes read. */
+  read(fd: number, buf: Buffer, len: number): number;
+  /** write(2) of `buf[0, len)`; returns the bytes written. */
+  write(fd: number, buf: Buffer, len: number): number;
 }
 
 /** socket(2) / setsockopt(2) constants (from <linux/socket.h>, <asm-generic/socket.h>). */
@@ -110,6 +124,12 @@ export const MS_SHARED = 1 << 20;
 export const MNT_DETACH = 2;
 /** poll(2) events. */
 export const POLLIN = 0x1;
+export const POLLERR = 0x8;
+export const POLLHUP = 0x10;
+export const POLLNVAL = 0x20;
+/** eventfd(2) flags (<sys/eventfd.h>: EFD_CLOEXEC = O_CLOEXEC, EFD_NONBLOCK = O_NONBLOCK). */
+export const EFD_CLOEXEC = 0o2000000;
+export const EFD_NONBLOCK = 0o4000;
 
 const loaded = new Map<BackendName, Libc>();
 let current: BackendName | undefined;

@@ -5,7 +5,7 @@
  */
 import { SyscallError } from '../ffi/errors.js';
 import {
-  type Libc, AF_NETLINK, MSG_PEEK, MSG_TRUNC, SOCK_CLOEXEC, SOCK_RAW, SOL_SOCKET, SO_RCVBUF, SO_RCVBUFFORCE,
+  type Libc, AF_NETLINK, MSG_DONTWAIT, MSG_PEEK, MSG_TRUNC, SOCK_CLOEXEC, SOCK_RAW, SOL_SOCKET, SO_RCVBUF, SO_RCVBUFFORCE,
   SO_SNDBUF, SO_SNDBUFFORCE, libc as defaultLibc,
 } from '../ffi/libc.js';
 import { NetlinkTimeoutError, ProtocolError } from './errors.js';
@@ -129,6 +129,32 @@ export class LiveTransport implements Transport {
           if (err.errno === EINTR) continue;
           if (err.errno === EAGAIN) throw new NetlinkTimeoutError('no reply from the kernel within the receive timeout', { cause: err });
           if (err.errno === ENOBUFS) throw new ProtocolError('netlink receive buffer overflowed (ENOBUFS): replies were lost', { cause: err });
+        }
+        throw err;
+      }
+    }
+  }
+
+  /**
+   * Receive one datagram without waiting (MSG_DONTWAIT): undefined when none is queued
+   * (EAGAIN). For sockets that wait elsewhere (poll(2) on a pool thread: route/monitor.ts).
+   * The returned view is valid until the next receive. A receive-queue overflow throws the
+   * SyscallError with code `ENOBUFS` as is (the kernel dropped datagrams; the socket stays
+   * usable), so a multicast listener can report the loss and resync.
+   */
+  tryRecv(): Buffer | undefined {
+    const fd = this.#fdOrThrow();
+    for (;;) {
+      try {
+        const size = this.lib.recvfrom(fd, this.#empty, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT, null);
+        if (size > this.#buf.length) this.#buf = Buffer.allocUnsafe(Math.max(size, this.#buf.length * 2));
+        const n = this.lib.recvfrom(fd, this.#buf, this.#buf.length, MSG_DONTWAIT, this.#from);
+        if (this.#from.readUInt32LE(4) !== 0) continue; // not from the kernel: ignore
+        return this.#buf.subarray(0, n);
+      } catch (err) {
+        if (err instanceof SyscallError) {
+          if (err.errno === EINTR) continue;
+          if (err.errno === EAGAIN) return undefined;
         }
         throw err;
       }
