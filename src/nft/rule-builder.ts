@@ -6,63 +6,29 @@
  *
  *   new RuleBuilder('ip').ipSaddr('192.168.15.0/24').oifname('v-net-0', { neq: true }).masquerade().exprs
  */
-import { writeIPv4, writeIPv6 } from '../netlink/ip.js';
-import { NFPROTO_IPV4, NFPROTO_IPV6, NFT_REG_1, NFT_REG_2 } from './constants.js';
+import { ANON_MAP_NAME, ANON_SET_NAME, type AnonymousSet, anonymousSet } from './anonymous.js';
+import { NFPROTO_IPV4, NFPROTO_IPV6, NFT_REG_1, NFT_REG_2, NFT_REG_VERDICT } from './constants.js';
 import type { ExprAttrs } from './expr.schema.js';
 import { NFT_CMP_EQ, NFT_CMP_GTE, NFT_CMP_LTE, NFT_CMP_NEQ } from './expr/cmp.js';
 import { NFT_CT_STATE } from './expr/ct.js';
 import { type Verdict, verdict } from './expr/immediate.js';
 import { NFT_LIMIT_PKTS } from './expr/limit.js';
 import { NFT_LOOKUP_F_INV } from './expr/lookup.js';
-import { META_KEY_NAMES } from './expr/meta.js';
 import { NF_NAT_RANGE_PROTO_SPECIFIED, NFT_NAT_DNAT, NFT_NAT_SNAT } from './expr/nat.js';
 import { NFT_PAYLOAD_NETWORK_HEADER, NFT_PAYLOAD_TRANSPORT_HEADER } from './expr/payload.js';
 import { NFT_REJECT_ICMPX_UNREACH, NFT_REJECT_TCP_RST } from './expr/reject.js';
 import type { FamilyName } from './family.js';
+import { CT_STATES, L4PROTOS, LIMIT_UNITS, META, be16, checkPort, cmp, le32, metaLoad, parsePrefix, payloadLoad } from './rule-exprs.js';
+import { type KeyValue, type MapEntry, keySpan, needsInterval } from './set-elements.js';
+import { type SetKeyDef, type SetKeyName, setKey } from './set-keys.js';
+import { encodeElement } from './set-types.js';
 
-/** IPPROTO_* by name. */
-export const L4PROTOS: Readonly<Record<string, number>> = { icmp: 1, igmp: 2, tcp: 6, udp: 17, gre: 47, esp: 50, ah: 51, icmpv6: 58, sctp: 132, udplite: 136 };
-/** NF_CT_STATE_* bits. */
-export const CT_STATES: Readonly<Record<string, number>> = { invalid: 1, established: 2, related: 4, new: 8, untracked: 64 };
-const LIMIT_UNITS: Readonly<Record<string, bigint>> = { second: 1n, minute: 60n, hour: 3600n, day: 86400n, week: 604800n };
+export { CT_STATES, L4PROTOS, parsePrefix } from './rule-exprs.js';
 
 export interface MatchOptions {
   /** `!=` instead of `==`. Default false. */
   readonly neq?: boolean;
 }
-
-/** Parse `a.b.c.d/len` or `x::/len` (a bare address is /32 or /128). Host bits must be zero, as nft requires. */
-export function parsePrefix(cidr: unknown, field: string): { v6: boolean; addr: Buffer; len: number } {
-  if (typeof cidr !== 'string') throw new TypeError(`${field}: expected an address or prefix string`);
-  const [a, l, extra] = cidr.split('/');
-  const buf = Buffer.alloc(16);
-  let v6 = false;
-  if (writeIPv4(a ?? '', buf, 0)) v6 = false;
-  else if (writeIPv6(a ?? '', buf, 0)) v6 = true;
-  else throw new RangeError(`${field}: ${JSON.stringify(cidr)} is not an IP address or prefix`);
-  const max = v6 ? 128 : 32;
-  const len = l === undefined ? max : Number(l);
-  if (extra !== undefined || !Number.isInteger(len) || len < 0 || len > max || (l !== undefined && !/^\d+$/.test(l))) {
-    throw new RangeError(`${field}: ${JSON.stringify(cidr)}: prefix length must be 0..${max}`);
-  }
-  const addr = buf.subarray(0, max / 8);
-  for (let bit = len; bit < max; bit++) {
-    if (addr[bit >> 3]! & (0x80 >> (bit & 7))) throw new RangeError(`${field}: ${JSON.stringify(cidr)} has host bits set`);
-  }
-  return { v6, addr: Buffer.from(addr), len };
-}
-
-function checkPort(p: unknown, field: string): number {
-  if (typeof p !== 'number' || !Number.isInteger(p) || p < 0 || p > 65535) throw new RangeError(`${field}: ${JSON.stringify(p)} is not a port (0..65535)`);
-  return p;
-}
-const be16 = (n: number): Buffer => { const b = Buffer.alloc(2); b.writeUInt16BE(n); return b; };
-const le32 = (n: number): Buffer => { const b = Buffer.alloc(4); b.writeUInt32LE(n >>> 0); return b; };
-
-const cmp = (op: number, value: Buffer): ExprAttrs => ({ name: 'cmp', data: { sreg: NFT_REG_1, op, data: { value } } });
-const metaLoad = (key: number): ExprAttrs => ({ name: 'meta', data: { key, dreg: NFT_REG_1 } });
-const payloadLoad = (base: number, offset: number, len: number): ExprAttrs => ({ name: 'payload', data: { dreg: NFT_REG_1, base, offset, len } });
-const META = Object.fromEntries(Object.entries(META_KEY_NAMES).map(([k, v]) => [v, Number(k)])) as Record<string, number>;
 
 export class RuleBuilder {
   readonly #family: FamilyName;
@@ -70,6 +36,8 @@ export class RuleBuilder {
   /** Dependencies already matched in this rule (nft matches each once). */
   #nfproto: number | undefined;
   #l4proto: number | undefined;
+  /** Anonymous sets and maps the rule's lookups use, in order. */
+  readonly #sets: AnonymousSet[] = [];
 
   constructor(family: FamilyName) {
     this.#family = family;
@@ -78,6 +46,14 @@ export class RuleBuilder {
   /** The expressions so far (a copy). */
   get exprs(): ExprAttrs[] {
     return [...this.#exprs];
+  }
+
+  /**
+   * The anonymous sets and maps this rule's lookups refer to, in the order of those lookups
+   * (pass them as `RuleSpec.sets`; NftBatch.addRule sends them just before the rule).
+   */
+  get sets(): AnonymousSet[] {
+    return [...this.#sets];
   }
 
   /** Append an expression as is. */
@@ -194,32 +170,99 @@ export class RuleBuilder {
     return this;
   }
 
-  #lookup(set: string, opts: MatchOptions): this {
+  #lookup(set: string, opts: MatchOptions, dreg?: number): this {
     if (typeof set !== 'string' || !set) throw new TypeError('lookup: expected a set name');
     const name = set.startsWith('@') ? set.slice(1) : set;
-    this.#exprs.push({ name: 'lookup', data: { sreg: NFT_REG_1, set: name, ...(opts.neq ? { flags: NFT_LOOKUP_F_INV } : {}) } });
+    this.#exprs.push({ name: 'lookup', data: { sreg: NFT_REG_1, ...(dreg !== undefined ? { dreg } : {}), set: name, ...(opts.neq ? { flags: NFT_LOOKUP_F_INV } : {}) } });
     return this;
   }
 
-  /** `ip saddr @SET` (an ipv4_addr set). */
-  ipSaddrIn(set: string, opts: MatchOptions = {}): this {
-    this.#needNfproto(false, 'ip saddr');
-    this.#exprs.push(payloadLoad(NFT_PAYLOAD_NETWORK_HEADER, 12, 4));
-    return this.#lookup(set, opts);
+  /** Load a set key's field (after its dependency matches) into register 1. */
+  #loadKey(k: SetKeyDef & { readonly name: SetKeyName }): void {
+    if (k.l3) this.#needNfproto(k.l3 === 6, k.name);
+    if (k.l4) this.l4proto(k.l4);
+    this.#exprs.push(k.payload ? payloadLoad(k.payload.base, k.payload.offset, k.payload.len) : metaLoad(k.meta!));
   }
 
-  /** `ip daddr @SET`. */
-  ipDaddrIn(set: string, opts: MatchOptions = {}): this {
-    this.#needNfproto(false, 'ip daddr');
-    this.#exprs.push(payloadLoad(NFT_PAYLOAD_NETWORK_HEADER, 16, 4));
-    return this.#lookup(set, opts);
+  /** A one-element set: nft compiles it as the plain match (`==`/`!=`, a prefix, or `>=`/`<=` for a range). */
+  #single(k: SetKeyDef & { readonly name: SetKeyName }, e: KeyValue, opts: MatchOptions): this {
+    const span = keySpan(k.type, e, `${k.name}[0]`);
+    const prefix = typeof e === 'string' && e.includes('/') ? e : e && typeof e === 'object' && 'prefix' in e ? `${e.prefix.addr}/${e.prefix.len}` : undefined;
+    if (prefix !== undefined && k.l3) return this.#addr(prefix, k.payload!.offset === (k.l3 === 4 ? 12 : 8) ? 'saddr' : 'daddr', opts, k.l3 === 6);
+    if (span.single) {
+      const v = typeof e === 'object' && 'range' in e ? e.range[0] : (e as string | number);
+      const bytes = encodeElement(k.type, v, `${k.name}[0]`);
+      this.#loadKey(k);
+      this.#exprs.push(cmp(opts.neq ? NFT_CMP_NEQ : NFT_CMP_EQ, bytes));
+      return this;
+    }
+    if (opts.neq) throw new RangeError(`${k.name}: != with a range is not supported here`);
+    const r = (e as { range: readonly [string | number, string | number] }).range;
+    const lo = encodeElement(k.type, r[0], `${k.name}[0]`), hi = encodeElement(k.type, r[1], `${k.name}[0]`);
+    this.#loadKey(k);
+    this.#exprs.push(cmp(NFT_CMP_GTE, lo), cmp(NFT_CMP_LTE, hi));
+    return this;
   }
 
-  /** `tcp dport @SET` / `udp dport @SET` (an inet_service set). */
-  dportIn(proto: 'tcp' | 'udp', set: string, opts: MatchOptions = {}): this {
-    this.l4proto(proto);
-    this.#exprs.push(payloadLoad(NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2));
-    return this.#lookup(set, opts);
+  /**
+   * `KEY @SET`, or `KEY { E1, E2, … }` with an anonymous set (an interval set when any element
+   * is a prefix `'10.0.0.0/8'` or a range `{ range: [1000, 2000] }`); `neq` for `!=`.
+   * A one-element list compiles to the plain match, as nft does.
+   */
+  in(key: SetKeyName, set: string | readonly KeyValue[], opts: MatchOptions = {}): this {
+    const k = setKey(key, 'in.key');
+    if (typeof set === 'string') {
+      this.#loadKey(k);
+      return this.#lookup(set, opts);
+    }
+    if (!Array.isArray(set) || set.length === 0) throw new TypeError(`${key}: expected a set name or a non-empty array of elements`);
+    const interval = needsInterval(k.type, set, key);
+    if (set.length === 1) return this.#single(k, set[0]!, opts);
+    const anon = anonymousSet(k, set, interval, key);
+    this.#loadKey(k);
+    this.#sets.push(anon);
+    return this.#lookup(ANON_SET_NAME, opts);
+  }
+
+  /** `KEY vmap @MAP` or `KEY vmap { K1 : VERDICT, … }` (an anonymous verdict map). */
+  vmap(key: SetKeyName, map: string | readonly (readonly [KeyValue, Verdict])[]): this {
+    const k = setKey(key, 'vmap.key');
+    if (typeof map === 'string') {
+      this.#loadKey(k);
+      return this.#lookup(map, {}, NFT_REG_VERDICT);
+    }
+    const anon = anonymousSet(k, map, false, `${key} vmap`, 'verdict');
+    this.#loadKey(k);
+    this.#sets.push(anon);
+    return this.#lookup(ANON_MAP_NAME, {}, NFT_REG_VERDICT);
+  }
+
+  #natMap(type: number, key: SetKeyName, map: string | readonly MapEntry[], field: string): this {
+    const k = setKey(key, `${field}.key`);
+    if (this.#family !== 'ip' && this.#family !== 'ip6') throw new RangeError(`${field}: address maps are built for ip and ip6 tables only`);
+    const v6 = this.#family === 'ip6';
+    let anon: AnonymousSet | undefined;
+    if (typeof map !== 'string') anon = anonymousSet(k, map, false, `${field} map`, v6 ? 'ipv6_addr' : 'ipv4_addr');
+    this.#loadKey(k);
+    if (anon) this.#sets.push(anon);
+    this.#lookup(anon ? ANON_MAP_NAME : map as string, {}, NFT_REG_1);
+    this.#exprs.push({ name: 'nat', data: { type, family: v6 ? NFPROTO_IPV6 : NFPROTO_IPV4, regAddrMin: NFT_REG_1 } } as ExprAttrs);
+    return this;
+  }
+
+  /** `dnat to KEY map @MAP` or `dnat to KEY map { K1 : ADDR, … }` (ip/ip6 tables). */
+  dnatMap(key: SetKeyName, map: string | readonly MapEntry[]): this { return this.#natMap(NFT_NAT_DNAT, key, map, 'dnat'); }
+  /** `snat to KEY map @MAP` or `snat to KEY map { K1 : ADDR, … }`. */
+  snatMap(key: SetKeyName, map: string | readonly MapEntry[]): this { return this.#natMap(NFT_NAT_SNAT, key, map, 'snat'); }
+
+  /** `ip saddr @SET` (an ipv4_addr set), or `ip saddr { … }` / `ip6 saddr { … }` from the elements' IP version. */
+  ipSaddrIn(set: string | readonly KeyValue[], opts: MatchOptions = {}): this { return this.in(isV6List(set) ? 'ip6 saddr' : 'ip saddr', set, opts); }
+  /** `ip daddr @SET` or `ip daddr { … }` / `ip6 daddr { … }`. */
+  ipDaddrIn(set: string | readonly KeyValue[], opts: MatchOptions = {}): this { return this.in(isV6List(set) ? 'ip6 daddr' : 'ip daddr', set, opts); }
+  /** `tcp dport @SET` / `udp dport { 53, 853 }` (an inet_service set). */
+  dportIn(proto: 'tcp' | 'udp', set: string | readonly KeyValue[], opts: MatchOptions = {}): this {
+    if (proto !== 'tcp' && proto !== 'udp') throw new RangeError(`dportIn: ${JSON.stringify(proto)} is not tcp or udp`);
+    return this.in(`${proto} dport`, set, opts);
   }
 
   /** `counter` (nft sends it with no attributes; the kernel starts it at zero). */
@@ -291,6 +334,14 @@ export class RuleBuilder {
   }
   accept(): this { return this.verdict('accept'); }
   drop(): this { return this.verdict('drop'); }
+}
+
+/** Whether an element list is of IPv6 addresses. */
+function isV6List(set: unknown): boolean {
+  if (!Array.isArray(set) || set.length === 0) return false;
+  const e = set[0] as unknown;
+  const s = typeof e === 'string' ? e : e && typeof e === 'object' ? (e as { prefix?: { addr?: unknown }; range?: unknown[] }).prefix?.addr ?? (e as { range?: unknown[] }).range?.[0] : undefined;
+  return typeof s === 'string' && s.includes(':');
 }
 
 /** Shorthand: `rule('ip').ipSaddr(…)…exprs`. */

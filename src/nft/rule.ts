@@ -2,6 +2,7 @@
 import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_ECHO, NLM_F_REPLACE } from '../netlink/header.js';
 import type { Message, OutMessage } from '../netlink/message.js';
 import { NFNETLINK_V0, NFT_MSG_DELRULE, NFT_MSG_NEWRULE, nftType } from './constants.js';
+import type { AnonymousSet } from './anonymous.js';
 import type { ExprAttrs } from './expr.schema.js';
 import { type FamilyName, familyName, familyNumber } from './family.js';
 import type { RuleAttrs } from './rule.schema.js';
@@ -26,6 +27,11 @@ export interface RuleSpec {
   readonly table: string;
   readonly chain: string;
   readonly exprs: readonly ExprAttrs[];
+  /**
+   * The anonymous sets and maps the rule's `__set%d` / `__map%d` lookups use, in lookup order
+   * (RuleBuilder.sets). NftBatch.addRule sends them just before the rule.
+   */
+  readonly sets?: readonly AnonymousSet[];
   /** Stored as libnftnl userdata (NFTNL_UDATA_RULE_COMMENT), as `nft add rule … comment "…"`. */
   readonly comment?: string;
   /**

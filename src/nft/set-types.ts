@@ -1,16 +1,20 @@
 /**
- * nft's set key datatypes (nftables src/datatype.c `enum datatypes`): the number nft stores in
- * NFTA_SET_KEY_TYPE, the key length, and the byte order nft records in the set's userdata
- * (NFTNL_UDATA_SET_KEYBYTEORDER = 0; BYTEORDER_HOST_ENDIAN 1, BYTEORDER_BIG_ENDIAN 2) —
- * plus how an element value of each type becomes NFTA_DATA_VALUE bytes and back.
+ * nft's set key and map data datatypes (nftables src/datatype.c `enum datatypes`): the number
+ * nft stores in NFTA_SET_KEY_TYPE / NFTA_SET_DATA_TYPE, the length, and the byte order nft
+ * records in the set's userdata (BYTEORDER_HOST_ENDIAN 1, BYTEORDER_BIG_ENDIAN 2) — plus how
+ * one value of each type becomes NFTA_DATA_VALUE bytes and back. Element lists (intervals,
+ * map entries) are in set-elements.ts; the userdata layout in set-udata.ts.
  */
 import { formatIPv4, formatIPv6, writeIPv4, writeIPv6 } from '../netlink/ip.js';
-import { buildUdata } from './userdata.js';
+import { NFT_DATA_VERDICT } from './constants.js';
 
 export type SetKeyType = 'ipv4_addr' | 'ipv6_addr' | 'inet_service' | 'mark';
+/** Map data: a value of a key type, or a verdict (a verdict map, `vmap`). */
+export type SetDataType = SetKeyType | 'verdict';
+/** One value of a set key (an address string, a port or mark number). */
 export type SetElement = string | number;
 
-interface TypeInfo { readonly id: number; readonly len: number; readonly byteorder: 1 | 2 }
+export interface TypeInfo { readonly id: number; readonly len: number; readonly byteorder: 0 | 1 | 2 }
 
 export const SET_KEY_TYPES: Readonly<Record<SetKeyType, TypeInfo>> = {
   ipv4_addr: { id: 7, len: 4, byteorder: 2 },
@@ -19,13 +23,22 @@ export const SET_KEY_TYPES: Readonly<Record<SetKeyType, TypeInfo>> = {
   mark: { id: 19, len: 4, byteorder: 1 },
 };
 
-/** NFTNL_UDATA_SET_KEYBYTEORDER. */
-export const NFTNL_UDATA_SET_KEYBYTEORDER = 0;
+/** A verdict map's data: NFTA_SET_DATA_TYPE NFT_DATA_VERDICT, NFTA_SET_DATA_LEN 0, byte order unknown (0). */
+export const VERDICT_DATA: TypeInfo = { id: NFT_DATA_VERDICT, len: 0, byteorder: 0 };
 
 export function keyTypeInfo(type: unknown, field: string): TypeInfo & { readonly name: SetKeyType } {
-  const info = typeof type === 'string' ? SET_KEY_TYPES[type as SetKeyType] : undefined;
+  const info = typeof type === 'string' && Object.hasOwn(SET_KEY_TYPES, type) ? SET_KEY_TYPES[type as SetKeyType] : undefined;
   if (!info) throw new RangeError(`${field}: ${JSON.stringify(type)} is not a supported set type (${Object.keys(SET_KEY_TYPES).join(', ')})`);
   return { ...info, name: type as SetKeyType };
+}
+
+export function dataTypeInfo(type: unknown, field: string): TypeInfo & { readonly name: SetDataType } {
+  if (type === 'verdict') return { ...VERDICT_DATA, name: 'verdict' };
+  try {
+    return keyTypeInfo(type, field);
+  } catch {
+    throw new RangeError(`${field}: ${JSON.stringify(type)} is not a supported map data type (verdict, ${Object.keys(SET_KEY_TYPES).join(', ')})`);
+  }
 }
 
 export function keyTypeName(id: number): SetKeyType | undefined {
@@ -33,11 +46,8 @@ export function keyTypeName(id: number): SetKeyType | undefined {
   return undefined;
 }
 
-/** The set userdata nft writes: the key byte order, u32 in host order. */
-export function setUdata(info: TypeInfo): Buffer {
-  const v = Buffer.alloc(4);
-  v.writeUInt32LE(info.byteorder);
-  return buildUdata([{ type: NFTNL_UDATA_SET_KEYBYTEORDER, value: v }]);
+export function dataTypeName(id: number): SetDataType | undefined {
+  return id === NFT_DATA_VERDICT ? 'verdict' : keyTypeName(id);
 }
 
 export function encodeElement(type: SetKeyType, v: unknown, field: string): Buffer {
