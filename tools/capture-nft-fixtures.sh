@@ -15,9 +15,12 @@ done
 node dist/tools/capture.js --out fixtures/nft/list-ruleset --setup "nft -f $R/filter.nft" --setup "nft -f $R/masquerade.nft" \
   --oracle 'nft -j list ruleset' --description 'nft list ruleset: dumps of tables, chains, sets, rules (filter + masquerade rulesets)' \
   -- nft list ruleset
+node dist/tools/capture.js --out fixtures/nft/list-sets --setup "nft -f $R/anon-sets.nft" --setup "nft -f $R/intervals.nft" --setup "nft -f $R/maps.nft" \
+  --oracle 'nft -j list ruleset' --description 'nft list ruleset: anonymous sets and maps, interval sets, named maps and verdict maps (with their elements) and the rules using them' \
+  -- nft list ruleset
 node dist/tools/capture.js --out fixtures/nft/delete-table --setup "nft -f $R/masquerade.nft" \
   --oracle 'nft -j list ruleset' --description 'nft delete table ip nat: one batch with NFT_MSG_DELTABLE' \
   -- nft delete table ip nat
-node dist/tools/fixture-expect.js nft/batch-masquerade nft/batch-snat nft/batch-dnat nft/batch-filter nft/batch-sets nft/batch-anon-sets nft/batch-intervals nft/batch-maps nft/list-ruleset nft/delete-table
+node dist/tools/fixture-expect.js nft/batch-masquerade nft/batch-snat nft/batch-dnat nft/batch-filter nft/batch-sets nft/batch-anon-sets nft/batch-intervals nft/batch-maps nft/list-ruleset nft/list-sets nft/delete-table
 node dist/tools/record-nft-commit.js
 node dist/tools/nft-fixture-notes.js

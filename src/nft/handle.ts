@@ -97,13 +97,33 @@ export class NftHandle {
   chainsSync(f: ListFilter = {}): Chain[] {
     return this.#dump(NFT_MSG_GETCHAIN, f).map(toChain).filter((c) => (f.table === undefined || c.table === f.table) && (f.chain === undefined || c.name === f.chain));
   }
-  /** Rules, optionally of one table / chain (the kernel filters; a missing table or chain is ENOENT). */
+  /**
+   * Rules, optionally of one table / chain (the kernel filters; a missing table or chain is
+   * ENOENT). Rules that use anonymous sets or maps get them, with elements, as `anonymousSets`.
+   */
   rulesSync(f: ListFilter = {}): Rule[] {
+    return this.#rules(f, undefined);
+  }
+
+  #rules(f: ListFilter, sets: readonly NftSet[] | undefined): Rule[] {
     const attrs: Record<string, unknown> = {};
     if (f.table !== undefined) attrs['table'] = f.table;
     if (f.table !== undefined && f.chain !== undefined) attrs['chain'] = f.chain;
-    return this.#dump(NFT_MSG_GETRULE, f, attrs).map(toRule).filter((r) => (f.table === undefined || r.table === f.table) && (f.chain === undefined || r.chain === f.chain));
+    const rules = this.#dump(NFT_MSG_GETRULE, f, attrs).map(toRule).filter((r) => (f.table === undefined || r.table === f.table) && (f.chain === undefined || r.chain === f.chain));
+    const uses = (r: Rule): string[] => r.exprs.flatMap((e) => {
+      const set = e.name === 'lookup' && e.data && !Buffer.isBuffer(e.data) ? (e.data as { set?: unknown }).set : undefined;
+      return typeof set === 'string' && set.startsWith('__') ? [set] : [];
+    });
+    if (!rules.some((r) => uses(r).length)) return rules;
+    const all = sets ?? this.setsSync({ ...(f.family !== undefined ? { family: f.family } : {}), ...(f.table !== undefined ? { table: f.table } : {}) })
+      .filter((x) => x.name.startsWith('__')).map((x) => ({ ...x, elements: this.#elementsOf(x) }));
+    return rules.map((r) => {
+      const names = uses(r);
+      if (!names.length) return r;
+      return { ...r, anonymousSets: all.filter((x) => x.family === r.family && x.table === r.table && names.includes(x.name)) };
+    });
   }
+
   setsSync(f: ListFilter = {}): NftSet[] {
     return this.#dump(NFT_MSG_GETSET, f).map(toSet).filter((s) => f.table === undefined || s.table === f.table);
   }
@@ -140,7 +160,7 @@ export class NftHandle {
       const genid = this.genidSync();
       try {
         const sets = this.setsSync(f).map((x) => ({ ...x, elements: this.#elementsOf(x) }));
-        const rs = { genid, tables: this.tablesSync(f), chains: this.chainsSync(f), sets, rules: this.rulesSync(f) };
+        const rs = { genid, tables: this.tablesSync(f), chains: this.chainsSync(f), sets, rules: this.#rules(f, sets) };
         if (this.genidSync() === genid) return rs;
       } catch (err) {
         if (!(err instanceof DumpInterruptedError) || attempt >= 9) throw err;

@@ -6,6 +6,7 @@ import type { AnonymousSet } from './anonymous.js';
 import type { ExprAttrs } from './expr.schema.js';
 import { type FamilyName, familyName, familyNumber } from './family.js';
 import type { RuleAttrs } from './rule.schema.js';
+import type { NftSet } from './set.js';
 import { checkName } from './table.js';
 import { commentOf, commentUdata } from './userdata.js';
 
@@ -20,6 +21,11 @@ export interface Rule {
   readonly comment?: string;
   /** The raw NFTA_RULE_USERDATA. */
   readonly userdata?: Buffer;
+  /**
+   * The anonymous sets and maps (`__set0`, …) the rule's lookups use, with their elements —
+   * filled by NftHandle.list() and rules() so the rule prints as `tcp dport { 22, 80 }`.
+   */
+  readonly anonymousSets?: readonly NftSet[];
 }
 
 export interface RuleSpec {
