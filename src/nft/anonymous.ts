@@ -13,8 +13,8 @@ import { type FamilyName, familyNumber } from './family.js';
 import type { SetAttrs, SetElemAttrs } from './set.schema.js';
 import { elemListMessage } from './set.js';
 import { buildElements } from './set-elements.js';
-import { type SetDataType, dataTypeInfo, keyTypeInfo } from './set-types.js';
-import type { SetKeyDef } from './set-keys.js';
+import { type SetDataType, dataTypeInfo, keyInfo } from './set-types.js';
+import type { LookupKey } from './set-keys.js';
 import { setUdata, verdictTypeof } from './set-udata.js';
 import { checkName } from './table.js';
 
@@ -30,17 +30,21 @@ export interface AnonymousSet {
 }
 
 /** Build an anonymous set (or, with `data`, map) keyed by `key` holding `entries`. */
-export function anonymousSet(key: SetKeyDef, entries: readonly unknown[], interval: boolean, field: string, data?: SetDataType): AnonymousSet {
-  const k = keyTypeInfo(key.type, field);
+export function anonymousSet(key: LookupKey, entries: readonly unknown[], interval: boolean, field: string, data?: SetDataType): AnonymousSet {
+  const k = keyInfo(key.type, field);
   const d = data !== undefined ? dataTypeInfo(data, field) : undefined;
   const { elems, size } = buildElements({ type: key.type, interval, leadingEnd: true, ...(data !== undefined ? { data } : {}) }, entries, field);
   const flags = NFT_SET_ANONYMOUS | NFT_SET_CONSTANT | (interval ? NFT_SET_INTERVAL : 0) | (d ? NFT_SET_MAP : 0);
   const attrs: { -readonly [K in keyof AnonymousSet['attrs']]: AnonymousSet['attrs'][K] } = { flags, keyType: k.id, keyLen: k.len };
   if (d) { attrs.dataType = d.id; attrs.dataLen = d.len; }
   attrs.desc = { size };
-  // nft records the key's typeof for a set, the data's for a verdict map, neither for a data map.
+  // nft records the key's typeof for a set (for a map only when the key is a concatenation),
+  // and the data's for a verdict map.
   attrs.userdata = d
-    ? setUdata({ keyByteorder: k.byteorder, dataByteorder: d.byteorder, ...(data === 'verdict' ? { dataTypeof: verdictTypeof() } : {}), dataInterval: false })
+    ? setUdata({
+      keyByteorder: k.byteorder, dataByteorder: d.byteorder, ...(key.concat ? { keyTypeof: key.typeof } : {}),
+      ...(data === 'verdict' ? { dataTypeof: verdictTypeof() } : {}), dataInterval: false,
+    })
     : setUdata({ keyByteorder: k.byteorder, merge: interval, keyTypeof: key.typeof });
   return { name: d ? ANON_MAP_NAME : ANON_SET_NAME, attrs, elements: elems };
 }

@@ -7,6 +7,7 @@ import type { Statement } from './print.js';
 export const q = (s: unknown): string => JSON.stringify(String(s));
 
 function leftText(left: Record<string, any>): string {
+  if (Array.isArray(left['concat'])) return (left['concat'] as Record<string, any>[]).map(leftText).join(' . ');
   if (left['payload']) return `${left['payload'].protocol} ${left['payload'].field}`;
   if (left['meta']) {
     const k = left['meta'].key as string;
@@ -34,6 +35,10 @@ function rightText(right: unknown, left: Record<string, any>): string {
       return `{ ${elems.join(', ')} }`;
     }
     if (r['prefix']) return `${r['prefix'].addr}/${r['prefix'].len}`;
+    if (Array.isArray(r['concat'])) {
+      const parts = Array.isArray(left['concat']) ? left['concat'] as Record<string, any>[] : [];
+      return (r['concat'] as unknown[]).map((v, i) => rightText(v, parts[i] ?? {})).join(' . ');
+    }
     if (r['range']) return `${r['range'][0]}-${r['range'][1]}`;
   }
   const k = left['meta']?.key;

@@ -92,11 +92,23 @@ function metaValue(key: number, v: Buffer): unknown {
   throw new Unprintable('meta value');
 }
 
+/** Bytes a source puts in its register. */
+function srcLen(s: Source): number {
+  if (s.kind === 'payload') return s.len;
+  if (s.kind === 'imm') return s.value.length;
+  if (s.kind === 'meta') return s.key === 6 || s.key === 7 ? 16 : s.key === 15 || s.key === 16 ? 1 : 4;
+  return 4;
+}
+
 const OPS: Readonly<Record<number, string>> = { 0: '==', 1: '!=', 2: '<', 3: '<=', 4: '>', 5: '>=' };
 
 /** nft-JSON statements for a rule's expressions; throws if any expression is outside the common set. */
 function statements(exprs: readonly ExprAttrs[], family: string, sets: readonly NftSet[] | undefined): Statement[] {
   const regs = new Map<number, Source>();
+  /** When each register was last written (to find the later components of a concatenation). */
+  const written = new Map<number, number>();
+  let clock = 0;
+  const load = (k: number, v: Source): void => { regs.set(k, v); written.set(k, ++clock); };
   const out: (Statement & { $dep?: 'l3' | 'l4' })[] = [];
   const ctx: { nfproto?: number; l4proto?: number } = family === 'ip' ? { nfproto: NFPROTO_IPV4 } : family === 'ip6' ? { nfproto: NFPROTO_IPV6 } : {};
   const dropDep = (layer: 'l3' | 'l4'): void => {
@@ -115,20 +127,20 @@ function statements(exprs: readonly ExprAttrs[], family: string, sets: readonly 
     switch (e.name) {
       case 'payload':
         if (d['sreg'] !== undefined) throw new Unprintable('payload write');
-        regs.set(d['dreg'], { kind: 'payload', base: d['base'], offset: d['offset'], len: d['len'] });
+        load(d['dreg'], { kind: 'payload', base: d['base'], offset: d['offset'], len: d['len'] });
         break;
       case 'meta':
         if (d['sreg'] !== undefined) throw new Unprintable('meta set');
-        regs.set(d['dreg'], { kind: 'meta', key: d['key'] });
+        load(d['dreg'], { kind: 'meta', key: d['key'] });
         break;
       case 'ct':
         if (d['sreg'] !== undefined || d['direction'] !== undefined) throw new Unprintable('ct set/direction');
-        regs.set(d['dreg'], { kind: 'ct', key: d['key'] });
+        load(d['dreg'], { kind: 'ct', key: d['key'] });
         break;
       case 'bitwise': {
         const s = reg(d['sreg']);
         if ((d['op'] ?? 0) !== 0 || s.kind === 'meta' || s.kind === 'imm' || s.kind === 'map' || dataValue(d['xor']).some((b) => b !== 0)) throw new Unprintable('bitwise');
-        regs.set(d['dreg'], { ...s, mask: dataValue(d['mask']) });
+        load(d['dreg'], { ...s, mask: dataValue(d['mask']) });
         break;
       }
       case 'immediate':
@@ -142,7 +154,7 @@ function statements(exprs: readonly ExprAttrs[], family: string, sets: readonly 
           else if (code === NFT_JUMP) out.push({ jump: { target: v.chain } });
           else if (code === NFT_GOTO) out.push({ goto: { target: v.chain } });
           else throw new Unprintable('verdict code');
-        } else regs.set(d['dreg'], { kind: 'imm', value: dataValue(d['data']) });
+        } else load(d['dreg'], { kind: 'imm', value: dataValue(d['data']) });
         break;
       case 'cmp': {
         const s = reg(d['sreg']);
@@ -181,25 +193,42 @@ function statements(exprs: readonly ExprAttrs[], family: string, sets: readonly 
         break;
       }
       case 'lookup': {
-        const s = reg(d['sreg']);
-        if (typeof d['set'] !== 'string' || (s.kind === 'payload' && s.mask)) throw new Unprintable('lookup');
-        let left: Statement;
-        if (s.kind === 'payload') {
-          const f = payloadField(s, ctx);
-          dropDep(s.base === 1 ? 'l3' : 'l4');
-          left = { payload: { protocol: f.protocol, field: f.field } };
-        } else if (s.kind === 'meta' && META_JSON[s.key]) left = { meta: { key: META_JSON[s.key] } };
-        else throw new Unprintable('lookup key');
+        if (typeof d['set'] !== 'string') throw new Unprintable('lookup');
+        const set = d['set'].startsWith('__') ? sets?.find((x) => x.name === d['set']) : undefined;
+        // The key: the source register, and for a concatenation the 32-bit registers after it
+        // loaded after it (nft puts field i at NFT_REG32_00 + the rounded length before it).
+        const first = d['sreg'] as number;
+        const comps: Source[] = [reg(first)];
+        let words = (srcLen(comps[0]!) + 3) >> 2;
+        const base = first >= 8 ? first - 8 : (first - 1) * 4;
+        for (let prev = first; ;) {
+          const next = 8 + base + words;
+          const src = regs.get(next);
+          if (!src || (written.get(next) ?? 0) <= (written.get(prev) ?? 0) || (set && words * 4 >= set.keyLen)) break;
+          comps.push(src);
+          words += (srcLen(src) + 3) >> 2;
+          prev = next;
+        }
+        if (set && words * 4 !== set.keyLen && comps.length > 1) throw new Unprintable('concatenation length');
+        const lefts = comps.map((c): Statement => {
+          if (c.kind === 'payload' && !c.mask) {
+            const f = payloadField(c, ctx);
+            dropDep(c.base === 1 ? 'l3' : 'l4');
+            return { payload: { protocol: f.protocol, field: f.field } };
+          }
+          if (c.kind === 'meta' && META_JSON[c.key]) return { meta: { key: META_JSON[c.key] } };
+          throw new Unprintable('lookup key');
+        });
+        const left: Statement = lefts.length > 1 ? { concat: lefts } : lefts[0]!;
         let right: unknown = `@${d['set']}`;
         if (d['set'].startsWith('__')) {
           // An anonymous set: its elements come from the listing (NftHandle.list fetches them).
-          const set = sets?.find((x) => x.name === d['set']);
           if (!set?.elements) throw new Unprintable('anonymous set contents');
           right = { set: set.elements };
         }
         if (d['dreg'] === undefined) out.push({ match: { op: d['flags'] & 1 ? '!=' : '==', left, right } });
         else if (d['dreg'] === NFT_REG_VERDICT) out.push({ vmap: { key: left, data: right } });
-        else regs.set(d['dreg'], { kind: 'map', key: left, data: right });
+        else load(d['dreg'], { kind: 'map', key: left, data: right });
         break;
       }
       case 'counter':

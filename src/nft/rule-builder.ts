@@ -7,7 +7,7 @@
  *   new RuleBuilder('ip').ipSaddr('192.168.15.0/24').oifname('v-net-0', { neq: true }).masquerade().exprs
  */
 import { ANON_MAP_NAME, ANON_SET_NAME, type AnonymousSet, anonymousSet } from './anonymous.js';
-import { NFPROTO_IPV4, NFPROTO_IPV6, NFT_REG_1, NFT_REG_2, NFT_REG_VERDICT } from './constants.js';
+import { NFPROTO_IPV4, NFPROTO_IPV6, NFT_REG_1, NFT_REG_2, NFT_REG32_00, NFT_REG32_15, NFT_REG_VERDICT } from './constants.js';
 import type { ExprAttrs } from './expr.schema.js';
 import { NFT_CMP_EQ, NFT_CMP_GTE, NFT_CMP_LTE, NFT_CMP_NEQ } from './expr/cmp.js';
 import { NFT_CT_STATE } from './expr/ct.js';
@@ -20,7 +20,7 @@ import { NFT_REJECT_ICMPX_UNREACH, NFT_REJECT_TCP_RST } from './expr/reject.js';
 import type { FamilyName } from './family.js';
 import { CT_STATES, L4PROTOS, LIMIT_UNITS, META, be16, checkPort, cmp, le32, metaLoad, parsePrefix, payloadLoad } from './rule-exprs.js';
 import { type KeyValue, type MapEntry, keySpan, needsInterval } from './set-elements.js';
-import { type SetKeyDef, type SetKeyName, setKey } from './set-keys.js';
+import { type LookupKey, type SetKeyName, lookupKey } from './set-keys.js';
 import { encodeElement } from './set-types.js';
 
 export { CT_STATES, L4PROTOS, parsePrefix } from './rule-exprs.js';
@@ -177,29 +177,43 @@ export class RuleBuilder {
     return this;
   }
 
-  /** Load a set key's field (after its dependency matches) into register 1. */
-  #loadKey(k: SetKeyDef & { readonly name: SetKeyName }): void {
-    if (k.l3) this.#needNfproto(k.l3 === 6, k.name);
-    if (k.l4) this.l4proto(k.l4);
-    this.#exprs.push(k.payload ? payloadLoad(k.payload.base, k.payload.offset, k.payload.len) : metaLoad(k.meta!));
+  /**
+   * Load a lookup key into registers, after its fields' dependency matches: the first field
+   * into register 1, each further field of a concatenation into the next 32-bit registers
+   * (NFT_REG32_00 + the 4-byte-rounded length before it), as nft does.
+   */
+  #loadKey(k: LookupKey): void {
+    for (const f of k.fields) {
+      if (f.l3) this.#needNfproto(f.l3 === 6, f.name);
+      if (f.l4) this.l4proto(f.l4);
+    }
+    let words = 0;
+    for (const f of k.fields) {
+      const dreg = words === 0 ? NFT_REG_1 : NFT_REG32_00 + words;
+      if (dreg > NFT_REG32_15) throw new RangeError(`${k.name}: the concatenation does not fit the registers`);
+      const len = f.payload ? f.payload.len : 4;
+      this.#exprs.push(f.payload ? { name: 'payload', data: { dreg, base: f.payload.base, offset: f.payload.offset, len } } : { name: 'meta', data: { key: f.meta!, dreg } });
+      words += (len + 3) >> 2;
+    }
   }
 
   /** A one-element set: nft compiles it as the plain match (`==`/`!=`, a prefix, or `>=`/`<=` for a range). */
-  #single(k: SetKeyDef & { readonly name: SetKeyName }, e: KeyValue, opts: MatchOptions): this {
+  #single(key: LookupKey, e: KeyValue, opts: MatchOptions): this {
+    const k = key.fields[0]!;
     const span = keySpan(k.type, e, `${k.name}[0]`);
     const prefix = typeof e === 'string' && e.includes('/') ? e : e && typeof e === 'object' && 'prefix' in e ? `${e.prefix.addr}/${e.prefix.len}` : undefined;
     if (prefix !== undefined && k.l3) return this.#addr(prefix, k.payload!.offset === (k.l3 === 4 ? 12 : 8) ? 'saddr' : 'daddr', opts, k.l3 === 6);
     if (span.single) {
       const v = typeof e === 'object' && 'range' in e ? e.range[0] : (e as string | number);
       const bytes = encodeElement(k.type, v, `${k.name}[0]`);
-      this.#loadKey(k);
+      this.#loadKey(key);
       this.#exprs.push(cmp(opts.neq ? NFT_CMP_NEQ : NFT_CMP_EQ, bytes));
       return this;
     }
     if (opts.neq) throw new RangeError(`${k.name}: != with a range is not supported here`);
     const r = (e as { range: readonly [string | number, string | number] }).range;
     const lo = encodeElement(k.type, r[0], `${k.name}[0]`), hi = encodeElement(k.type, r[1], `${k.name}[0]`);
-    this.#loadKey(k);
+    this.#loadKey(key);
     this.#exprs.push(cmp(NFT_CMP_GTE, lo), cmp(NFT_CMP_LTE, hi));
     return this;
   }
@@ -207,38 +221,39 @@ export class RuleBuilder {
   /**
    * `KEY @SET`, or `KEY { E1, E2, … }` with an anonymous set (an interval set when any element
    * is a prefix `'10.0.0.0/8'` or a range `{ range: [1000, 2000] }`); `neq` for `!=`.
-   * A one-element list compiles to the plain match, as nft does.
+   * A one-element list compiles to the plain match, as nft does. A list of keys
+   * (`['ip saddr', 'tcp dport']`) is a concatenation, its elements `{ concat: ['10.0.0.1', 22] }`.
    */
-  in(key: SetKeyName, set: string | readonly KeyValue[], opts: MatchOptions = {}): this {
-    const k = setKey(key, 'in.key');
+  in(key: SetKeyName | readonly SetKeyName[], set: string | readonly KeyValue[], opts: MatchOptions = {}): this {
+    const k = lookupKey(key, 'in.key');
     if (typeof set === 'string') {
       this.#loadKey(k);
       return this.#lookup(set, opts);
     }
-    if (!Array.isArray(set) || set.length === 0) throw new TypeError(`${key}: expected a set name or a non-empty array of elements`);
-    const interval = needsInterval(k.type, set, key);
-    if (set.length === 1) return this.#single(k, set[0]!, opts);
-    const anon = anonymousSet(k, set, interval, key);
+    if (!Array.isArray(set) || set.length === 0) throw new TypeError(`${k.name}: expected a set name or a non-empty array of elements`);
+    const interval = needsInterval(k.type, set, k.name);
+    if (set.length === 1 && !k.concat) return this.#single(k, set[0]!, opts);
+    const anon = anonymousSet(k, set, interval, k.name);
     this.#loadKey(k);
     this.#sets.push(anon);
     return this.#lookup(ANON_SET_NAME, opts);
   }
 
   /** `KEY vmap @MAP` or `KEY vmap { K1 : VERDICT, … }` (an anonymous verdict map). */
-  vmap(key: SetKeyName, map: string | readonly (readonly [KeyValue, Verdict])[]): this {
-    const k = setKey(key, 'vmap.key');
+  vmap(key: SetKeyName | readonly SetKeyName[], map: string | readonly (readonly [KeyValue, Verdict])[]): this {
+    const k = lookupKey(key, 'vmap.key');
     if (typeof map === 'string') {
       this.#loadKey(k);
       return this.#lookup(map, {}, NFT_REG_VERDICT);
     }
-    const anon = anonymousSet(k, map, false, `${key} vmap`, 'verdict');
+    const anon = anonymousSet(k, map, false, `${k.name} vmap`, 'verdict');
     this.#loadKey(k);
     this.#sets.push(anon);
     return this.#lookup(ANON_MAP_NAME, {}, NFT_REG_VERDICT);
   }
 
-  #natMap(type: number, key: SetKeyName, map: string | readonly MapEntry[], field: string): this {
-    const k = setKey(key, `${field}.key`);
+  #natMap(type: number, key: SetKeyName | readonly SetKeyName[], map: string | readonly MapEntry[], field: string): this {
+    const k = lookupKey(key, `${field}.key`);
     if (this.#family !== 'ip' && this.#family !== 'ip6') throw new RangeError(`${field}: address maps are built for ip and ip6 tables only`);
     const v6 = this.#family === 'ip6';
     let anon: AnonymousSet | undefined;
@@ -251,9 +266,9 @@ export class RuleBuilder {
   }
 
   /** `dnat to KEY map @MAP` or `dnat to KEY map { K1 : ADDR, … }` (ip/ip6 tables). */
-  dnatMap(key: SetKeyName, map: string | readonly MapEntry[]): this { return this.#natMap(NFT_NAT_DNAT, key, map, 'dnat'); }
+  dnatMap(key: SetKeyName | readonly SetKeyName[], map: string | readonly MapEntry[]): this { return this.#natMap(NFT_NAT_DNAT, key, map, 'dnat'); }
   /** `snat to KEY map @MAP` or `snat to KEY map { K1 : ADDR, … }`. */
-  snatMap(key: SetKeyName, map: string | readonly MapEntry[]): this { return this.#natMap(NFT_NAT_SNAT, key, map, 'snat'); }
+  snatMap(key: SetKeyName | readonly SetKeyName[], map: string | readonly MapEntry[]): this { return this.#natMap(NFT_NAT_SNAT, key, map, 'snat'); }
 
   /** `ip saddr @SET` (an ipv4_addr set), or `ip saddr { … }` / `ip6 saddr { … }` from the elements' IP version. */
   ipSaddrIn(set: string | readonly KeyValue[], opts: MatchOptions = {}): this { return this.in(isV6List(set) ? 'ip6 saddr' : 'ip saddr', set, opts); }

@@ -16,10 +16,16 @@ import { VERDICT_NAMES } from './data.js';
 import { type Verdict, verdict } from './expr/immediate.js';
 import type { SetElemAttrs } from './set.schema.js';
 import { isOpenInterval, openIntervalUdata } from './set-udata.js';
-import { type SetDataType, type SetElement, type SetKeyType, SET_KEY_TYPES, dataTypeName, decodeElement, encodeElement, keyTypeName } from './set-types.js';
+import {
+  type SetDataType, type SetElement, type SetKeyType, type SetKeyTypes, SET_KEY_TYPES, dataTypeName, decodeElement, decodeKey, encodeElement, encodeKey, keyInfo, keyTypeName,
+} from './set-types.js';
 
-/** A key: one value, a prefix (`'10.0.0.0/8'` or `{ prefix }`, addresses only) or an inclusive range. */
-export type KeyValue = SetElement | { readonly range: readonly [SetElement, SetElement] } | { readonly prefix: { readonly addr: string; readonly len: number } };
+/**
+ * A key: one value, a prefix (`'10.0.0.0/8'` or `{ prefix }`, addresses only), an inclusive
+ * range, or for a concatenated key `{ concat: [v1, v2, …] }`.
+ */
+export type KeyValue = SetElement | { readonly range: readonly [SetElement, SetElement] } | { readonly prefix: { readonly addr: string; readonly len: number } }
+  | { readonly concat: readonly SetElement[] };
 /** Map data: a value of the map's data type, or a verdict (verdict maps). */
 export type MapData = SetElement | Verdict;
 /** A map entry: key → data. */
@@ -37,7 +43,12 @@ const fromBig = (n: bigint, len: number): Buffer => Buffer.from(n.toString(16).p
 const maxOf = (len: number): bigint => (1n << BigInt(len * 8)) - 1n;
 
 /** The inclusive span of values a key covers (big-endian key bytes read as one number). */
-export function keySpan(type: SetKeyType, v: unknown, field: string): Span {
+export function keySpan(keyType: SetKeyTypes, v: unknown, field: string): Span {
+  if (Array.isArray(keyType)) {
+    const n = toBig(encodeKey(keyType, v, field));
+    return { lo: n, hi: n, single: true };
+  }
+  const type = keyType as SetKeyType;
   const info = SET_KEY_TYPES[type];
   const value = (x: unknown, f: string): bigint => {
     const b = encodeElement(type, x, f);
@@ -72,12 +83,12 @@ export function keySpan(type: SetKeyType, v: unknown, field: string): Span {
 }
 
 /** Whether a list of keys needs an interval set (any prefix or range). */
-export function needsInterval(type: SetKeyType, keys: readonly unknown[], field: string): boolean {
+export function needsInterval(type: SetKeyTypes, keys: readonly unknown[], field: string): boolean {
   return keys.some((k, i) => !keySpan(type, k, `${field}[${i}]`).single);
 }
 
-function spanBytes(type: SetKeyType, n: bigint): Buffer {
-  const info = SET_KEY_TYPES[type];
+function spanBytes(type: SetKeyTypes, n: bigint): Buffer {
+  const info = keyInfo(type, 'key');
   const b = fromBig(n, info.len);
   return info.byteorder === 1 ? b.reverse() : b;
 }
@@ -94,7 +105,7 @@ function encodeData(data: SetDataType, v: unknown, field: string): DataAttrs {
 }
 
 export interface ElementListOptions {
-  readonly type: SetKeyType;
+  readonly type: SetKeyTypes;
   /** Maps: the data type. Entries are then `[key, data]`. */
   readonly data?: SetDataType;
   readonly interval: boolean;
@@ -123,13 +134,14 @@ export function buildElements(o: ElementListOptions, entries: readonly unknown[]
     return { elems, size: elems.length };
   }
   if (o.data !== undefined) throw new RangeError(`${field}: interval maps are not supported`);
+  if (Array.isArray(o.type)) throw new RangeError(`${field}: interval concatenations are not supported`);
   const sorted = [...items].sort((a, b) => (a.span.lo < b.span.lo ? -1 : a.span.lo > b.span.lo ? 1 : 0));
   for (let i = 1; i < sorted.length; i++) {
     if (sorted[i]!.span.lo <= sorted[i - 1]!.span.hi + 1n) {
       throw new RangeError(`${field}: ${JSON.stringify(sorted[i - 1]!.key)} and ${JSON.stringify(sorted[i]!.key)} overlap or touch; merge them into one interval`);
     }
   }
-  const max = maxOf(SET_KEY_TYPES[o.type].len);
+  const max = maxOf(keyInfo(o.type, field).len);
   const endElem = (n: bigint): SetElemAttrs => ({ flags: NFT_SET_ELEM_INTERVAL_END, key: { value: spanBytes(o.type, n) } });
   if (o.leadingEnd && sorted[0]!.span.lo > 0n) elems.push(endElem(0n));
   let size = 0;
@@ -155,8 +167,8 @@ export function verdictJson(d: DataAttrs['verdict']): VerdictJson {
 /** A span back as nft -j prints it: a value, a prefix (addresses) or a range. */
 function spanJson(type: SetKeyType | undefined, keyType: number, lo: bigint, hi: bigint, len: number): KeyValue {
   const bytes = (n: bigint): Buffer => (type ? spanBytes(type, n) : fromBig(n, len));
+  if (lo === hi) return decodeKey(keyType, len, bytes(lo));
   const lv = decodeElement(keyType, bytes(lo));
-  if (lo === hi) return lv;
   const size = hi - lo + 1n;
   if (type && ADDR_TYPES.has(type) && (size & (size - 1n)) === 0n && (lo & (size - 1n)) === 0n) {
     return { prefix: { addr: lv as string, len: len * 8 - (size.toString(2).length - 1) } };

@@ -5,8 +5,8 @@
  */
 import { NFT_META_MARK } from './expr/meta.js';
 import { NFT_PAYLOAD_NETWORK_HEADER, NFT_PAYLOAD_TRANSPORT_HEADER } from './expr/payload.js';
-import type { SetKeyType } from './set-types.js';
-import { metaTypeof, payloadTypeof } from './set-udata.js';
+import type { SetKeyType, SetKeyTypes } from './set-types.js';
+import { concatTypeof, metaTypeof, payloadTypeof } from './set-udata.js';
 
 export type SetKeyName = 'ip saddr' | 'ip daddr' | 'ip6 saddr' | 'ip6 daddr' | 'tcp sport' | 'tcp dport' | 'udp sport' | 'udp dport' | 'meta mark';
 
@@ -51,4 +51,25 @@ export function setKey(name: unknown, field: string): SetKeyDef & { readonly nam
   const def = typeof name === 'string' && Object.hasOwn(SET_KEYS, name) ? SET_KEYS[name as SetKeyName] : undefined;
   if (!def) throw new RangeError(`${field}: ${JSON.stringify(name)} is not a set key (${Object.keys(SET_KEYS).join(', ')})`);
   return { ...def, name: name as SetKeyName };
+}
+
+/** What a rule looks up: one field, or a concatenation (`ip saddr . tcp dport`). */
+export interface LookupKey {
+  /** As nft writes it: `ip saddr . tcp dport`. */
+  readonly name: string;
+  readonly fields: readonly (SetKeyDef & { readonly name: SetKeyName })[];
+  readonly type: SetKeyTypes;
+  readonly typeof: Buffer;
+  readonly concat: boolean;
+}
+
+/** A key name, or a list of two or more for a concatenation. */
+export function lookupKey(key: unknown, field: string): LookupKey {
+  if (!Array.isArray(key)) {
+    const k = setKey(key, field);
+    return { name: k.name, fields: [k], type: k.type, typeof: k.typeof, concat: false };
+  }
+  if (key.length < 2) throw new RangeError(`${field}: a concatenation needs at least two keys`);
+  const fields = key.map((k, i) => setKey(k, `${field}[${i}]`));
+  return { name: fields.map((f) => f.name).join(' . '), fields, type: fields.map((f) => f.type), typeof: concatTypeof(fields.map((f) => f.typeof)), concat: true };
 }

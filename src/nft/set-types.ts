@@ -41,6 +41,71 @@ export function dataTypeInfo(type: unknown, field: string): TypeInfo & { readonl
   }
 }
 
+/** A set key: one datatype, or a concatenation of several (`ipv4_addr . inet_service`). */
+export type SetKeyTypes = SetKeyType | readonly SetKeyType[];
+
+/** nft's TYPE_BITS: a concatenation's datatype packs 6 bits per component, the first highest. */
+const TYPE_BITS = 6;
+const round4 = (n: number): number => (n + 3) & ~3;
+
+/**
+ * The key's NFTA_SET_KEY_TYPE, NFTA_SET_KEY_LEN and byte order, and its components: a
+ * concatenation packs the component types 6 bits each, pads each component to 4 bytes, and
+ * has no single byte order (0).
+ */
+export function keyInfo(type: unknown, field: string): TypeInfo & { readonly parts: readonly SetKeyType[]; readonly concat: boolean } {
+  if (!Array.isArray(type)) {
+    const i = keyTypeInfo(type, field);
+    return { id: i.id, len: i.len, byteorder: i.byteorder, parts: [i.name], concat: false };
+  }
+  if (type.length < 2) throw new RangeError(`${field}: a concatenation needs at least two types`);
+  const parts = type.map((x, i) => keyTypeInfo(x, `${field}[${i}]`));
+  if (parts.length * TYPE_BITS > 32) throw new RangeError(`${field}: at most 5 concatenated types`);
+  return {
+    id: parts.reduce((acc, p) => (acc * (1 << TYPE_BITS) + p.id) >>> 0, 0), len: parts.reduce((n, p) => n + round4(p.len), 0), byteorder: 0,
+    parts: parts.map((p) => p.name), concat: true,
+  };
+}
+
+/** The component types of a key type id, when all are known (one for a plain key). */
+export function keyParts(id: number, len: number): SetKeyType[] | undefined {
+  const one = keyTypeName(id);
+  if (one) return SET_KEY_TYPES[one].len === len ? [one] : undefined;
+  const parts: SetKeyType[] = [];
+  for (let rest = id; rest > 0; rest = Math.floor(rest / (1 << TYPE_BITS))) {
+    const t = keyTypeName(rest % (1 << TYPE_BITS));
+    if (!t) return undefined;
+    parts.unshift(t);
+  }
+  return parts.length > 1 && parts.reduce((n, p) => n + round4(SET_KEY_TYPES[p].len), 0) === len ? parts : undefined;
+}
+
+/** A key's bytes: one value, or for a concatenation `{ concat: [v1, v2, …] }`, each component padded to 4 bytes. */
+export function encodeKey(type: SetKeyTypes, v: unknown, field: string): Buffer {
+  if (!Array.isArray(type)) return encodeElement(type as SetKeyType, v, field);
+  const parts = (v && typeof v === 'object' && 'concat' in v) ? (v as { concat: unknown }).concat : undefined;
+  if (!Array.isArray(parts) || parts.length !== type.length) throw new TypeError(`${field}: expected { concat: [${type.join(', ')}] }`);
+  return Buffer.concat(type.map((t: SetKeyType, i) => {
+    const b = encodeElement(t, parts[i], `${field}.concat[${i}]`);
+    return Buffer.concat([b, Buffer.alloc(round4(b.length) - b.length)]);
+  }));
+}
+
+/** A key's bytes back: a value, or `{ concat: [...] }` (hex when the type is unknown). */
+export function decodeKey(keyType: number, keyLen: number, v: Buffer): SetElement | { readonly concat: SetElement[] } {
+  const parts = keyParts(keyType, keyLen);
+  if (!parts || parts.length === 1) return decodeElement(keyType, v);
+  let off = 0;
+  return {
+    concat: parts.map((p) => {
+      const len = SET_KEY_TYPES[p].len;
+      const out = decodeElement(SET_KEY_TYPES[p].id, v.subarray(off, off + len));
+      off += round4(len);
+      return out;
+    }),
+  };
+}
+
 export function keyTypeName(id: number): SetKeyType | undefined {
   for (const [k, v] of Object.entries(SET_KEY_TYPES)) if (v.id === id) return k as SetKeyType;
   return undefined;

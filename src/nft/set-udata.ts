@@ -22,6 +22,7 @@ export const NFTNL_SET_ELEM_F_INTERVAL_OPEN = 0x1;
 export const EXPR_VERDICT = 1;
 export const EXPR_PAYLOAD = 7;
 export const EXPR_META = 9;
+export const EXPR_CONCAT = 13;
 
 const u32 = (n: number): Buffer => { const b = Buffer.alloc(4); b.writeUInt32LE(n >>> 0); return b; };
 
@@ -31,6 +32,9 @@ export const payloadTypeof = (desc: number, field: number): Buffer =>
 /** The typeof of a meta key (`enum nft_meta_keys`). */
 export const metaTypeof = (key: number): Buffer =>
   buildUdata([{ type: 0, value: u32(EXPR_META) }, { type: 1, value: buildUdata([{ type: 0, value: u32(key) }]) }]);
+/** The typeof of a concatenation: its components' typeofs numbered 0, 1, … (nft writes none for a named set's `type a . b`). */
+export const concatTypeof = (parts: readonly Buffer[]): Buffer =>
+  buildUdata([{ type: 0, value: u32(EXPR_CONCAT) }, { type: 1, value: buildUdata(parts.map((value, type) => ({ type, value }))) }]);
 /** The typeof of a verdict map's data. */
 export const verdictTypeof = (): Buffer => buildUdata([{ type: 0, value: u32(EXPR_VERDICT) }, { type: 1, value: Buffer.alloc(0) }]);
 

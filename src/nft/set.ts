@@ -11,8 +11,8 @@ import { NFNETLINK_V0, NFT_MSG_DELSET, NFT_MSG_DELSETELEM, NFT_MSG_NEWSET, NFT_M
 import { type FamilyName, familyName, familyNumber } from './family.js';
 import type { SetAttrs, SetElemAttrs, SetElemListAttrs } from './set.schema.js';
 import { type ElementJson, type KeyValue, type MapEntry, buildElements } from './set-elements.js';
-import { type SetDataType, type SetKeyType, dataTypeInfo, dataTypeName, keyTypeInfo, keyTypeName } from './set-types.js';
-import { setUdata } from './set-udata.js';
+import { type SetDataType, type SetKeyType, type SetKeyTypes, dataTypeInfo, dataTypeName, keyInfo, keyParts } from './set-types.js';
+import { concatTypeof, setUdata } from './set-udata.js';
 import { checkName } from './table.js';
 
 export interface NftSet {
@@ -25,8 +25,8 @@ export interface NftSet {
   /** nft datatype id of the key and its length in bytes. */
   readonly keyType: number;
   readonly keyLen: number;
-  /** The datatype by nft's name, when this library knows it. */
-  readonly type?: SetKeyType;
+  /** The datatype by nft's name (a list for a concatenation), when this library knows it. */
+  readonly type?: SetKeyType | readonly SetKeyType[];
   /** Maps only: the data datatype id (NFT_DATA_VERDICT for verdict maps) and length. */
   readonly dataType?: number;
   readonly dataLen?: number;
@@ -43,7 +43,8 @@ export interface SetRef {
 }
 
 export interface SetSpec extends SetRef {
-  readonly type: SetKeyType;
+  /** The key type, or a list of types for a concatenation (`type ipv4_addr . inet_service`). */
+  readonly type: SetKeyTypes;
   /** `flags interval`: elements may be prefixes (`'10.0.0.0/8'`) and ranges (`{ range: [1000, 2000] }`). */
   readonly interval?: boolean;
   /** A map (`type KEY : DATA`) with this data type; its elements are `[key, data]` entries. */
@@ -60,8 +61,8 @@ export function toSet(m: Message): NftSet {
     family: familyName(m.header.family), table: a.table ?? '', name: a.name ?? '', handle: a.handle ?? 0n,
     flags: a.flags ?? 0, keyType: a.keyType ?? 0, keyLen: a.keyLen ?? 0,
   };
-  const type = keyTypeName(out.keyType);
-  if (type) out.type = type;
+  const parts = keyParts(out.keyType, out.keyLen);
+  if (parts) out.type = parts.length === 1 ? parts[0]! : parts;
   if (a.dataType !== undefined) {
     out.dataType = a.dataType;
     const d = dataTypeName(a.dataType);
@@ -73,30 +74,33 @@ export function toSet(m: Message): NftSet {
 
 /** NFT_MSG_NEWSET as nft writes it for a named set or map; `id` is the batch-local NFTA_SET_ID rules and elements refer to. */
 export function newSetMessage(s: SetSpec, id: number): OutMessage {
-  const info = keyTypeInfo(s.type, 'set.type');
+  const info = keyInfo(s.type, 'set.type');
   if (s.interval !== undefined && typeof s.interval !== 'boolean') throw new TypeError('set.interval: expected a boolean');
   const data = s.map !== undefined ? dataTypeInfo(s.map, 'set.map') : undefined;
   if (data && s.interval) throw new RangeError('set.interval: interval maps are not supported');
+  if (info.concat && s.interval) throw new RangeError('set.interval: interval concatenations are not supported');
   const attrs: SetAttrs = {
     table: checkName(s.table, 'set.table'), name: checkName(s.name, 'set.name'),
     flags: (s.interval ? NFT_SET_INTERVAL : 0) | (data ? NFT_SET_MAP : 0), keyType: info.id, keyLen: info.len,
   };
   if (data) { attrs.dataType = data.id; attrs.dataLen = data.len; }
   attrs.id = id;
-  attrs.userdata = setUdata(data ? { keyByteorder: info.byteorder, dataByteorder: data.byteorder, dataInterval: false } : { keyByteorder: info.byteorder });
+  // A concatenated key's typeof names no components when the set was declared by type.
+  const keyTypeof = info.concat ? { keyTypeof: concatTypeof([]) } : {};
+  attrs.userdata = setUdata(data ? { keyByteorder: info.byteorder, dataByteorder: data.byteorder, ...keyTypeof, dataInterval: false } : { keyByteorder: info.byteorder, ...keyTypeof });
   return { type: nftType(NFT_MSG_NEWSET), flags: NLM_F_CREATE, header: header(familyNumber(s.family, 'set.family')), attrs };
 }
 
 /** What an element list needs to know of its set. */
 export interface ElementTarget extends SetRef {
-  readonly type: SetKeyType;
+  readonly type: SetKeyTypes;
   readonly interval?: boolean;
   readonly map?: SetDataType;
 }
 
 /** The NFTA_SET_ELEM nests of an element list (`leadingEnd`: the set is created in this batch). */
 export function setElems(s: ElementTarget, elements: readonly unknown[], leadingEnd: boolean): SetElemAttrs[] {
-  keyTypeInfo(s.type, 'set.type');
+  keyInfo(s.type, 'set.type');
   if (s.map !== undefined) dataTypeInfo(s.map, 'set.map');
   return buildElements({ type: s.type, interval: s.interval === true, leadingEnd, ...(s.map !== undefined ? { data: s.map } : {}) }, elements, 'set.elements').elems;
 }

@@ -47,3 +47,14 @@ export function mapsBatch(b: NftBatch): NftBatch {
   add(b, 'ip', 'nat', 'prerouting', ip().vmap('udp dport', '@svc'));
   return b;
 }
+
+export function concatBatch(b: NftBatch): NftBatch {
+  const inet = (): RuleBuilder => new RuleBuilder('inet');
+  b.addTable({ family: 'inet', name: 'filter' })
+    .addChain({ family: 'inet', table: 'filter', name: 'input', type: 'filter', hook: 'input', priority: 'filter', policy: 'accept' })
+    .addSet({ family: 'inet', table: 'filter', name: 'pairs', type: ['ipv4_addr', 'inet_service'], elements: [{ concat: ['10.0.0.1', 22] }, { concat: ['10.0.0.2', 80] }] });
+  add(b, 'inet', 'filter', 'input', inet().in(['ip saddr', 'tcp dport'], [{ concat: ['10.0.0.1', 22] }, { concat: ['10.0.0.2', 443] }]).accept());
+  add(b, 'inet', 'filter', 'input', inet().in(['ip saddr', 'tcp dport'], '@pairs').accept());
+  add(b, 'inet', 'filter', 'input', inet().vmap(['ip daddr', 'udp dport'], [[{ concat: ['10.0.0.9', 53] }, 'accept'], [{ concat: ['10.0.0.9', 54] }, 'drop']]));
+  return b;
+}

@@ -14,7 +14,7 @@ import { ruleStatements, ruleText } from '../../src/nft/print.js';
 import { RuleBuilder } from '../../src/nft/rule-builder.js';
 import { loadFixture } from '../helpers/fixtures.js';
 import { backends, enterFreshNetns } from '../helpers/live.js';
-import { anonSetsBatch, intervalsBatch, mapsBatch } from '../helpers/nft-sets.js';
+import { anonSetsBatch, concatBatch, intervalsBatch, mapsBatch } from '../helpers/nft-sets.js';
 
 enterFreshNetns();
 const RULESETS = fileURLToPath(new URL('../../fixtures/nft/rulesets/', import.meta.url));
@@ -31,7 +31,7 @@ function meaning(objs: Record<string, any>[]): unknown {
   };
 }
 
-const BUILT: Record<string, (b: NftBatch) => NftBatch> = { 'anon-sets': anonSetsBatch, intervals: intervalsBatch, maps: mapsBatch };
+const BUILT: Record<string, (b: NftBatch) => NftBatch> = { 'anon-sets': anonSetsBatch, intervals: intervalsBatch, maps: mapsBatch, concat: concatBatch };
 
 for (const backend of backends) {
   const open = (): NftHandle => NftHandle.open({ libc: loadBackend(backend) });
@@ -43,7 +43,7 @@ for (const backend of backends) {
       const h = open();
       t.teardown(() => h.close());
       const res = await build(h.batch()).commit();
-      t.ok(res.rules.length >= 4, `${res.rules.length} rules committed`);
+      t.ok(res.rules.length >= 3, `${res.rules.length} rules committed`);
       const want = meaning(loadFixture(`nft/batch-${name}`).json.oracle.nftables);
       t.same(meaning(nftJson()), want, 'nft -j list ruleset: same rules, sets, maps and elements');
       // And our own listing decodes to the same meaning.
@@ -59,7 +59,7 @@ for (const backend of backends) {
   t.test(`${backend}: the same rulesets loaded by nft -f decode here to nft -j's meaning (sets, maps, elements, rules)`, async (t) => {
     flushAll();
     t.teardown(flushAll);
-    for (const n of ['anon-sets', 'intervals', 'maps']) nft('-f', `${RULESETS}${n}.nft`);
+    for (const n of ['anon-sets', 'intervals', 'maps', 'concat']) nft('-f', `${RULESETS}${n}.nft`);
     const h = open();
     t.teardown(() => h.close());
     const rs = await h.list();
@@ -115,7 +115,7 @@ for (const backend of backends) {
   });
 }
 
-t.test('packets: UDP to ports in an anonymous set, an interval set and a verdict map is dropped in output; other ports pass', async (t) => {
+t.test('packets: UDP to ports in an anonymous set, an interval set, a verdict map and an address . port concatenation is dropped in output; other ports pass', async (t) => {
   flushAll();
   t.teardown(flushAll);
   const h = NftHandle.open();
@@ -127,6 +127,7 @@ t.test('packets: UDP to ports in an anonymous set, an interval set and a verdict
     .addRule(rule(inet().dportIn('udp', [40101, 40103]).drop()))
     .addRule(rule(inet().dportIn('udp', [{ range: [40110, 40119] }, 40130]).drop()))
     .addRule(rule(inet().vmap('udp dport', [[40105, 'drop'], [40106, 'accept']])))
+    .addRule(rule(inet().in(['ip daddr', 'udp dport'], [{ concat: ['127.0.0.1', 40140] }, { concat: ['127.0.0.2', 40141] }]).drop()))
     .commit();
 
   /** Whether a datagram sent to 127.0.0.1:port arrives. */
@@ -144,11 +145,12 @@ t.test('packets: UDP to ports in an anonymous set, an interval set and a verdict
     rx.bind(port, '127.0.0.1', () => tx.send('x', port, '127.0.0.1', (err) => { if (err) done(false); }));
   });
   const got: Record<number, boolean> = {};
-  for (const p of [40100, 40101, 40102, 40103, 40105, 40106, 40109, 40110, 40115, 40119, 40120, 40130]) got[p] = await arrives(p);
+  for (const p of [40100, 40101, 40102, 40103, 40105, 40106, 40109, 40110, 40115, 40119, 40120, 40130, 40140, 40141]) got[p] = await arrives(p);
   t.same(got, {
     40100: true, 40101: false, 40102: true, 40103: false, 40105: false, 40106: true,
     40109: true, 40110: false, 40115: false, 40119: false, 40120: true, 40130: false,
-  }, 'dropped exactly the ports in the sets and the vmap\'s drop entry');
+    40140: false, 40141: true,
+  }, 'dropped exactly the ports in the sets, the vmap\'s drop entry and the address . port pair (127.0.0.2 . 40141 is not 127.0.0.1)');
   const [r] = await h.rules({ family: 'inet', table: 'pk' });
   await h.deleteRule({ family: 'inet', table: 'pk', chain: 'out', handle: r!.handle });
   t.equal(await arrives(40101), true, 'with the anonymous-set rule deleted, 40101 arrives');

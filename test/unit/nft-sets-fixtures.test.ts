@@ -15,7 +15,7 @@ import type { SetElemListAttrs } from '../../src/nft/set.schema.js';
 import { decodeElements } from '../../src/nft/set-elements.js';
 import { nfnetlink } from '../../src/nft/protocol.js';
 import { loadFixture } from '../helpers/fixtures.js';
-import { anonSetsBatch, intervalsBatch, mapsBatch } from '../helpers/nft-sets.js';
+import { anonSetsBatch, concatBatch, intervalsBatch, mapsBatch } from '../helpers/nft-sets.js';
 
 const socket = (): NetlinkSocket => new NetlinkSocket(nfnetlink, new ReplayTransport([]));
 
@@ -53,6 +53,11 @@ t.test('maps and verdict maps == nft -f batch (nft/batch-maps): named map/vmap, 
   sameBatch(t, ours(mapsBatch(new NftBatch(socket(), { echo: false })).messages(), theirs), theirs, 'maps ruleset');
 });
 
+t.test('concatenations == nft -f batch (nft/batch-concat): packed key type, 4-byte-padded components, registers 1 and 9, concat typeof', async (t) => {
+  const theirs = nftBatch('nft/batch-concat');
+  sameBatch(t, ours(concatBatch(new NftBatch(socket(), { echo: false })).messages(), theirs), theirs, 'concat ruleset');
+});
+
 /** Kernel messages of one type from a fixture's recv frames. */
 const received = (name: string, type: number): Message[] =>
   loadFixture(name).frames.filter((f) => f.dir === 'recv').flatMap((f) => decodeAll(nfnetlink, f.bytes)).filter((m) => m.type === nftType(type));
@@ -71,7 +76,7 @@ function listing() {
   return { sets, rules };
 }
 
-t.test('set, map and rule dumps decode to what nft -j list ruleset says (nft/list-sets): elements, intervals as prefixes/ranges, anonymous sets, vmaps, dnat maps', async (t) => {
+t.test('set, map and rule dumps decode to what nft -j list ruleset says (nft/list-sets): elements, intervals as prefixes/ranges, anonymous sets, vmaps, dnat maps, concatenations', async (t) => {
   const { json } = loadFixture('nft/list-sets');
   const oracle = json.oracle.nftables as Record<string, any>[];
   const { sets, rules } = listing();
@@ -106,6 +111,9 @@ t.test('rules with sets and maps print as nft list ruleset printed them (nft/lis
     'dnat to ip daddr map @m',
     'dnat to tcp dport map { 8080 : 10.0.0.9, 8081 : 10.0.0.10 }',
     'udp dport vmap @svc',
+    'ip saddr . tcp dport { 10.0.0.1 . 22, 10.0.0.2 . 443 } accept',
+    'ip saddr . tcp dport @pairs accept',
+    'ip daddr . udp dport vmap { 10.0.0.9 . 53 : accept, 10.0.0.9 . 54 : drop }',
   ]) t.ok(texts.includes(want), want);
   // Without its anonymous set's elements, a rule falls back to the debug form.
   const r = listing().rules.find((x) => ruleText(x) === 'tcp dport { 22, 80, 443 } accept')!;

@@ -26,6 +26,12 @@ t.test('a one-element set compiles to the plain match, as nft 1.0.6 does (nft --
     t.same(ruleDebug({ exprs: b.exprs }), want, want[want.length - 1]!);
     t.same(b.sets, [], 'and no anonymous set');
   }
+  // But a one-element concatenation stays an anonymous set (nft: `ip saddr . tcp dport { 10.0.0.1 . 22 }`).
+  const c = inet().in(['ip saddr', 'tcp dport'], [{ concat: ['10.0.0.1', 22] }]);
+  t.same(ruleDebug({ exprs: c.exprs }), ['[ meta load nfproto => reg 1 ]', '[ cmp eq reg 1 0x00000002 ]', '[ meta load l4proto => reg 1 ]', '[ cmp eq reg 1 0x00000006 ]',
+    '[ payload load 4b @ network header + 12 => reg 1 ]', '[ payload load 2b @ transport header + 2 => reg 9 ]', '[ lookup reg 1 set __set%d ]'], 'one-element concatenation');
+  t.equal(c.sets.length, 1);
+  t.same(c.sets[0]!.elements.map((e) => e.key?.value?.toString('hex')), ['0a00000100160000'], 'its element: components padded to 4 bytes');
 });
 
 t.test('bad set input is refused with the field named, before anything is sent; the builder is left as it was', async (t) => {
@@ -45,6 +51,9 @@ t.test('bad set input is refused with the field named, before anything is sent; 
   t.throws(() => b.vmap('tcp dport', [[{ range: [1, 5] }, 'drop'], [9, 'drop']]), { name: 'RangeError', message: /needs an interval set/ }, 'interval maps are not built');
   t.throws(() => inet().dnatMap('tcp dport', [[80, '10.0.0.1'], [81, '10.0.0.2']]), { name: 'RangeError', message: /dnat: .*ip and ip6 tables/ });
   t.throws(() => new RuleBuilder('ip').dnatMap('tcp dport', [[80, 'fd00::1'], [81, '10.0.0.2']]), { name: 'RangeError', message: /dnat map\[0\]\[1\]/ });
+  t.throws(() => b.in(['ip saddr', 'tcp dport'], [['10.0.0.1', 22] as never, { concat: ['10.0.0.2', 22] }]), { name: 'TypeError', message: /ip saddr \. tcp dport\[0\]: expected \{ concat: \[ipv4_addr, inet_service\] \}/ });
+  t.throws(() => b.in(['ip saddr', 'tcp dport'], [{ concat: ['10.0.0.0/8', 22] }, { concat: ['10.0.0.2', 22] }]), { name: 'RangeError', message: /concat\[0\]/ }, 'no prefixes inside a concatenation');
+  t.throws(() => b.in(['ip saddr'], [{ concat: ['10.0.0.1'] }]), { name: 'RangeError', message: /in\.key: a concatenation needs at least two keys/ });
   t.same(b.exprs, before, 'no expression was added');
   t.same(b.sets, [], 'no set was added');
 
