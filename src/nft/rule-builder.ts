@@ -6,22 +6,21 @@
  *
  *   new RuleBuilder('ip').ipSaddr('192.168.15.0/24').oifname('v-net-0', { neq: true }).masquerade().exprs
  */
-import { ANON_MAP_NAME, ANON_SET_NAME, type AnonymousSet, anonymousSet } from './anonymous.js';
-import { NFPROTO_IPV4, NFPROTO_IPV6, NFT_REG_1, NFT_REG_2, NFT_REG32_00, NFT_REG32_15, NFT_REG_VERDICT } from './constants.js';
+import type { AnonymousSet } from './anonymous.js';
+import { NFPROTO_IPV4, NFPROTO_IPV6, NFT_REG_1, NFT_REG_2 } from './constants.js';
 import type { ExprAttrs } from './expr.schema.js';
 import { NFT_CMP_EQ, NFT_CMP_GTE, NFT_CMP_LTE, NFT_CMP_NEQ } from './expr/cmp.js';
 import { NFT_CT_STATE } from './expr/ct.js';
 import { type Verdict, verdict } from './expr/immediate.js';
 import { NFT_LIMIT_PKTS } from './expr/limit.js';
-import { NFT_LOOKUP_F_INV } from './expr/lookup.js';
 import { NF_NAT_RANGE_PROTO_SPECIFIED, NFT_NAT_DNAT, NFT_NAT_SNAT } from './expr/nat.js';
 import { NFT_PAYLOAD_NETWORK_HEADER, NFT_PAYLOAD_TRANSPORT_HEADER } from './expr/payload.js';
 import { NFT_REJECT_ICMPX_UNREACH, NFT_REJECT_TCP_RST } from './expr/reject.js';
 import type { FamilyName } from './family.js';
 import { CT_STATES, L4PROTOS, LIMIT_UNITS, META, be16, checkPort, cmp, le32, metaLoad, parsePrefix, payloadLoad } from './rule-exprs.js';
-import { type KeyValue, type MapEntry, keySpan, needsInterval } from './set-elements.js';
-import { type LookupKey, type SetKeyName, lookupKey } from './set-keys.js';
-import { encodeElement } from './set-types.js';
+import { type SetRuleSink, compileIn, compileNatMap, compileVmap } from './rule-sets.js';
+import type { KeyValue, MapEntry } from './set-elements.js';
+import type { SetKeyName } from './set-keys.js';
 
 export { CT_STATES, L4PROTOS, parsePrefix } from './rule-exprs.js';
 
@@ -39,8 +38,19 @@ export class RuleBuilder {
   /** Anonymous sets and maps the rule's lookups use, in order. */
   readonly #sets: AnonymousSet[] = [];
 
+  /** What the set compilers (rule-sets.ts) may do to this builder. */
+  readonly #sink: SetRuleSink;
+
   constructor(family: FamilyName) {
     this.#family = family;
+    this.#sink = {
+      family,
+      push: (...e) => { this.#exprs.push(...e); },
+      nfproto: (v6, field) => this.#needNfproto(v6, field),
+      l4proto: (proto) => { this.l4proto(proto); },
+      addr: (cidr, which, opts, v6) => { this.#addr(cidr, which, opts, v6); },
+      addSet: (set) => { this.#sets.push(set); },
+    };
   }
 
   /** The expressions so far (a copy). */
@@ -170,54 +180,6 @@ export class RuleBuilder {
     return this;
   }
 
-  #lookup(set: string, opts: MatchOptions, dreg?: number): this {
-    if (typeof set !== 'string' || !set) throw new TypeError('lookup: expected a set name');
-    const name = set.startsWith('@') ? set.slice(1) : set;
-    this.#exprs.push({ name: 'lookup', data: { sreg: NFT_REG_1, ...(dreg !== undefined ? { dreg } : {}), set: name, ...(opts.neq ? { flags: NFT_LOOKUP_F_INV } : {}) } });
-    return this;
-  }
-
-  /**
-   * Load a lookup key into registers, after its fields' dependency matches: the first field
-   * into register 1, each further field of a concatenation into the next 32-bit registers
-   * (NFT_REG32_00 + the 4-byte-rounded length before it), as nft does.
-   */
-  #loadKey(k: LookupKey): void {
-    for (const f of k.fields) {
-      if (f.l3) this.#needNfproto(f.l3 === 6, f.name);
-      if (f.l4) this.l4proto(f.l4);
-    }
-    let words = 0;
-    for (const f of k.fields) {
-      const dreg = words === 0 ? NFT_REG_1 : NFT_REG32_00 + words;
-      if (dreg > NFT_REG32_15) throw new RangeError(`${k.name}: the concatenation does not fit the registers`);
-      const len = f.payload ? f.payload.len : 4;
-      this.#exprs.push(f.payload ? { name: 'payload', data: { dreg, base: f.payload.base, offset: f.payload.offset, len } } : { name: 'meta', data: { key: f.meta!, dreg } });
-      words += (len + 3) >> 2;
-    }
-  }
-
-  /** A one-element set: nft compiles it as the plain match (`==`/`!=`, a prefix, or `>=`/`<=` for a range). */
-  #single(key: LookupKey, e: KeyValue, opts: MatchOptions): this {
-    const k = key.fields[0]!;
-    const span = keySpan(k.type, e, `${k.name}[0]`);
-    const prefix = typeof e === 'string' && e.includes('/') ? e : e && typeof e === 'object' && 'prefix' in e ? `${e.prefix.addr}/${e.prefix.len}` : undefined;
-    if (prefix !== undefined && k.l3) return this.#addr(prefix, k.payload!.offset === (k.l3 === 4 ? 12 : 8) ? 'saddr' : 'daddr', opts, k.l3 === 6);
-    if (span.single) {
-      const v = typeof e === 'object' && 'range' in e ? e.range[0] : (e as string | number);
-      const bytes = encodeElement(k.type, v, `${k.name}[0]`);
-      this.#loadKey(key);
-      this.#exprs.push(cmp(opts.neq ? NFT_CMP_NEQ : NFT_CMP_EQ, bytes));
-      return this;
-    }
-    if (opts.neq) throw new RangeError(`${k.name}: != with a range is not supported here`);
-    const r = (e as { range: readonly [string | number, string | number] }).range;
-    const lo = encodeElement(k.type, r[0], `${k.name}[0]`), hi = encodeElement(k.type, r[1], `${k.name}[0]`);
-    this.#loadKey(key);
-    this.#exprs.push(cmp(NFT_CMP_GTE, lo), cmp(NFT_CMP_LTE, hi));
-    return this;
-  }
-
   /**
    * `KEY @SET`, or `KEY { E1, E2, … }` with an anonymous set (an interval set when any element
    * is a prefix `'10.0.0.0/8'` or a range `{ range: [1000, 2000] }`); `neq` for `!=`.
@@ -225,50 +187,26 @@ export class RuleBuilder {
    * (`['ip saddr', 'tcp dport']`) is a concatenation, its elements `{ concat: ['10.0.0.1', 22] }`.
    */
   in(key: SetKeyName | readonly SetKeyName[], set: string | readonly KeyValue[], opts: MatchOptions = {}): this {
-    const k = lookupKey(key, 'in.key');
-    if (typeof set === 'string') {
-      this.#loadKey(k);
-      return this.#lookup(set, opts);
-    }
-    if (!Array.isArray(set) || set.length === 0) throw new TypeError(`${k.name}: expected a set name or a non-empty array of elements`);
-    const interval = needsInterval(k.type, set, k.name);
-    if (set.length === 1 && !k.concat) return this.#single(k, set[0]!, opts);
-    const anon = anonymousSet(k, set, interval, k.name);
-    this.#loadKey(k);
-    this.#sets.push(anon);
-    return this.#lookup(ANON_SET_NAME, opts);
+    compileIn(this.#sink, key, set, opts);
+    return this;
   }
 
   /** `KEY vmap @MAP` or `KEY vmap { K1 : VERDICT, … }` (an anonymous verdict map). */
   vmap(key: SetKeyName | readonly SetKeyName[], map: string | readonly (readonly [KeyValue, Verdict])[]): this {
-    const k = lookupKey(key, 'vmap.key');
-    if (typeof map === 'string') {
-      this.#loadKey(k);
-      return this.#lookup(map, {}, NFT_REG_VERDICT);
-    }
-    const anon = anonymousSet(k, map, false, `${k.name} vmap`, 'verdict');
-    this.#loadKey(k);
-    this.#sets.push(anon);
-    return this.#lookup(ANON_MAP_NAME, {}, NFT_REG_VERDICT);
-  }
-
-  #natMap(type: number, key: SetKeyName | readonly SetKeyName[], map: string | readonly MapEntry[], field: string): this {
-    const k = lookupKey(key, `${field}.key`);
-    if (this.#family !== 'ip' && this.#family !== 'ip6') throw new RangeError(`${field}: address maps are built for ip and ip6 tables only`);
-    const v6 = this.#family === 'ip6';
-    let anon: AnonymousSet | undefined;
-    if (typeof map !== 'string') anon = anonymousSet(k, map, false, `${field} map`, v6 ? 'ipv6_addr' : 'ipv4_addr');
-    this.#loadKey(k);
-    if (anon) this.#sets.push(anon);
-    this.#lookup(anon ? ANON_MAP_NAME : map as string, {}, NFT_REG_1);
-    this.#exprs.push({ name: 'nat', data: { type, family: v6 ? NFPROTO_IPV6 : NFPROTO_IPV4, regAddrMin: NFT_REG_1 } } as ExprAttrs);
+    compileVmap(this.#sink, key, map);
     return this;
   }
 
   /** `dnat to KEY map @MAP` or `dnat to KEY map { K1 : ADDR, … }` (ip/ip6 tables). */
-  dnatMap(key: SetKeyName | readonly SetKeyName[], map: string | readonly MapEntry[]): this { return this.#natMap(NFT_NAT_DNAT, key, map, 'dnat'); }
+  dnatMap(key: SetKeyName | readonly SetKeyName[], map: string | readonly MapEntry[]): this {
+    compileNatMap(this.#sink, NFT_NAT_DNAT, key, map, 'dnat');
+    return this;
+  }
   /** `snat to KEY map @MAP` or `snat to KEY map { K1 : ADDR, … }`. */
-  snatMap(key: SetKeyName | readonly SetKeyName[], map: string | readonly MapEntry[]): this { return this.#natMap(NFT_NAT_SNAT, key, map, 'snat'); }
+  snatMap(key: SetKeyName | readonly SetKeyName[], map: string | readonly MapEntry[]): this {
+    compileNatMap(this.#sink, NFT_NAT_SNAT, key, map, 'snat');
+    return this;
+  }
 
   /** `ip saddr @SET` (an ipv4_addr set), or `ip saddr { … }` / `ip6 saddr { … }` from the elements' IP version. */
   ipSaddrIn(set: string | readonly KeyValue[], opts: MatchOptions = {}): this { return this.in(isV6List(set) ? 'ip6 saddr' : 'ip saddr', set, opts); }
