@@ -97,9 +97,14 @@ export type { Chain as NftChain, ChainRef as NftChainRef, ChainSpec as NftChainS
 export { toRule as toNftRule } from './nft/rule.js';
 export type { Rule as NftRule, RuleRef as NftRuleRef, RuleSpec as NftRuleSpec } from './nft/rule.js';
 export { toSet as toNftSet } from './nft/set.js';
-export type { NftSet, SetRef as NftSetRef, SetSpec as NftSetSpec } from './nft/set.js';
+export type { ElementTarget as NftElementTarget, NftSet, SetRef as NftSetRef, SetSpec as NftSetSpec } from './nft/set.js';
 export { SET_KEY_TYPES as NFT_SET_KEY_TYPES } from './nft/set-types.js';
-export type { SetElement as NftSetElement, SetKeyType as NftSetKeyType } from './nft/set-types.js';
+export type { SetDataType as NftSetDataType, SetElement as NftSetElement, SetKeyType as NftSetKeyType } from './nft/set-types.js';
+export { decodeElements as nftDecodeElements } from './nft/set-elements.js';
+export type { ElementJson as NftElementJson, KeyValue as NftKeyValue, MapData as NftMapData, MapEntry as NftMapEntry } from './nft/set-elements.js';
+export { SET_KEYS as NFT_SET_KEYS } from './nft/set-keys.js';
+export type { SetKeyName as NftSetKeyName } from './nft/set-keys.js';
+export type { AnonymousSet as NftAnonymousSet } from './nft/anonymous.js';
 export { FAMILIES as NFT_FAMILIES, PRIORITIES as NFT_PRIORITIES } from './nft/family.js';
 export type { FamilyName as NftFamily, HookName as NftHook } from './nft/family.js';
 export { verdict as nftVerdict } from './nft/expr/immediate.js';

@@ -18,8 +18,9 @@ import { NftBatchError } from './errors.js';
 import { familyNumber } from './family.js';
 import { nfnetlink } from './protocol.js';
 import { type Rule, type RuleRef, type RuleSpec, delRuleMessage, newRuleMessage, toRule } from './rule.js';
-import { type SetRef, type SetSpec, delSetMessage, newSetMessage, setElemMessage } from './set.js';
-import type { SetElement, SetKeyType } from './set-types.js';
+import { ANON_MAP_NAME, ANON_SET_NAME, anonymousSetMessages } from './anonymous.js';
+import { type ElementTarget, type SetRef, type SetSpec, delSetMessage, newSetMessage, setElemMessage } from './set.js';
+import type { KeyValue, MapEntry } from './set-elements.js';
 import type { ExprAttrs } from './expr.schema.js';
 import { type TableRef, type TableSpec, checkName, delTableMessage, newTableMessage } from './table.js';
 
@@ -52,8 +53,10 @@ export class NftBatch {
   readonly #socket: NetlinkSocket;
   readonly #echo: boolean;
   readonly #ops: Op[] = [];
-  /** Sets created in this batch: `family table name` → NFTA_SET_ID (from 1, as nft numbers them) and key type. */
-  readonly #sets = new Map<string, { id: number; type: SetKeyType }>();
+  /** Named sets created in this batch: `family table name` → NFTA_SET_ID. */
+  readonly #sets = new Map<string, number>();
+  /** The last NFTA_SET_ID given (nft numbers named and anonymous sets alike, from 1). */
+  #setIds = 0;
 
   constructor(socket: NetlinkSocket, opts: BatchOptions = {}) {
     this.#socket = socket;
@@ -84,38 +87,61 @@ export class NftBatch {
   /** `nft flush chain`. */
   flushChain(c: ChainRef): this { return this.#push(flushChainMessage(c), `NFT_MSG_DELRULE ${c.family} ${c.table} ${c.name} (flush)`); }
   /**
-   * `nft add rule` / `insert rule` / `replace rule`. A lookup of a set created earlier in this
-   * batch gets its NFTA_LOOKUP_SET_ID, as nft does (the kernel needs it to find the new set).
+   * `nft add rule` / `insert rule` / `replace rule`. The rule's anonymous sets and maps
+   * (`r.sets`, from RuleBuilder.sets) are sent first, each NEWSET + NEWSETELEM, as nft does; a
+   * lookup of an anonymous set or of a named set created earlier in this batch gets its
+   * NFTA_LOOKUP_SET_ID (the kernel needs it to find a set that is not committed yet).
    */
   addRule(r: RuleSpec): this {
-    const exprs = Array.isArray(r.exprs) ? r.exprs.map((e) => this.#withSetId(r, e)) : r.exprs;
-    return this.#push(newRuleMessage({ ...r, exprs }, this.#echo), `NFT_MSG_NEWRULE ${r.family} ${r.table} ${r.chain}`);
+    const anon = r.sets ?? [];
+    if (!Array.isArray(anon)) throw new TypeError('rule.sets: expected an array of anonymous sets (RuleBuilder.sets)');
+    const ids: number[] = [];
+    const pending: OutMessage[] = [];
+    for (const s of anon) {
+      const id = ++this.#setIds;
+      ids.push(id);
+      pending.push(...anonymousSetMessages(r.family, r.table, s, id));
+    }
+    let next = 0;
+    const exprs = Array.isArray(r.exprs) ? r.exprs.map((e, i) => {
+      const d = e?.data as Record<string, unknown> | undefined;
+      if (e?.name !== 'lookup' || !d || Buffer.isBuffer(d) || typeof d['set'] !== 'string' || d['setId'] !== undefined) return e;
+      if (d['set'] === ANON_SET_NAME || d['set'] === ANON_MAP_NAME) {
+        const s = anon[next];
+        if (!s || s.name !== d['set']) throw new TypeError(`rule.exprs[${i}]: a lookup of ${d['set']} with no matching anonymous ${d['set'] === ANON_MAP_NAME ? 'map' : 'set'} in rule.sets`);
+        return withSetId(e, ids[next++]!);
+      }
+      const id = this.#sets.get(`${r.family} ${r.table} ${d['set']}`);
+      return id !== undefined ? withSetId(e, id) : e;
+    }) : r.exprs;
+    if (next !== anon.length) throw new TypeError(`rule.sets: ${anon.length} anonymous sets but ${next} lookups use them`);
+    const msg = newRuleMessage({ ...r, exprs }, this.#echo);
+    for (const m of pending) this.#push(m, `${nfnetlink.typeName(m.type)} ${r.family} ${r.table} (anonymous, for a rule in ${r.chain})`);
+    return this.#push(msg, `NFT_MSG_NEWRULE ${r.family} ${r.table} ${r.chain}`);
   }
 
-  #withSetId(r: RuleSpec, e: ExprAttrs): ExprAttrs {
-    const d = e?.data as Record<string, unknown> | undefined;
-    if (e?.name !== 'lookup' || !d || Buffer.isBuffer(d) || typeof d['set'] !== 'string' || d['setId'] !== undefined) return e;
-    const s = this.#sets.get(`${r.family} ${r.table} ${d['set']}`);
-    return s ? { ...e, data: { ...d, setId: s.id } } as ExprAttrs : e;
-  }
-
-  /** `nft add set` with a key type, and its elements if given (NFT_MSG_NEWSET [+ NEWSETELEM]). */
+  /**
+   * `nft add set` / `nft add map` (with `interval`/`map`), and its elements if given
+   * (NFT_MSG_NEWSET [+ NEWSETELEM]).
+   */
   addSet(s: SetSpec): this {
-    const id = this.#sets.size + 1;
-    this.#push(newSetMessage(s, id), `NFT_MSG_NEWSET ${s.family} ${s.table} ${s.name}`);
-    this.#sets.set(`${s.family} ${s.table} ${s.name}`, { id, type: s.type });
-    if (s.elements?.length) this.#push(setElemMessage('add', s, s.type, s.elements, id), `NFT_MSG_NEWSETELEM ${s.family} ${s.table} ${s.name}`);
+    const msg = newSetMessage(s, this.#setIds + 1);
+    const elems = s.elements?.length ? setElemMessage('add', s, s.elements, this.#setIds + 1, true) : undefined;
+    const id = ++this.#setIds;
+    this.#push(msg, `NFT_MSG_NEWSET ${s.family} ${s.table} ${s.name}`);
+    this.#sets.set(`${s.family} ${s.table} ${s.name}`, id);
+    if (elems) this.#push(elems, `NFT_MSG_NEWSETELEM ${s.family} ${s.table} ${s.name}`);
     return this;
   }
 
-  /** `nft add element` (`type`: the set's key type). */
-  addElements(s: SetRef & { readonly type: SetKeyType; readonly elements: readonly SetElement[] }): this {
-    return this.#push(setElemMessage('add', s, s.type, s.elements, this.#sets.get(`${s.family} ${s.table} ${s.name}`)?.id), `NFT_MSG_NEWSETELEM ${s.family} ${s.table} ${s.name}`);
+  /** `nft add element` (`type`, `interval`, `map`: those of the set). */
+  addElements(s: ElementTarget & { readonly elements: readonly (KeyValue | MapEntry)[] }): this {
+    return this.#push(setElemMessage('add', s, s.elements, this.#sets.get(`${s.family} ${s.table} ${s.name}`)), `NFT_MSG_NEWSETELEM ${s.family} ${s.table} ${s.name}`);
   }
 
-  /** `nft delete element`. */
-  deleteElements(s: SetRef & { readonly type: SetKeyType; readonly elements: readonly SetElement[] }): this {
-    return this.#push(setElemMessage('delete', s, s.type, s.elements), `NFT_MSG_DELSETELEM ${s.family} ${s.table} ${s.name}`);
+  /** `nft delete element` (for a map, the entries' keys are what count). */
+  deleteElements(s: ElementTarget & { readonly elements: readonly (KeyValue | MapEntry)[] }): this {
+    return this.#push(setElemMessage('delete', s, s.elements), `NFT_MSG_DELSETELEM ${s.family} ${s.table} ${s.name}`);
   }
   /** `nft delete rule … handle N`. */
   deleteRule(r: RuleRef): this { return this.#push(delRuleMessage(r), `NFT_MSG_DELRULE ${r.family} ${r.table} ${r.chain} handle ${r.handle}`); }
@@ -168,4 +194,10 @@ export class NftBatch {
       return Promise.reject(err);
     }
   }
+}
+
+/** A lookup with NFTA_LOOKUP_SET_ID, its attributes in nft's order (sreg, dreg, set, set id, flags). */
+function withSetId(e: ExprAttrs, setId: number): ExprAttrs {
+  const { sreg, dreg, set, flags, ...rest } = e.data as Record<string, unknown>;
+  return { ...e, data: { sreg, ...(dreg !== undefined ? { dreg } : {}), set, setId, ...(flags !== undefined ? { flags } : {}), ...rest } } as ExprAttrs;
 }

@@ -22,7 +22,7 @@ import { nfnetlink } from './protocol.js';
 import { type Rule, type RuleRef, toRule } from './rule.js';
 import { type NftSet, type SetRef, toSet } from './set.js';
 import type { SetElemListAttrs } from './set.schema.js';
-import { type SetElement, decodeElement } from './set-types.js';
+import { type ElementJson, decodeElements } from './set-elements.js';
 import { type Table, type TableRef, toTable } from './table.js';
 
 export interface NftHandleOptions extends SocketOptions {}
@@ -34,6 +34,7 @@ export interface Ruleset {
   readonly tables: readonly Table[];
   readonly chains: readonly Chain[];
   readonly rules: readonly Rule[];
+  /** Sets and maps, anonymous ones (`__set0`, …) included, each with its elements. */
   readonly sets: readonly NftSet[];
 }
 
@@ -96,25 +97,53 @@ export class NftHandle {
   chainsSync(f: ListFilter = {}): Chain[] {
     return this.#dump(NFT_MSG_GETCHAIN, f).map(toChain).filter((c) => (f.table === undefined || c.table === f.table) && (f.chain === undefined || c.name === f.chain));
   }
-  /** Rules, optionally of one table / chain (the kernel filters; a missing table or chain is ENOENT). */
+  /**
+   * Rules, optionally of one table / chain (the kernel filters; a missing table or chain is
+   * ENOENT). Rules that use anonymous sets or maps get them, with elements, as `anonymousSets`.
+   */
   rulesSync(f: ListFilter = {}): Rule[] {
+    return this.#rules(f, undefined);
+  }
+
+  #rules(f: ListFilter, sets: readonly NftSet[] | undefined): Rule[] {
     const attrs: Record<string, unknown> = {};
     if (f.table !== undefined) attrs['table'] = f.table;
     if (f.table !== undefined && f.chain !== undefined) attrs['chain'] = f.chain;
-    return this.#dump(NFT_MSG_GETRULE, f, attrs).map(toRule).filter((r) => (f.table === undefined || r.table === f.table) && (f.chain === undefined || r.chain === f.chain));
+    const rules = this.#dump(NFT_MSG_GETRULE, f, attrs).map(toRule).filter((r) => (f.table === undefined || r.table === f.table) && (f.chain === undefined || r.chain === f.chain));
+    const uses = (r: Rule): string[] => r.exprs.flatMap((e) => {
+      const set = e.name === 'lookup' && e.data && !Buffer.isBuffer(e.data) ? (e.data as { set?: unknown }).set : undefined;
+      return typeof set === 'string' && set.startsWith('__') ? [set] : [];
+    });
+    if (!rules.some((r) => uses(r).length)) return rules;
+    const all = sets ?? this.setsSync({ ...(f.family !== undefined ? { family: f.family } : {}), ...(f.table !== undefined ? { table: f.table } : {}) })
+      .filter((x) => x.name.startsWith('__')).map((x) => ({ ...x, elements: this.#elementsOf(x) }));
+    return rules.map((r) => {
+      const names = uses(r);
+      if (!names.length) return r;
+      return { ...r, anonymousSets: all.filter((x) => x.family === r.family && x.table === r.table && names.includes(x.name)) };
+    });
   }
+
   setsSync(f: ListFilter = {}): NftSet[] {
     return this.#dump(NFT_MSG_GETSET, f).map(toSet).filter((s) => f.table === undefined || s.table === f.table);
   }
 
-  /** The elements of a named set (NFT_MSG_GETSETELEM dump), decoded by the set's key type. */
-  elementsSync(s: SetRef): SetElement[] {
+  /**
+   * The elements of a set or map (NFT_MSG_GETSETELEM dump) as nft -j prints them, sorted by key:
+   * values, `{ prefix }` / `{ range }` for interval sets, `[key, data]` for maps.
+   */
+  elementsSync(s: SetRef): ElementJson[] {
     const set = this.setsSync({ family: s.family, table: s.table }).find((x) => x.name === s.name);
     if (!set) throw new RangeError(`set ${s.family} ${s.table} ${s.name} does not exist`);
-    const msgs = this.#dump(NFT_MSG_GETSETELEM, { family: s.family }, { table: s.table, set: s.name });
-    return msgs.flatMap((m) => ((m.attrs as SetElemListAttrs).elements ?? []).map((e) => decodeElement(set.keyType, e.key?.value ?? Buffer.alloc(0))));
+    return this.#elementsOf(set);
   }
-  elements(s: SetRef): Promise<SetElement[]> { return settle(() => this.elementsSync(s)); }
+
+  #elementsOf(set: NftSet): ElementJson[] {
+    const msgs = this.#dump(NFT_MSG_GETSETELEM, { family: set.family }, { table: set.table, set: set.name });
+    return decodeElements(set, msgs.flatMap((m) => (m.attrs as SetElemListAttrs).elements ?? []));
+  }
+
+  elements(s: SetRef): Promise<ElementJson[]> { return settle(() => this.elementsSync(s)); }
 
   tables(f?: ListFilter): Promise<Table[]> { return settle(() => this.tablesSync(f)); }
   chains(f?: ListFilter): Promise<Chain[]> { return settle(() => this.chainsSync(f)); }
@@ -123,14 +152,15 @@ export class NftHandle {
 
   /**
    * The whole ruleset, consistent with one generation: read the genid, dump tables, chains,
-   * sets and rules, read the genid again, and retry (up to 10 times) if it moved or a dump was
+   * sets (and each set's elements) and rules, read the genid again, and retry (up to 10 times) if it moved or a dump was
    * interrupted — what nft does.
    */
   listSync(f: ListFilter = {}): Ruleset {
     for (let attempt = 0; ; attempt++) {
       const genid = this.genidSync();
       try {
-        const rs = { genid, tables: this.tablesSync(f), chains: this.chainsSync(f), sets: this.setsSync(f), rules: this.rulesSync(f) };
+        const sets = this.setsSync(f).map((x) => ({ ...x, elements: this.#elementsOf(x) }));
+        const rs = { genid, tables: this.tablesSync(f), chains: this.chainsSync(f), sets, rules: this.#rules(f, sets) };
         if (this.genidSync() === genid) return rs;
       } catch (err) {
         if (!(err instanceof DumpInterruptedError) || attempt >= 9) throw err;

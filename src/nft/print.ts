@@ -17,6 +17,10 @@ import type { ExprModule } from './expr/module.js';
 import { EXPRS } from './expr/registry.js';
 import { CT_STATES, L4PROTOS } from './rule-builder.js';
 import type { Rule } from './rule.js';
+import type { NftSet } from './set.js';
+import { q, statementText } from './print-text.js';
+
+export { statementText } from './print-text.js';
 
 /** A statement in the shape `nft -j` uses (`{ match: { op, left, right } }`, `{ accept: null }`, …). */
 export type Statement = Record<string, unknown>;
@@ -25,7 +29,8 @@ type Source =
   | { kind: 'payload'; base: number; offset: number; len: number; mask?: Buffer }
   | { kind: 'meta'; key: number }
   | { kind: 'ct'; key: number; mask?: Buffer }
-  | { kind: 'imm'; value: Buffer };
+  | { kind: 'imm'; value: Buffer }
+  | { kind: 'map'; key: Statement; data: unknown };
 
 class Unprintable extends Error {}
 
@@ -87,11 +92,23 @@ function metaValue(key: number, v: Buffer): unknown {
   throw new Unprintable('meta value');
 }
 
+/** Bytes a source puts in its register. */
+function srcLen(s: Source): number {
+  if (s.kind === 'payload') return s.len;
+  if (s.kind === 'imm') return s.value.length;
+  if (s.kind === 'meta') return s.key === 6 || s.key === 7 ? 16 : s.key === 15 || s.key === 16 ? 1 : 4;
+  return 4;
+}
+
 const OPS: Readonly<Record<number, string>> = { 0: '==', 1: '!=', 2: '<', 3: '<=', 4: '>', 5: '>=' };
 
 /** nft-JSON statements for a rule's expressions; throws if any expression is outside the common set. */
-function statements(exprs: readonly ExprAttrs[], family: string): Statement[] {
+function statements(exprs: readonly ExprAttrs[], family: string, sets: readonly NftSet[] | undefined): Statement[] {
   const regs = new Map<number, Source>();
+  /** When each register was last written (to find the later components of a concatenation). */
+  const written = new Map<number, number>();
+  let clock = 0;
+  const load = (k: number, v: Source): void => { regs.set(k, v); written.set(k, ++clock); };
   const out: (Statement & { $dep?: 'l3' | 'l4' })[] = [];
   const ctx: { nfproto?: number; l4proto?: number } = family === 'ip' ? { nfproto: NFPROTO_IPV4 } : family === 'ip6' ? { nfproto: NFPROTO_IPV6 } : {};
   const dropDep = (layer: 'l3' | 'l4'): void => {
@@ -110,20 +127,20 @@ function statements(exprs: readonly ExprAttrs[], family: string): Statement[] {
     switch (e.name) {
       case 'payload':
         if (d['sreg'] !== undefined) throw new Unprintable('payload write');
-        regs.set(d['dreg'], { kind: 'payload', base: d['base'], offset: d['offset'], len: d['len'] });
+        load(d['dreg'], { kind: 'payload', base: d['base'], offset: d['offset'], len: d['len'] });
         break;
       case 'meta':
         if (d['sreg'] !== undefined) throw new Unprintable('meta set');
-        regs.set(d['dreg'], { kind: 'meta', key: d['key'] });
+        load(d['dreg'], { kind: 'meta', key: d['key'] });
         break;
       case 'ct':
         if (d['sreg'] !== undefined || d['direction'] !== undefined) throw new Unprintable('ct set/direction');
-        regs.set(d['dreg'], { kind: 'ct', key: d['key'] });
+        load(d['dreg'], { kind: 'ct', key: d['key'] });
         break;
       case 'bitwise': {
         const s = reg(d['sreg']);
-        if ((d['op'] ?? 0) !== 0 || s.kind === 'meta' || s.kind === 'imm' || dataValue(d['xor']).some((b) => b !== 0)) throw new Unprintable('bitwise');
-        regs.set(d['dreg'], { ...s, mask: dataValue(d['mask']) });
+        if ((d['op'] ?? 0) !== 0 || s.kind === 'meta' || s.kind === 'imm' || s.kind === 'map' || dataValue(d['xor']).some((b) => b !== 0)) throw new Unprintable('bitwise');
+        load(d['dreg'], { ...s, mask: dataValue(d['mask']) });
         break;
       }
       case 'immediate':
@@ -137,7 +154,7 @@ function statements(exprs: readonly ExprAttrs[], family: string): Statement[] {
           else if (code === NFT_JUMP) out.push({ jump: { target: v.chain } });
           else if (code === NFT_GOTO) out.push({ goto: { target: v.chain } });
           else throw new Unprintable('verdict code');
-        } else regs.set(d['dreg'], { kind: 'imm', value: dataValue(d['data']) });
+        } else load(d['dreg'], { kind: 'imm', value: dataValue(d['data']) });
         break;
       case 'cmp': {
         const s = reg(d['sreg']);
@@ -176,11 +193,42 @@ function statements(exprs: readonly ExprAttrs[], family: string): Statement[] {
         break;
       }
       case 'lookup': {
-        const s = reg(d['sreg']);
-        if (d['dreg'] !== undefined || typeof d['set'] !== 'string' || d['set'].startsWith('__') || s.kind !== 'payload' || s.mask) throw new Unprintable('lookup');
-        const f = payloadField(s, ctx);
-        dropDep(s.base === 1 ? 'l3' : 'l4');
-        out.push({ match: { op: d['flags'] & 1 ? '!=' : '==', left: { payload: { protocol: f.protocol, field: f.field } }, right: `@${d['set']}` } });
+        if (typeof d['set'] !== 'string') throw new Unprintable('lookup');
+        const set = d['set'].startsWith('__') ? sets?.find((x) => x.name === d['set']) : undefined;
+        // The key: the source register, and for a concatenation the 32-bit registers after it
+        // loaded after it (nft puts field i at NFT_REG32_00 + the rounded length before it).
+        const first = d['sreg'] as number;
+        const comps: Source[] = [reg(first)];
+        let words = (srcLen(comps[0]!) + 3) >> 2;
+        const base = first >= 8 ? first - 8 : (first - 1) * 4;
+        for (let prev = first; ;) {
+          const next = 8 + base + words;
+          const src = regs.get(next);
+          if (!src || (written.get(next) ?? 0) <= (written.get(prev) ?? 0) || (set && words * 4 >= set.keyLen)) break;
+          comps.push(src);
+          words += (srcLen(src) + 3) >> 2;
+          prev = next;
+        }
+        if (set && words * 4 !== set.keyLen && comps.length > 1) throw new Unprintable('concatenation length');
+        const lefts = comps.map((c): Statement => {
+          if (c.kind === 'payload' && !c.mask) {
+            const f = payloadField(c, ctx);
+            dropDep(c.base === 1 ? 'l3' : 'l4');
+            return { payload: { protocol: f.protocol, field: f.field } };
+          }
+          if (c.kind === 'meta' && META_JSON[c.key]) return { meta: { key: META_JSON[c.key] } };
+          throw new Unprintable('lookup key');
+        });
+        const left: Statement = lefts.length > 1 ? { concat: lefts } : lefts[0]!;
+        let right: unknown = `@${d['set']}`;
+        if (d['set'].startsWith('__')) {
+          // An anonymous set: its elements come from the listing (NftHandle.list fetches them).
+          if (!set?.elements) throw new Unprintable('anonymous set contents');
+          right = { set: set.elements };
+        }
+        if (d['dreg'] === undefined) out.push({ match: { op: d['flags'] & 1 ? '!=' : '==', left, right } });
+        else if (d['dreg'] === NFT_REG_VERDICT) out.push({ vmap: { key: left, data: right } });
+        else load(d['dreg'], { kind: 'map', key: left, data: right });
         break;
       }
       case 'counter':
@@ -195,8 +243,9 @@ function statements(exprs: readonly ExprAttrs[], family: string): Statement[] {
         const port = d['regProtoMin'] !== undefined ? reg(d['regProtoMin']) : undefined;
         // The kernel reports REG_*_MAX equal to REG_*_MIN when only the minimum was given.
         if ((d['regAddrMax'] !== undefined && d['regAddrMax'] !== d['regAddrMin']) || (d['regProtoMax'] !== undefined && d['regProtoMax'] !== d['regProtoMin'])
-          || (addr && addr.kind !== 'imm') || (port && port.kind !== 'imm')) throw new Unprintable('nat range');
+          || (addr && addr.kind !== 'imm' && addr.kind !== 'map') || (port && port.kind !== 'imm')) throw new Unprintable('nat range');
         const body: Record<string, unknown> = {};
+        if (addr?.kind === 'map') body['addr'] = { map: { key: addr.key, data: addr.data } };
         if (addr?.kind === 'imm') body['addr'] = addr.value.length === 4 ? formatIPv4(addr.value, 0) : formatIPv6(addr.value, 0);
         if (port?.kind === 'imm') body['port'] = port.value.readUInt16BE(0);
         out.push({ [d['type'] === 1 ? 'dnat' : 'snat']: body });
@@ -235,56 +284,17 @@ function statements(exprs: readonly ExprAttrs[], family: string): Statement[] {
   return out.map(({ $dep: _, ...s }) => s);
 }
 
-/** nft-JSON statements of a rule (`nft -j list ruleset` "expr"), or undefined if it uses expressions outside the common set. */
-export function ruleStatements(r: Pick<Rule, 'exprs' | 'family'>): Statement[] | undefined {
+/**
+ * nft-JSON statements of a rule (`nft -j list ruleset` "expr"), or undefined if it uses
+ * expressions outside the common set. Anonymous sets and maps print as `{ set: [...] }` from
+ * `r.anonymousSets` (NftHandle.list and rules() fill it).
+ */
+export function ruleStatements(r: Pick<Rule, 'exprs' | 'family' | 'anonymousSets'>): Statement[] | undefined {
   try {
-    return statements(r.exprs, r.family);
+    return statements(r.exprs, r.family, r.anonymousSets);
   } catch (err) {
     if (err instanceof Unprintable) return undefined;
     throw err;
-  }
-}
-
-const q = (s: unknown): string => JSON.stringify(String(s));
-
-function leftText(left: Record<string, any>): string {
-  if (left['payload']) return `${left['payload'].protocol} ${left['payload'].field}`;
-  if (left['meta']) {
-    const k = left['meta'].key as string;
-    return k === 'iifname' || k === 'oifname' || k === 'iif' || k === 'oif' ? k : `meta ${k}`;
-  }
-  if (left['ct']) return `ct ${left['ct'].key}`;
-  return '?';
-}
-
-function rightText(right: unknown, left: Record<string, any>): string {
-  if (Array.isArray(right)) return right.join(',');
-  if (right && typeof right === 'object') {
-    const r = right as Record<string, any>;
-    if (r['prefix']) return `${r['prefix'].addr}/${r['prefix'].len}`;
-    if (r['range']) return `${r['range'][0]}-${r['range'][1]}`;
-  }
-  const k = left['meta']?.key;
-  if (k === 'iifname' || k === 'oifname') return q(right);
-  if (k === 'mark' && typeof right === 'number') return `0x${right.toString(16).padStart(8, '0')}`;
-  return String(right);
-}
-
-/** One statement as nft syntax. */
-export function statementText(s: Statement): string {
-  const [k, v] = Object.entries(s)[0] as [string, any];
-  switch (k) {
-    case 'match': {
-      const op = v.op === '==' || v.op === 'in' ? '' : `${v.op} `;
-      return `${leftText(v.left)} ${op}${rightText(v.right, v.left)}`;
-    }
-    case 'counter': return `counter packets ${v.packets} bytes ${v.bytes}`;
-    case 'jump': case 'goto': return `${k} ${v.target}`;
-    case 'snat': case 'dnat': return `${k} to ${v.addr ?? ''}${v.port !== undefined ? `:${v.port}` : ''}`;
-    case 'log': return v ? `log${v.prefix !== undefined ? ` prefix ${q(v.prefix)}` : ''}${v.group !== undefined ? ` group ${v.group}` : ''}` : 'log';
-    case 'limit': return `limit rate ${v.rate}/${v.per}${v.burst !== 5 ? ` burst ${v.burst} packets` : ''}`;
-    case 'reject': return `reject with ${v.type}`;
-    default: return k;
   }
 }
 
@@ -298,7 +308,7 @@ export function ruleDebug(r: Pick<Rule, 'exprs'>): string[] {
 }
 
 /** The rule as nft syntax, or its debug form (lines joined with newlines) when outside the common set. */
-export function ruleText(r: Pick<Rule, 'exprs' | 'family' | 'comment'>): string {
+export function ruleText(r: Pick<Rule, 'exprs' | 'family' | 'comment' | 'anonymousSets'>): string {
   const st = ruleStatements(r);
   if (!st) return ruleDebug(r).join('\n');
   const text = st.map(statementText).join(' ');

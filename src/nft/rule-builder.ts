@@ -6,63 +6,28 @@
  *
  *   new RuleBuilder('ip').ipSaddr('192.168.15.0/24').oifname('v-net-0', { neq: true }).masquerade().exprs
  */
-import { writeIPv4, writeIPv6 } from '../netlink/ip.js';
+import type { AnonymousSet } from './anonymous.js';
 import { NFPROTO_IPV4, NFPROTO_IPV6, NFT_REG_1, NFT_REG_2 } from './constants.js';
 import type { ExprAttrs } from './expr.schema.js';
 import { NFT_CMP_EQ, NFT_CMP_GTE, NFT_CMP_LTE, NFT_CMP_NEQ } from './expr/cmp.js';
 import { NFT_CT_STATE } from './expr/ct.js';
 import { type Verdict, verdict } from './expr/immediate.js';
 import { NFT_LIMIT_PKTS } from './expr/limit.js';
-import { NFT_LOOKUP_F_INV } from './expr/lookup.js';
-import { META_KEY_NAMES } from './expr/meta.js';
 import { NF_NAT_RANGE_PROTO_SPECIFIED, NFT_NAT_DNAT, NFT_NAT_SNAT } from './expr/nat.js';
 import { NFT_PAYLOAD_NETWORK_HEADER, NFT_PAYLOAD_TRANSPORT_HEADER } from './expr/payload.js';
 import { NFT_REJECT_ICMPX_UNREACH, NFT_REJECT_TCP_RST } from './expr/reject.js';
 import type { FamilyName } from './family.js';
+import { CT_STATES, L4PROTOS, LIMIT_UNITS, META, be16, checkPort, cmp, le32, metaLoad, parsePrefix, payloadLoad } from './rule-exprs.js';
+import { type SetRuleSink, compileIn, compileNatMap, compileVmap } from './rule-sets.js';
+import type { KeyValue, MapEntry } from './set-elements.js';
+import type { SetKeyName } from './set-keys.js';
 
-/** IPPROTO_* by name. */
-export const L4PROTOS: Readonly<Record<string, number>> = { icmp: 1, igmp: 2, tcp: 6, udp: 17, gre: 47, esp: 50, ah: 51, icmpv6: 58, sctp: 132, udplite: 136 };
-/** NF_CT_STATE_* bits. */
-export const CT_STATES: Readonly<Record<string, number>> = { invalid: 1, established: 2, related: 4, new: 8, untracked: 64 };
-const LIMIT_UNITS: Readonly<Record<string, bigint>> = { second: 1n, minute: 60n, hour: 3600n, day: 86400n, week: 604800n };
+export { CT_STATES, L4PROTOS, parsePrefix } from './rule-exprs.js';
 
 export interface MatchOptions {
   /** `!=` instead of `==`. Default false. */
   readonly neq?: boolean;
 }
-
-/** Parse `a.b.c.d/len` or `x::/len` (a bare address is /32 or /128). Host bits must be zero, as nft requires. */
-export function parsePrefix(cidr: unknown, field: string): { v6: boolean; addr: Buffer; len: number } {
-  if (typeof cidr !== 'string') throw new TypeError(`${field}: expected an address or prefix string`);
-  const [a, l, extra] = cidr.split('/');
-  const buf = Buffer.alloc(16);
-  let v6 = false;
-  if (writeIPv4(a ?? '', buf, 0)) v6 = false;
-  else if (writeIPv6(a ?? '', buf, 0)) v6 = true;
-  else throw new RangeError(`${field}: ${JSON.stringify(cidr)} is not an IP address or prefix`);
-  const max = v6 ? 128 : 32;
-  const len = l === undefined ? max : Number(l);
-  if (extra !== undefined || !Number.isInteger(len) || len < 0 || len > max || (l !== undefined && !/^\d+$/.test(l))) {
-    throw new RangeError(`${field}: ${JSON.stringify(cidr)}: prefix length must be 0..${max}`);
-  }
-  const addr = buf.subarray(0, max / 8);
-  for (let bit = len; bit < max; bit++) {
-    if (addr[bit >> 3]! & (0x80 >> (bit & 7))) throw new RangeError(`${field}: ${JSON.stringify(cidr)} has host bits set`);
-  }
-  return { v6, addr: Buffer.from(addr), len };
-}
-
-function checkPort(p: unknown, field: string): number {
-  if (typeof p !== 'number' || !Number.isInteger(p) || p < 0 || p > 65535) throw new RangeError(`${field}: ${JSON.stringify(p)} is not a port (0..65535)`);
-  return p;
-}
-const be16 = (n: number): Buffer => { const b = Buffer.alloc(2); b.writeUInt16BE(n); return b; };
-const le32 = (n: number): Buffer => { const b = Buffer.alloc(4); b.writeUInt32LE(n >>> 0); return b; };
-
-const cmp = (op: number, value: Buffer): ExprAttrs => ({ name: 'cmp', data: { sreg: NFT_REG_1, op, data: { value } } });
-const metaLoad = (key: number): ExprAttrs => ({ name: 'meta', data: { key, dreg: NFT_REG_1 } });
-const payloadLoad = (base: number, offset: number, len: number): ExprAttrs => ({ name: 'payload', data: { dreg: NFT_REG_1, base, offset, len } });
-const META = Object.fromEntries(Object.entries(META_KEY_NAMES).map(([k, v]) => [v, Number(k)])) as Record<string, number>;
 
 export class RuleBuilder {
   readonly #family: FamilyName;
@@ -70,14 +35,35 @@ export class RuleBuilder {
   /** Dependencies already matched in this rule (nft matches each once). */
   #nfproto: number | undefined;
   #l4proto: number | undefined;
+  /** Anonymous sets and maps the rule's lookups use, in order. */
+  readonly #sets: AnonymousSet[] = [];
+
+  /** What the set compilers (rule-sets.ts) may do to this builder. */
+  readonly #sink: SetRuleSink;
 
   constructor(family: FamilyName) {
     this.#family = family;
+    this.#sink = {
+      family,
+      push: (...e) => { this.#exprs.push(...e); },
+      nfproto: (v6, field) => this.#needNfproto(v6, field),
+      l4proto: (proto) => { this.l4proto(proto); },
+      addr: (cidr, which, opts, v6) => { this.#addr(cidr, which, opts, v6); },
+      addSet: (set) => { this.#sets.push(set); },
+    };
   }
 
   /** The expressions so far (a copy). */
   get exprs(): ExprAttrs[] {
     return [...this.#exprs];
+  }
+
+  /**
+   * The anonymous sets and maps this rule's lookups refer to, in the order of those lookups
+   * (pass them as `RuleSpec.sets`; NftBatch.addRule sends them just before the rule).
+   */
+  get sets(): AnonymousSet[] {
+    return [...this.#sets];
   }
 
   /** Append an expression as is. */
@@ -194,32 +180,42 @@ export class RuleBuilder {
     return this;
   }
 
-  #lookup(set: string, opts: MatchOptions): this {
-    if (typeof set !== 'string' || !set) throw new TypeError('lookup: expected a set name');
-    const name = set.startsWith('@') ? set.slice(1) : set;
-    this.#exprs.push({ name: 'lookup', data: { sreg: NFT_REG_1, set: name, ...(opts.neq ? { flags: NFT_LOOKUP_F_INV } : {}) } });
+  /**
+   * `KEY @SET`, or `KEY { E1, E2, … }` with an anonymous set (an interval set when any element
+   * is a prefix `'10.0.0.0/8'` or a range `{ range: [1000, 2000] }`); `neq` for `!=`.
+   * A one-element list compiles to the plain match, as nft does. A list of keys
+   * (`['ip saddr', 'tcp dport']`) is a concatenation, its elements `{ concat: ['10.0.0.1', 22] }`.
+   */
+  in(key: SetKeyName | readonly SetKeyName[], set: string | readonly KeyValue[], opts: MatchOptions = {}): this {
+    compileIn(this.#sink, key, set, opts);
     return this;
   }
 
-  /** `ip saddr @SET` (an ipv4_addr set). */
-  ipSaddrIn(set: string, opts: MatchOptions = {}): this {
-    this.#needNfproto(false, 'ip saddr');
-    this.#exprs.push(payloadLoad(NFT_PAYLOAD_NETWORK_HEADER, 12, 4));
-    return this.#lookup(set, opts);
+  /** `KEY vmap @MAP` or `KEY vmap { K1 : VERDICT, … }` (an anonymous verdict map). */
+  vmap(key: SetKeyName | readonly SetKeyName[], map: string | readonly (readonly [KeyValue, Verdict])[]): this {
+    compileVmap(this.#sink, key, map);
+    return this;
   }
 
-  /** `ip daddr @SET`. */
-  ipDaddrIn(set: string, opts: MatchOptions = {}): this {
-    this.#needNfproto(false, 'ip daddr');
-    this.#exprs.push(payloadLoad(NFT_PAYLOAD_NETWORK_HEADER, 16, 4));
-    return this.#lookup(set, opts);
+  /** `dnat to KEY map @MAP` or `dnat to KEY map { K1 : ADDR, … }` (ip/ip6 tables). */
+  dnatMap(key: SetKeyName | readonly SetKeyName[], map: string | readonly MapEntry[]): this {
+    compileNatMap(this.#sink, NFT_NAT_DNAT, key, map, 'dnat');
+    return this;
+  }
+  /** `snat to KEY map @MAP` or `snat to KEY map { K1 : ADDR, … }`. */
+  snatMap(key: SetKeyName | readonly SetKeyName[], map: string | readonly MapEntry[]): this {
+    compileNatMap(this.#sink, NFT_NAT_SNAT, key, map, 'snat');
+    return this;
   }
 
-  /** `tcp dport @SET` / `udp dport @SET` (an inet_service set). */
-  dportIn(proto: 'tcp' | 'udp', set: string, opts: MatchOptions = {}): this {
-    this.l4proto(proto);
-    this.#exprs.push(payloadLoad(NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2));
-    return this.#lookup(set, opts);
+  /** `ip saddr @SET` (an ipv4_addr set), or `ip saddr { … }` / `ip6 saddr { … }` from the elements' IP version. */
+  ipSaddrIn(set: string | readonly KeyValue[], opts: MatchOptions = {}): this { return this.in(isV6List(set) ? 'ip6 saddr' : 'ip saddr', set, opts); }
+  /** `ip daddr @SET` or `ip daddr { … }` / `ip6 daddr { … }`. */
+  ipDaddrIn(set: string | readonly KeyValue[], opts: MatchOptions = {}): this { return this.in(isV6List(set) ? 'ip6 daddr' : 'ip daddr', set, opts); }
+  /** `tcp dport @SET` / `udp dport { 53, 853 }` (an inet_service set). */
+  dportIn(proto: 'tcp' | 'udp', set: string | readonly KeyValue[], opts: MatchOptions = {}): this {
+    if (proto !== 'tcp' && proto !== 'udp') throw new RangeError(`dportIn: ${JSON.stringify(proto)} is not tcp or udp`);
+    return this.in(`${proto} dport`, set, opts);
   }
 
   /** `counter` (nft sends it with no attributes; the kernel starts it at zero). */
@@ -291,6 +287,14 @@ export class RuleBuilder {
   }
   accept(): this { return this.verdict('accept'); }
   drop(): this { return this.verdict('drop'); }
+}
+
+/** Whether an element list is of IPv6 addresses. */
+function isV6List(set: unknown): boolean {
+  if (!Array.isArray(set) || set.length === 0) return false;
+  const e = set[0] as unknown;
+  const s = typeof e === 'string' ? e : e && typeof e === 'object' ? (e as { prefix?: { addr?: unknown }; range?: unknown[] }).prefix?.addr ?? (e as { range?: unknown[] }).range?.[0] : undefined;
+  return typeof s === 'string' && s.includes(':');
 }
 
 /** Shorthand: `rule('ip').ipSaddr(…)…exprs`. */

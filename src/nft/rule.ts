@@ -2,9 +2,11 @@
 import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_ECHO, NLM_F_REPLACE } from '../netlink/header.js';
 import type { Message, OutMessage } from '../netlink/message.js';
 import { NFNETLINK_V0, NFT_MSG_DELRULE, NFT_MSG_NEWRULE, nftType } from './constants.js';
+import type { AnonymousSet } from './anonymous.js';
 import type { ExprAttrs } from './expr.schema.js';
 import { type FamilyName, familyName, familyNumber } from './family.js';
 import type { RuleAttrs } from './rule.schema.js';
+import type { NftSet } from './set.js';
 import { checkName } from './table.js';
 import { commentOf, commentUdata } from './userdata.js';
 
@@ -19,6 +21,11 @@ export interface Rule {
   readonly comment?: string;
   /** The raw NFTA_RULE_USERDATA. */
   readonly userdata?: Buffer;
+  /**
+   * The anonymous sets and maps (`__set0`, …) the rule's lookups use, with their elements —
+   * filled by NftHandle.list() and rules() so the rule prints as `tcp dport { 22, 80 }`.
+   */
+  readonly anonymousSets?: readonly NftSet[];
 }
 
 export interface RuleSpec {
@@ -26,6 +33,11 @@ export interface RuleSpec {
   readonly table: string;
   readonly chain: string;
   readonly exprs: readonly ExprAttrs[];
+  /**
+   * The anonymous sets and maps the rule's `__set%d` / `__map%d` lookups use, in lookup order
+   * (RuleBuilder.sets). NftBatch.addRule sends them just before the rule.
+   */
+  readonly sets?: readonly AnonymousSet[];
   /** Stored as libnftnl userdata (NFTNL_UDATA_RULE_COMMENT), as `nft add rule … comment "…"`. */
   readonly comment?: string;
   /**

@@ -1,15 +1,18 @@
 /**
- * Named sets: the typed object read back from NFT_MSG_NEWSET dumps, and the NFT_MSG_NEWSET /
- * DELSET / NEWSETELEM / DELSETELEM messages (`nft add set`, `nft add element`, …). Keys of one
- * datatype (set-types.ts); interval sets, maps and concatenations are not built here yet
- * (they decode, with their raw attributes).
+ * Sets and maps: the typed object read back from NFT_MSG_NEWSET dumps, and the NFT_MSG_NEWSET /
+ * DELSET / NEWSETELEM / DELSETELEM messages — named sets (`nft add set`), `flags interval`,
+ * maps and verdict maps (`type ipv4_addr : ipv4_addr`, `type inet_service : verdict`), and the
+ * anonymous sets and maps nft creates for `{ 80, 443 }` in a rule (anonymous.ts). Keys of one
+ * datatype (set-types.ts); concatenations are not built here yet (they decode, raw).
  */
 import { NLM_F_CREATE } from '../netlink/header.js';
 import type { Message, OutMessage } from '../netlink/message.js';
-import { NFNETLINK_V0, NFT_MSG_DELSET, NFT_MSG_DELSETELEM, NFT_MSG_NEWSET, NFT_MSG_NEWSETELEM, nftType } from './constants.js';
+import { NFNETLINK_V0, NFT_MSG_DELSET, NFT_MSG_DELSETELEM, NFT_MSG_NEWSET, NFT_MSG_NEWSETELEM, NFT_SET_INTERVAL, NFT_SET_MAP, nftType } from './constants.js';
 import { type FamilyName, familyName, familyNumber } from './family.js';
-import type { SetAttrs, SetElemListAttrs } from './set.schema.js';
-import { type SetElement, type SetKeyType, encodeElement, keyTypeInfo, keyTypeName, setUdata } from './set-types.js';
+import type { SetAttrs, SetElemAttrs, SetElemListAttrs } from './set.schema.js';
+import { type ElementJson, type KeyValue, type MapEntry, buildElements } from './set-elements.js';
+import { type SetDataType, type SetKeyType, type SetKeyTypes, dataTypeInfo, dataTypeName, keyInfo, keyParts } from './set-types.js';
+import { concatTypeof, setUdata } from './set-udata.js';
 import { checkName } from './table.js';
 
 export interface NftSet {
@@ -22,11 +25,15 @@ export interface NftSet {
   /** nft datatype id of the key and its length in bytes. */
   readonly keyType: number;
   readonly keyLen: number;
-  /** The datatype by nft's name, when this library knows it. */
-  readonly type?: SetKeyType;
-  /** Maps only. */
+  /** The datatype by nft's name (a list for a concatenation), when this library knows it. */
+  readonly type?: SetKeyType | readonly SetKeyType[];
+  /** Maps only: the data datatype id (NFT_DATA_VERDICT for verdict maps) and length. */
   readonly dataType?: number;
   readonly dataLen?: number;
+  /** Maps only: the data type by name, when known. */
+  readonly map?: SetDataType;
+  /** The elements as nft -j prints them, when the listing fetched them (NftHandle.list does). */
+  readonly elements?: readonly ElementJson[];
 }
 
 export interface SetRef {
@@ -36,9 +43,14 @@ export interface SetRef {
 }
 
 export interface SetSpec extends SetRef {
-  readonly type: SetKeyType;
-  /** Elements to add in the same batch. */
-  readonly elements?: readonly SetElement[];
+  /** The key type, or a list of types for a concatenation (`type ipv4_addr . inet_service`). */
+  readonly type: SetKeyTypes;
+  /** `flags interval`: elements may be prefixes (`'10.0.0.0/8'`) and ranges (`{ range: [1000, 2000] }`). */
+  readonly interval?: boolean;
+  /** A map (`type KEY : DATA`) with this data type; its elements are `[key, data]` entries. */
+  readonly map?: SetDataType;
+  /** Elements to add in the same batch: keys, or for a map `[key, data]` entries. */
+  readonly elements?: readonly (KeyValue | MapEntry)[];
 }
 
 const header = (family: number) => ({ family, version: NFNETLINK_V0, resId: 0 });
@@ -49,32 +61,64 @@ export function toSet(m: Message): NftSet {
     family: familyName(m.header.family), table: a.table ?? '', name: a.name ?? '', handle: a.handle ?? 0n,
     flags: a.flags ?? 0, keyType: a.keyType ?? 0, keyLen: a.keyLen ?? 0,
   };
-  const type = keyTypeName(out.keyType);
-  if (type) out.type = type;
-  if (a.dataType !== undefined) out.dataType = a.dataType;
+  const parts = keyParts(out.keyType, out.keyLen);
+  if (parts) out.type = parts.length === 1 ? parts[0]! : parts;
+  if (a.dataType !== undefined) {
+    out.dataType = a.dataType;
+    const d = dataTypeName(a.dataType);
+    if (d) out.map = d;
+  }
   if (a.dataLen !== undefined) out.dataLen = a.dataLen;
   return out;
 }
 
-/** NFT_MSG_NEWSET as nft writes it; `id` is the batch-local NFTA_SET_ID rules and elements refer to. */
+/** NFT_MSG_NEWSET as nft writes it for a named set or map; `id` is the batch-local NFTA_SET_ID rules and elements refer to. */
 export function newSetMessage(s: SetSpec, id: number): OutMessage {
-  const info = keyTypeInfo(s.type, 'set.type');
+  const info = keyInfo(s.type, 'set.type');
+  if (s.interval !== undefined && typeof s.interval !== 'boolean') throw new TypeError('set.interval: expected a boolean');
+  const data = s.map !== undefined ? dataTypeInfo(s.map, 'set.map') : undefined;
+  if (data && s.interval) throw new RangeError('set.interval: interval maps are not supported');
+  if (info.concat && s.interval) throw new RangeError('set.interval: interval concatenations are not supported');
   const attrs: SetAttrs = {
-    table: checkName(s.table, 'set.table'), name: checkName(s.name, 'set.name'), flags: 0, keyType: info.id, keyLen: info.len, id, userdata: setUdata(info),
+    table: checkName(s.table, 'set.table'), name: checkName(s.name, 'set.name'),
+    flags: (s.interval ? NFT_SET_INTERVAL : 0) | (data ? NFT_SET_MAP : 0), keyType: info.id, keyLen: info.len,
   };
+  if (data) { attrs.dataType = data.id; attrs.dataLen = data.len; }
+  attrs.id = id;
+  // A concatenated key's typeof names no components when the set was declared by type.
+  const keyTypeof = info.concat ? { keyTypeof: concatTypeof([]) } : {};
+  attrs.userdata = setUdata(data ? { keyByteorder: info.byteorder, dataByteorder: data.byteorder, ...keyTypeof, dataInterval: false } : { keyByteorder: info.byteorder, ...keyTypeof });
   return { type: nftType(NFT_MSG_NEWSET), flags: NLM_F_CREATE, header: header(familyNumber(s.family, 'set.family')), attrs };
 }
 
-/** NFT_MSG_NEWSETELEM (or DELSETELEM); `setId` when the set is created in the same batch. */
-export function setElemMessage(op: 'add' | 'delete', s: SetRef, type: SetKeyType, elements: readonly SetElement[], setId?: number): OutMessage {
-  if (!Array.isArray(elements) || elements.length === 0) throw new TypeError('set.elements: expected a non-empty array');
+/** What an element list needs to know of its set. */
+export interface ElementTarget extends SetRef {
+  readonly type: SetKeyTypes;
+  readonly interval?: boolean;
+  readonly map?: SetDataType;
+}
+
+/** The NFTA_SET_ELEM nests of an element list (`leadingEnd`: the set is created in this batch). */
+export function setElems(s: ElementTarget, elements: readonly unknown[], leadingEnd: boolean): SetElemAttrs[] {
+  keyInfo(s.type, 'set.type');
+  if (s.map !== undefined) dataTypeInfo(s.map, 'set.map');
+  return buildElements({ type: s.type, interval: s.interval === true, leadingEnd, ...(s.map !== undefined ? { data: s.map } : {}) }, elements, 'set.elements').elems;
+}
+
+/** NFT_MSG_NEWSETELEM (or DELSETELEM) carrying ready element nests; `setId` when the set is created in the same batch. */
+export function elemListMessage(op: 'add' | 'delete', s: SetRef, elems: SetElemAttrs[], setId?: number): OutMessage {
   const attrs: SetElemListAttrs = { table: checkName(s.table, 'set.table'), set: checkName(s.name, 'set.name') };
   if (setId !== undefined) attrs.setId = setId;
-  attrs.elements = elements.map((e, i) => ({ key: { value: encodeElement(type, e, `set.elements[${i}]`) } }));
+  attrs.elements = elems;
   return {
     type: nftType(op === 'add' ? NFT_MSG_NEWSETELEM : NFT_MSG_DELSETELEM), flags: op === 'add' ? NLM_F_CREATE : 0,
     header: header(familyNumber(s.family, 'set.family')), attrs,
   };
+}
+
+/** NFT_MSG_NEWSETELEM (or DELSETELEM) for elements of a set of this type. */
+export function setElemMessage(op: 'add' | 'delete', s: ElementTarget, elements: readonly unknown[], setId?: number, leadingEnd = false): OutMessage {
+  return elemListMessage(op, s, setElems(s, elements, leadingEnd), setId);
 }
 
 export function delSetMessage(s: SetRef): OutMessage {
