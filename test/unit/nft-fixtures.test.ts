@@ -1,16 +1,14 @@
 // nftables against nft itself, from the fixtures under fixtures/nft/ (tools/capture-nft-fixtures.sh:
 // strace of nft 1.0.6 on Linux 6.18). What we send must equal what `nft -f` sends for the same
 // ruleset (seq aside), and what the kernel dumps must decode to what `nft -j` says it means.
-import t, { type Test } from 'tap';
+import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Message, decodeAll, describeMessage, encodeMessages, splitMessages, type OutMessage } from '../../src/netlink/message.js';
+import { type Message, decodeAll, encodeMessages, splitMessages } from '../../src/netlink/message.js';
 import { NLM_F_ECHO } from '../../src/netlink/header.js';
-import { ReplayTransport } from '../../src/netlink/replay.js';
-import { NetlinkSocket } from '../../src/netlink/socket.js';
 import { NftBatch } from '../../src/nft/batch.js';
 import { toChain } from '../../src/nft/chain.js';
-import { NFNL_MSG_BATCH_BEGIN, NFT_MSG_NEWCHAIN, NFT_MSG_NEWRULE, NFT_MSG_NEWTABLE, nftType } from '../../src/nft/constants.js';
+import { NFT_MSG_NEWCHAIN, NFT_MSG_NEWRULE, NFT_MSG_NEWTABLE, nftType } from '../../src/nft/constants.js';
 import { addPlan, dnatPlan, masqueradePlan, snatPlan } from '../../src/nft/nat.js';
 import { ruleStatements, ruleText } from '../../src/nft/print.js';
 import { nfnetlink } from '../../src/nft/protocol.js';
@@ -18,29 +16,8 @@ import { RuleBuilder } from '../../src/nft/rule-builder.js';
 import { toRule } from '../../src/nft/rule.js';
 import { toTable } from '../../src/nft/table.js';
 import { FIXTURES, loadFixture } from '../helpers/fixtures.js';
+import { nftBatch, ours, sameBatch, socket } from '../helpers/nft-batch.js';
 
-const socket = (): NetlinkSocket => new NetlinkSocket(nfnetlink, new ReplayTransport([]));
-
-/** nft's batch: the send frame that starts with NFNL_MSG_BATCH_BEGIN. */
-function nftBatch(name: string): Buffer {
-  const f = loadFixture(name).frames.find((fr) => fr.dir === 'send' && fr.bytes.readUInt16LE(4) === NFNL_MSG_BATCH_BEGIN);
-  if (!f) throw new Error(`${name}: no batch frame`);
-  return f.bytes;
-}
-
-/** Encode our messages with nft's seq numbers, so the bytes can be compared whole. */
-function ours(msgs: OutMessage[], theirs: Buffer): Buffer {
-  const seqs = splitMessages(theirs).map(([s]) => theirs.readUInt32LE(s + 8));
-  return encodeMessages(nfnetlink, msgs.map((m, i) => ({ ...m, seq: seqs[i] ?? 0 }))).buf;
-}
-
-function sameBatch(t: Test, got: Buffer, want: Buffer, what: string): void {
-  if (got.equals(want)) { t.pass(`${what}: ${want.length} bytes identical to nft's`); return; }
-  t.fail(`${what} differs from nft's batch`, {
-    found: decodeAll(nfnetlink, got).map((m) => describeMessage(nfnetlink, m)).join('\n'),
-    wanted: decodeAll(nfnetlink, want).map((m) => describeMessage(nfnetlink, m)).join('\n'),
-  });
-}
 
 const NAT_PLANS = {
   'nft/batch-masquerade': masqueradePlan({ source: '192.168.15.0/24', notOutputInterface: 'v-net-0' }),

@@ -2,12 +2,10 @@
 // anon-sets, batch-intervals, batch-maps: strace of `nft -f fixtures/nft/rulesets/*.nft`, nft
 // 1.0.6 on Linux 6.18, tools/capture-nft-fixtures.sh). What RuleBuilder + NftBatch send must
 // equal nft's batch byte for byte (seq aside).
-import t, { type Test } from 'tap';
-import { type Message, decodeAll, describeMessage, encodeMessages, splitMessages, type OutMessage } from '../../src/netlink/message.js';
-import { ReplayTransport } from '../../src/netlink/replay.js';
-import { NetlinkSocket } from '../../src/netlink/socket.js';
+import t from 'tap';
+import { type Message, decodeAll, encodeMessages, splitMessages } from '../../src/netlink/message.js';
 import { NftBatch } from '../../src/nft/batch.js';
-import { NFNL_MSG_BATCH_BEGIN, NFT_MSG_NEWRULE, NFT_MSG_NEWSET, NFT_MSG_NEWSETELEM, nftType } from '../../src/nft/constants.js';
+import { NFT_MSG_NEWRULE, NFT_MSG_NEWSET, NFT_MSG_NEWSETELEM, nftType } from '../../src/nft/constants.js';
 import { ruleStatements, ruleText } from '../../src/nft/print.js';
 import { toRule } from '../../src/nft/rule.js';
 import { toSet } from '../../src/nft/set.js';
@@ -15,28 +13,9 @@ import type { SetElemListAttrs } from '../../src/nft/set.schema.js';
 import { decodeElements } from '../../src/nft/set-elements.js';
 import { nfnetlink } from '../../src/nft/protocol.js';
 import { loadFixture } from '../helpers/fixtures.js';
+import { nftBatch, ours, sameBatch, socket } from '../helpers/nft-batch.js';
 import { anonSetsBatch, concatBatch, intervalsBatch, mapsBatch } from '../helpers/nft-sets.js';
 
-const socket = (): NetlinkSocket => new NetlinkSocket(nfnetlink, new ReplayTransport([]));
-
-function nftBatch(name: string): Buffer {
-  const f = loadFixture(name).frames.find((fr) => fr.dir === 'send' && fr.bytes.readUInt16LE(4) === NFNL_MSG_BATCH_BEGIN);
-  if (!f) throw new Error(`${name}: no batch frame`);
-  return f.bytes;
-}
-
-function ours(msgs: OutMessage[], theirs: Buffer): Buffer {
-  const seqs = splitMessages(theirs).map(([s]) => theirs.readUInt32LE(s + 8));
-  return encodeMessages(nfnetlink, msgs.map((m, i) => ({ ...m, seq: seqs[i] ?? 0 }))).buf;
-}
-
-function sameBatch(t: Test, got: Buffer, want: Buffer, what: string): void {
-  if (got.equals(want)) { t.pass(`${what}: ${want.length} bytes identical to nft's`); return; }
-  t.fail(`${what} differs from nft's batch`, {
-    found: decodeAll(nfnetlink, got).map((m) => describeMessage(nfnetlink, m)).join('\n'),
-    wanted: decodeAll(nfnetlink, want).map((m) => describeMessage(nfnetlink, m)).join('\n'),
-  });
-}
 
 t.test('anonymous sets == nft -f batch (nft/batch-anon-sets): __set%d ANONYMOUS|CONSTANT, desc size, typeof userdata, NFTA_SET_ID links, one element → cmp', async (t) => {
   const theirs = nftBatch('nft/batch-anon-sets');
