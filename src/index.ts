@@ -41,6 +41,7 @@ export type { Link, LinkFilter } from './route/link.js';
 export { BR_STATE_NAMES, toBridgePort } from './route/bridge-port.js';
 export type { BridgePort } from './route/bridge-port.js';
 export type { LinkAddSpec, LinkKindSpec, LinkSetSpec, LinkSettings, VethPeerSpec } from './route/link-request.js';
+export type { TuntapSpec } from './route/tuntap.js';
 export { ADDR_SCOPES, AddrApi, addrFlagNames, toAddress } from './route/addr.js';
 export type { AddManyOptions, AddrFilter, AddrScope, Address, AddressSpec, Lifetime } from './route/addr.js';
 export { RouteApi } from './route/route.js';

@@ -93,7 +93,12 @@ export function createFfiNapiLibc(): Libc {
     eventfd: [int, [uint32, int]],
     read: [long, [int, ptr, size_t]],
     write: [long, [int, ptr, size_t]],
-  });
+  });  // ioctl with a third argument: the same symbol under other signatures (one Library each).
+  const ioctlArg = {
+    ioctlPtr: ffi.Library('libc.so.6', { ioctl: [int, [int, ulong, ptr]] }).ioctl,
+    ioctlInt: ffi.Library('libc.so.6', { ioctl: [int, [int, ulong, ulong]] }).ioctl,
+  };
+
 
   // One reusable socklen_t cell, read back through a native-endian view of the same memory.
   const lenBuf = Buffer.alloc(4);
@@ -153,7 +158,8 @@ export function createFfiNapiLibc(): Libc {
     },
     umount2(target, flags) { checkCall('umount2', f.umount2(target, flags) as number, errno); },
     open: (path, flags, mode = 0) => checkCall('open', f.open(path, flags, mode) as number, errno),
-    ioctl: (fd, request) => checkCall('ioctl', f.ioctl(fd, request) as number, errno),
+    ioctl: (fd, request, arg) => checkCall('ioctl', (arg === undefined ? f.ioctl(fd, request)
+      : typeof arg === 'number' ? ioctlArg.ioctlInt(fd, request, arg) : ioctlArg.ioctlPtr(fd, request, arg)) as number, errno),
     sethostname(name) {
       const b = Buffer.from(name, 'utf8');
       checkCall('sethostname', f.sethostname(b, b.length) as number, errno);

@@ -46,6 +46,9 @@ export function createKoffiLibc(): Libc {
     umount2: c.func('int umount2(const char *, int)'),
     open: c.func('int open(const char *, int, uint32_t)'),
     ioctl: c.func('int ioctl(int, unsigned long)'),
+    // ioctl(2) is variadic; fixed-argument declarations are ABI-identical for one int/pointer.
+    ioctlPtr: c.func('int ioctl(int, unsigned long, void *)'),
+    ioctlInt: c.func('int ioctl(int, unsigned long, unsigned long)'),
     sethostname: c.func('int sethostname(const void *, size_t)'),
     gettid: c.func('int gettid()'),
     getpid: c.func('int getpid()'),
@@ -102,7 +105,8 @@ export function createKoffiLibc(): Libc {
     mount(source, target, fstype, flags, data) { checkCall('mount', f.mount(source, target, fstype, flags, data), errno); },
     umount2(target, flags) { checkCall('umount2', f.umount2(target, flags), errno); },
     open: (path, flags, mode = 0) => checkCall('open', f.open(path, flags, mode), errno),
-    ioctl: (fd, request) => checkCall('ioctl', f.ioctl(fd, request), errno),
+    ioctl: (fd, request, arg) => checkCall('ioctl',
+      arg === undefined ? f.ioctl(fd, request) : typeof arg === 'number' ? f.ioctlInt(fd, request, arg) : f.ioctlPtr(fd, request, arg), errno),
     sethostname(name) {
       const b = Buffer.from(name, 'utf8');
       checkCall('sethostname', f.sethostname(b, b.length), errno);

@@ -60,8 +60,11 @@ export interface Libc {
   umount2(target: string, flags: number): void;
   /** open(2); returns the fd. */
   open(path: string, flags: number, mode?: number): number;
-  /** ioctl(2) with no argument (e.g. NS_GET_NSTYPE on a namespace fd); returns the result. */
-  ioctl(fd: number, request: number): number;
+  /**
+   * ioctl(2); returns the result. `arg`: none (NS_GET_NSTYPE on a namespace fd, SIOCGSKNS on a
+   * socket), an integer (TUNSETPERSIST 1), or a Buffer passed by address (TUNSETIFF's struct ifreq).
+   */
+  ioctl(fd: number, request: number, arg?: Buffer | number): number;
   /** sethostname(2) in the calling thread's UTS namespace (`name` as UTF-8 bytes, ≤ 64). */
   sethostname(name: string): void;
   /** gettid(2): the calling thread's id. */

@@ -16,6 +16,7 @@ import { type LinkAttrs, IFF_NAMES, RTEXT_FILTER } from './link.schema.js';
 import { RTM_GETLINK, rtnetlink } from './protocol.js';
 import { type BridgePort, type BridgePortFilter, bridgePortDumpRequest, toBridgePort } from './bridge-port.js';
 import { formatBits } from '../netlink/header.js';
+import { type TuntapSpec, createTuntap, tunIfreq } from './tuntap.js';
 
 /** A network interface, as `ip -d link show` reports it. */
 export interface Link {
@@ -193,6 +194,25 @@ export class LinkApi {
   /** Delete a link (`ip link del DEV`); deleting one end of a veth pair deletes both. */
   async del(dev: string | number): Promise<void> {
     await this.sock.request(delLinkMessage(dev));
+  }
+
+  /**
+   * Create a persistent tun or tap device (`ip tuntap add dev NAME mode tun|tap …`) in this
+   * handle's namespace: the kernel makes them only through /dev/net/tun ioctls (see tuntap.ts),
+   * not RTM_NEWLINK. A name that exists already fails with NetlinkError EEXIST (TUNSETIFF would
+   * silently attach to it). Returns the new link; delete it with `del()`.
+   */
+  async addTuntap(spec: TuntapSpec): Promise<Link> {
+    const ifr = tunIfreq(spec, checkIfname);
+    const tr = this.sock.transport;
+    if (!(tr instanceof LiveTransport)) throw new TypeError('link.addTuntap: needs a live socket (tun/tap devices are made with ioctls, not messages)');
+    const exists = await this.get(spec.name).then(() => true, (e: unknown) => {
+      if (e instanceof NetlinkError && e.code === 'ENODEV') return false;
+      throw e;
+    });
+    if (exists) throw new NetlinkError({ errno: 17, operation: `TUNSETIFF (${spec.name})`, seq: 0 });
+    createTuntap(tr.lib, tr.fd, spec, ifr);
+    return this.get(spec.name);
   }
 
   /**
