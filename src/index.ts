@@ -73,6 +73,8 @@ export { runInNetns, spawnInNetns, spawnUnshared } from './netns/run.js';
 export type { NetnsRunOptions, NetnsSpawnOptions, RunResult, UnsharedNetns, UnsharedOptions } from './netns/run.js';
 export { netns, withNetns } from './netns/index.js';
 export { NsidApi, NETNSA_NSID_NOT_ASSIGNED } from './route/nsid.js';
+export { FdbApi, fdbRequest, toFdbEntry } from './route/fdb.js';
+export type { FdbEntry, FdbSpec } from './route/fdb.js';
 export type { NsidEntry } from './route/nsid.js';
 
 // sysctl

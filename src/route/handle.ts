@@ -7,6 +7,7 @@ import { NETLINK_ROUTE } from '../netlink/header.js';
 import { NetlinkSocket, type SocketOptions } from '../netlink/socket.js';
 import { AddrApi } from './addr.js';
 import { LinkApi } from './link.js';
+import { FdbApi } from './fdb.js';
 import { NeighApi } from './neigh.js';
 import { NsidApi } from './nsid.js';
 import { RouteApi } from './route.js';
@@ -21,6 +22,8 @@ export class RouteHandle {
   readonly neigh: NeighApi;
   readonly rule: RuleApi;
   readonly nsid: NsidApi;
+  /** Bridge forwarding database (`bridge fdb`). */
+  readonly fdb: FdbApi;
 
   private constructor(socket: NetlinkSocket, opts: SocketOptions) {
     this.socket = socket;
@@ -30,6 +33,7 @@ export class RouteHandle {
     this.neigh = new NeighApi(socket, this.link);
     this.rule = new RuleApi(socket, this.link);
     this.nsid = new NsidApi(socket, opts.libc);
+    this.fdb = new FdbApi(socket, this.link);
   }
 
   /**
