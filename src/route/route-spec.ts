@@ -155,7 +155,7 @@ const ERROR_TYPES: ReadonlySet<number> = new Set([RTN.RTN_BLACKHOLE, RTN.RTN_UNR
  */
 export function checkRouteSpec(spec: RouteSpec, where: string): CheckedRoute {
   if (spec === null || typeof spec !== 'object') throw new TypeError(`${where}: expected a route object like { dst: '10.2.0.0/16', via: '10.1.0.2' }`);
-  for (const k of Object.keys(spec)) if (!SPEC_KEYS.has(k)) throw new TypeError(`${where}.${k}: not a route field (known: ${[...SPEC_KEYS].join(', ')})`);
+  for (const k in spec) if (!SPEC_KEYS.has(k)) throw new TypeError(`${where}.${k}: not a route field (known: ${[...SPEC_KEYS].join(', ')})`);
   const f = (name: string): string => `${where}.${name}`;
 
   if (spec.family !== undefined && spec.family !== 4 && spec.family !== 6) throw new RangeError(`${f('family')}: must be 4 or 6, got ${String(spec.family)}`);
