@@ -34,6 +34,9 @@ export function priorityText(c: Pick<Chain, 'family' | 'priority' | 'hook'>): st
   return String(p);
 }
 
+/** The NFT_SET_* flags nft prints (`constant`, `interval`, …). */
+export const setFlagNames = (s: Pick<NftSet, 'flags'>): string[] => SET_FLAGS.filter(([b]) => s.flags & b).map(([, n]) => n);
+
 const isAnon = (s: NftSet): boolean => (s.flags & NFT_SET_ANONYMOUS) !== 0 || s.name.startsWith('__');
 const typeName = (s: NftSet): string => (Array.isArray(s.type) ? s.type.join(' . ') : String(s.type ?? `0x${s.keyType.toString(16)}`));
 const handleNote = (h: bigint, on: boolean): string => (on ? ` # handle ${h}` : '');
@@ -47,7 +50,7 @@ export function ruleLine(r: Rule): string {
 function setText(s: NftSet, handles: boolean): string[] {
   const kw = s.map !== undefined || s.dataType !== undefined ? 'map' : 'set';
   const lines = [`\t${kw} ${s.name} {${handleNote(s.handle, handles)}`, `\t\ttype ${typeName(s)}${kw === 'map' ? ` : ${s.map ?? `0x${(s.dataType ?? 0).toString(16)}`}` : ''}`];
-  const flags = SET_FLAGS.filter(([b]) => s.flags & b).map(([, n]) => n);
+  const flags = setFlagNames(s);
   if (flags.length) lines.push(`\t\tflags ${flags.join(',')}`);
   if (s.elements?.length) lines.push(`\t\telements = ${elementsText(s.elements, Array.isArray(s.type) ? undefined : String(s.type), elementsPerLine(s.type))}`);
   lines.push('\t}');
@@ -93,7 +96,7 @@ export function chainJson(c: Chain): Json {
 /** A named set or map as an `nft -j` object. */
 export function setJson(s: NftSet): Json {
   const kw = s.map !== undefined || s.dataType !== undefined ? 'map' : 'set';
-  const flags = SET_FLAGS.filter(([b]) => s.flags & b).map(([, n]) => n);
+  const flags = setFlagNames(s);
   return {
     [kw]: {
       family: s.family, name: s.name, table: s.table, type: Array.isArray(s.type) ? [...s.type] : typeName(s), handle: Number(s.handle),
