@@ -136,3 +136,13 @@ export type {
 } from './route/monitor-event.js';
 export { Poller } from './netlink/poller.js';
 export type { PollWait } from './netlink/poller.js';
+
+// nftables monitoring
+export { NftMonitor, monitorNft } from './nft/monitor.js';
+export type { NftMonitorOptions } from './nft/monitor.js';
+export { NFT_EVENT_KINDS, NftEventDecoder } from './nft/monitor-event.js';
+export type {
+  NftChainEvent, NftElementEvent, NftEvent, NftEventKind, NftGenEvent, NftLostEvent, NftObjectEvent, NftRuleEvent, NftSetEvent, NftTableEvent,
+} from './nft/monitor-event.js';
+export { NotificationStream } from './netlink/notifications.js';
+export { elementsPerLine as nftElementsPerLine, elementsText as nftElementsText } from './nft/print-text.js';

@@ -67,3 +67,29 @@ export function statementText(s: Statement): string {
     default: return k;
   }
 }
+
+/**
+ * How many elements nft puts on one line of a named set's `elements = { … }` (nftables
+ * expression.c calculate_delim): 5 of integer-like types, 2 of addresses, 1 of anything else
+ * (concatenations); anonymous sets print on one line.
+ */
+export function elementsPerLine(keyType: string | readonly string[] | undefined): number {
+  if (typeof keyType !== 'string') return 1;
+  if (['inet_service', 'mark', 'inet_proto', 'nf_proto', 'integer', 'ifindex', 'classid', 'uid', 'gid'].includes(keyType)) return 5;
+  if (['ipv4_addr', 'ipv6_addr', 'ifname', 'ct_state', 'ether_addr'].includes(keyType)) return 2;
+  return 1;
+}
+
+/**
+ * A set's or map's elements (NftSet.elements, nft -j shape) as nft syntax: `{ 10.0.0.0/8, 192.168.1.1 }`,
+ * `{ 80 : 10.0.0.1 }`, `{ 80 : accept, 443 : jump web }`. With `perLine`, a line break after
+ * every that many elements, indented as in `nft list ruleset`'s set blocks. `keyType` prints
+ * marks in hex, as nft does.
+ */
+export function elementsText(elements: readonly unknown[], keyType?: string, perLine = Infinity): string {
+  const left = keyType === 'mark' ? { meta: { key: 'mark' } } : {};
+  const items = elements.map((e) => rightText({ set: [e] }, left).slice(2, -2));
+  let out = '';
+  items.forEach((x, i) => { out += (i === 0 ? '' : i % perLine === 0 ? ',\n\t\t\t     ' : ', ') + x; });
+  return `{ ${out} }`;
+}

@@ -30,7 +30,7 @@ for (const name of names) {
     t.equal(r.code, 0, `exit 0 (stderr: ${r.stderr})`);
     t.equal(r.stderr, '', 'nothing on stderr');
     const { readFileSync } = await import('node:fs');
-    const commented = new Set(readFileSync(path, 'utf8').split('\n').filter((l) => l.startsWith('#')).flatMap((l) => l.match(/\b(?:RTM|NLMSG)_[A-Z]+\b/g) ?? []));
+    const commented = new Set(readFileSync(path, 'utf8').split('\n').filter((l) => l.startsWith('#')).flatMap((l) => l.match(/\b(?:RTM|NLMSG|NFT_MSG)_[A-Z]+\b/g) ?? []));
     t.ok(commented.size > 0, 'the fixture comments name message types');
     for (const n of commented) t.match(r.stdout, new RegExp(`\\b${n}\\b`), `names ${n}`);
     const j = cli(['decode', '--json', path]);

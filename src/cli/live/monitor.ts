@@ -1,12 +1,14 @@
 /**
  * `netlink-dump monitor`: rtnetlink notifications as they happen, like `ip monitor`, one
- * timestamped line each (or one JSON object per line with --json). The library's monitor()
- * does the work; this file only parses the command line and prints with the shapes of
- * shape.ts. Ctrl-C / SIGTERM close the monitor and exit 0.
+ * timestamped line each (or one JSON object per line with --json), and with the kind `nft`
+ * nftables changes like `nft monitor`. The library's monitor() and monitorNft() do the work;
+ * this file only parses the command line and prints with the shapes of shape.ts and
+ * nft-events.ts. Ctrl-C / SIGTERM close the monitors and exit 0.
  */
 import type { Link } from '../../route/link.js';
 import type { MonitorEvent, MonitorKind } from '../../route/monitor-event.js';
 import type { Monitor } from '../../route/monitor.js';
+import type { NftMonitor } from '../../nft/monitor.js';
 import { bool, parse, str } from '../args.js';
 import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
@@ -14,12 +16,18 @@ import { LIVE_OPTIONS, namespaceError, openHandle } from './common.js';
 import { type Json, addrInfoJson, linkFlagWords, linkJson, linkLabel, neighJson, operstateName, routeJson, routeText, ruleJson, ruleText } from './shape.js';
 
 const KINDS: readonly MonitorKind[] = ['link', 'addr', 'route', 'neigh', 'rule', 'nsid'];
+/** What the command line can name: the rtnetlink kinds, and nft (not part of `all`, as in ip monitor all). */
+export type CliMonitorKind = MonitorKind | 'nft';
+const CLI_KINDS: readonly CliMonitorKind[] = [...KINDS, 'nft'];
 
 export const HELP = `usage: netlink-dump monitor [OPTIONS] [all|KIND[,KIND…]…]
 
 Print changes as they happen, one line each with its time, like ip monitor. KIND is one of
-${KINDS.join(', ')} (default all). When the kernel drops events (the receive buffer
-overflowed) it says so, re-dumps the watched tables (lines marked resync) and goes on.
+${CLI_KINDS.join(', ')}; all (the default) is every kind but nft. nft prints nftables
+changes like nft monitor (tables, chains, named sets and maps, elements, rules, and the
+generation each commit ends with) and needs CAP_NET_ADMIN in the namespace. When the kernel
+drops events (the receive buffer overflowed) it says so, re-dumps the watched rtnetlink
+tables (lines marked resync) and goes on; nftables events are not re-dumped.
 Ctrl-C or SIGTERM stops it (exit 0).
 
 Namespace (default: this process's):
@@ -31,14 +39,14 @@ Output:
   -h, --help             this text`;
 
 /** The kinds named on the command line: `link,addr`, `link addr`, `all`. */
-export function parseKinds(words: readonly string[]): MonitorKind[] {
-  const out = new Set<MonitorKind>();
+export function parseKinds(words: readonly string[]): CliMonitorKind[] {
+  const out = new Set<CliMonitorKind>();
   for (const w of words.flatMap((x) => x.split(',')).filter((x) => x !== '')) {
     if (w === 'all') { for (const k of KINDS) out.add(k); continue; }
-    if (!KINDS.includes(w as MonitorKind)) throw new UsageError(`monitor: unknown kind "${w}" (one of ${KINDS.join(', ')}, all)`);
-    out.add(w as MonitorKind);
+    if (!CLI_KINDS.includes(w as CliMonitorKind)) throw new UsageError(`monitor: unknown kind "${w}" (one of ${CLI_KINDS.join(', ')}, all)`);
+    out.add(w as CliMonitorKind);
   }
-  return out.size ? KINDS.filter((k) => out.has(k)) : [...KINDS];
+  return out.size ? CLI_KINDS.filter((k) => out.has(k)) : [...KINDS];
 }
 
 /** One event as a line of text (without the timestamp). */
@@ -95,34 +103,55 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   const family = bool(p, '4') ? 4 : bool(p, '6') ? 6 : undefined;
   const json = bool(p, 'json');
 
-  const { monitor } = await import('../../route/monitor.js');
-  let mon: Monitor;
+  const routeKinds = kinds.filter((k): k is MonitorKind => k !== 'nft');
+  let mon: Monitor | undefined;
+  let nftMon: NftMonitor | undefined;
   try {
-    mon = monitor({ kinds, ...(family ? { family } : {}), ...(netns !== undefined ? { netns } : {}) });
+    if (kinds.includes('nft')) {
+      const { monitorNft } = await import('../../nft/monitor.js');
+      nftMon = monitorNft(netns !== undefined ? { netns } : {});
+    }
+    if (routeKinds.length) {
+      const { monitor } = await import('../../route/monitor.js');
+      mon = monitor({ kinds: routeKinds, ...(family ? { family } : {}), ...(netns !== undefined ? { netns } : {}) });
+    }
   } catch (err) {
+    nftMon?.close();
     throw namespaceError(err, netns);
   }
-  const stop = (): void => { mon.close(); };
+  const stop = (): void => { mon?.close(); nftMon?.close(); };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   try {
-    // Names for ifindexes (routes, addresses, neighbours): a link dump, then kept up to date by link events.
-    const links = new Map<number, Link>();
-    const h = await openHandle(netns);
-    try {
-      for (const l of await h.link.list()) links.set(l.index, l);
-    } finally {
-      h.close();
-    }
-    for await (const ev of mon) {
-      if (ev.kind === 'link' && ev.action !== 'del') links.set(ev.link.index, ev.link);
-      io.out(json ? JSON.stringify(eventJson(ev, links)) : `[${ev.time.toISOString()}] ${eventText(ev, links)}`);
-      if (ev.kind === 'link' && ev.action === 'del') links.delete(ev.link.index);
-    }
+    await Promise.all([mon && printRoute(mon, netns, json, io), nftMon && printNft(nftMon, json, io)].map((p) => p?.catch((err: unknown) => { stop(); throw err; })));
     return 0;
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
-    await mon.return();
+    await Promise.all([mon?.return(), nftMon?.return()]);
+  }
+}
+
+async function printRoute(mon: Monitor, netns: string | undefined, json: boolean, io: Io): Promise<void> {
+  // Names for ifindexes (routes, addresses, neighbours): a link dump, then kept up to date by link events.
+  const links = new Map<number, Link>();
+  const h = await openHandle(netns);
+  try {
+    for (const l of await h.link.list()) links.set(l.index, l);
+  } finally {
+    h.close();
+  }
+  for await (const ev of mon) {
+    if (ev.kind === 'link' && ev.action !== 'del') links.set(ev.link.index, ev.link);
+    io.out(json ? JSON.stringify(eventJson(ev, links)) : `[${ev.time.toISOString()}] ${eventText(ev, links)}`);
+    if (ev.kind === 'link' && ev.action === 'del') links.delete(ev.link.index);
+  }
+}
+
+async function printNft(mon: NftMonitor, json: boolean, io: Io): Promise<void> {
+  const { nftEventJson, nftEventShown, nftEventText } = await import('./nft-events.js');
+  for await (const ev of mon) {
+    if (!nftEventShown(ev)) continue;
+    io.out(json ? JSON.stringify(nftEventJson(ev)) : `[${ev.time.toISOString()}] ${nftEventText(ev)}`);
   }
 }

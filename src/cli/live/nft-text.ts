@@ -1,0 +1,129 @@
+/**
+ * The nftables ruleset as `nft list ruleset` prints it (text), and as `nft -j list ruleset`
+ * shapes it (JSON), from an NftHandle listing. Rules go through the library's printers
+ * (ruleText / ruleStatements), set elements through elementsText; nothing here decodes.
+ */
+import type { Chain } from '../../nft/chain.js';
+import type { Ruleset } from '../../nft/handle.js';
+import { elementsPerLine, elementsText } from '../../nft/print-text.js';
+import { ruleDebug, ruleStatements, ruleText } from '../../nft/print.js';
+import type { Rule } from '../../nft/rule.js';
+import type { NftSet } from '../../nft/set.js';
+import type { Table } from '../../nft/table.js';
+import type { Json } from './shape.js';
+
+const NFT_SET_ANONYMOUS = 1;
+/** NFT_SET_* flag bits nft prints after `flags` (constant, interval, timeout, dynamic), in nft's order. */
+const SET_FLAGS: readonly [number, string][] = [[0x2, 'constant'], [0x4, 'interval'], [0x10, 'timeout'], [0x20, 'dynamic']];
+/** Standard priority names (nft's std_prios; bridge uses others and prints numbers here). */
+const PRIO_NAMES: readonly [number, string][] = [[-300, 'raw'], [-150, 'mangle'], [-100, 'dstnat'], [0, 'filter'], [50, 'security'], [100, 'srcnat']];
+
+/** `priority srcnat`, `priority filter + 5`, `priority -200` (named within ±10 as nft 1.0 does, ip/ip6/inet only). */
+export function priorityText(c: Pick<Chain, 'family' | 'priority' | 'hook'>): string {
+  const p = c.priority ?? 0;
+  if (c.family === 'ip' || c.family === 'ip6' || c.family === 'inet') {
+    for (const [v, name] of PRIO_NAMES) {
+      if ((name === 'dstnat' && c.hook !== 'prerouting') || (name === 'srcnat' && c.hook !== 'postrouting')) continue;
+      if (p === v) return name;
+    }
+    for (const [v, name] of PRIO_NAMES) {
+      if ((name === 'dstnat' && c.hook !== 'prerouting') || (name === 'srcnat' && c.hook !== 'postrouting')) continue;
+      if (Math.abs(p - v) <= 10) return p > v ? `${name} + ${p - v}` : `${name} - ${v - p}`;
+    }
+  }
+  return String(p);
+}
+
+/** The NFT_SET_* flags nft prints (`constant`, `interval`, …). */
+export const setFlagNames = (s: Pick<NftSet, 'flags'>): string[] => SET_FLAGS.filter(([b]) => s.flags & b).map(([, n]) => n);
+
+const isAnon = (s: NftSet): boolean => (s.flags & NFT_SET_ANONYMOUS) !== 0 || s.name.startsWith('__');
+const typeName = (s: NftSet): string => (Array.isArray(s.type) ? s.type.join(' . ') : String(s.type ?? `0x${s.keyType.toString(16)}`));
+const handleNote = (h: bigint, on: boolean): string => (on ? ` # handle ${h}` : '');
+const sameTable = (t: Table) => (x: { family: string; table: string }): boolean => x.family === t.family && x.table === t.name;
+
+/** A rule's text: nft syntax, or (outside the common set) its expressions as `nft --debug=netlink` shows them. */
+export function ruleLine(r: Rule): string {
+  return ruleStatements(r) ? ruleText(r) : `# not printable as nft syntax: ${ruleDebug(r).join(' ')}`;
+}
+
+function setText(s: NftSet, handles: boolean): string[] {
+  const kw = s.map !== undefined || s.dataType !== undefined ? 'map' : 'set';
+  const lines = [`\t${kw} ${s.name} {${handleNote(s.handle, handles)}`, `\t\ttype ${typeName(s)}${kw === 'map' ? ` : ${s.map ?? `0x${(s.dataType ?? 0).toString(16)}`}` : ''}`];
+  const flags = setFlagNames(s);
+  if (flags.length) lines.push(`\t\tflags ${flags.join(',')}`);
+  if (s.elements?.length) lines.push(`\t\telements = ${elementsText(s.elements, Array.isArray(s.type) ? undefined : String(s.type), elementsPerLine(s.type))}`);
+  lines.push('\t}');
+  return lines;
+}
+
+function chainText(c: Chain, rules: readonly Rule[], handles: boolean): string[] {
+  const lines = [`\tchain ${c.name} {${handleNote(c.handle, handles)}`];
+  if (c.hook !== undefined) {
+    const dev = c.device !== undefined ? ` device ${JSON.stringify(c.device)}` : '';
+    lines.push(`\t\ttype ${c.type ?? 'filter'} hook ${c.hook}${dev} priority ${priorityText(c)}; policy ${c.policy ?? 'accept'};`);
+  }
+  for (const r of rules) lines.push(`\t\t${ruleLine(r)}${handleNote(r.handle, handles)}`);
+  lines.push('\t}');
+  return lines;
+}
+
+/** The ruleset as `nft list ruleset` (with `handles`: `nft -a list ruleset`) prints it; '' when empty. */
+export function rulesetText(rs: Ruleset, handles = false): string {
+  const out: string[] = [];
+  for (const t of rs.tables) {
+    const blocks: string[][] = [];
+    for (const s of rs.sets.filter(sameTable(t))) if (!isAnon(s)) blocks.push(setText(s, handles));
+    for (const c of rs.chains.filter(sameTable(t))) {
+      blocks.push(chainText(c, rs.rules.filter((r) => r.family === c.family && r.table === c.table && r.chain === c.name), handles));
+    }
+    out.push(`table ${t.family} ${t.name} {${handleNote(t.handle, handles)}`);
+    blocks.forEach((b, i) => { if (i) out.push(''); out.push(...b); });
+    out.push('}');
+  }
+  return out.join('\n');
+}
+
+/** One table as an `nft -j` object. */
+export const tableJson = (t: Table): Json => ({ table: { family: t.family, name: t.name, handle: Number(t.handle) } });
+
+/** One chain as an `nft -j` object (`prio` a number, as nft -j prints it). */
+export function chainJson(c: Chain): Json {
+  const base = c.hook !== undefined ? { type: c.type ?? 'filter', hook: c.hook, prio: c.priority ?? 0, policy: c.policy ?? 'accept', ...(c.device !== undefined ? { dev: c.device } : {}) } : {};
+  return { chain: { family: c.family, table: c.table, name: c.name, handle: Number(c.handle), ...base } };
+}
+
+/** A named set or map as an `nft -j` object. */
+export function setJson(s: NftSet): Json {
+  const kw = s.map !== undefined || s.dataType !== undefined ? 'map' : 'set';
+  const flags = setFlagNames(s);
+  return {
+    [kw]: {
+      family: s.family, name: s.name, table: s.table, type: Array.isArray(s.type) ? [...s.type] : typeName(s), handle: Number(s.handle),
+      ...(kw === 'map' ? { map: s.map ?? s.dataType } : {}),
+      ...(flags.length ? { flags } : {}),
+      ...(s.elements?.length ? { elem: s.elements } : {}),
+    },
+  };
+}
+
+/** A rule as an `nft -j` object; `expr` is absent for a rule outside the printable set (nft would have it). */
+export function ruleJson(r: Rule): Json {
+  const expr = ruleStatements(r);
+  return { rule: { family: r.family, table: r.table, chain: r.chain, handle: Number(r.handle), ...(expr ? { expr } : {}), ...(r.comment !== undefined ? { comment: r.comment } : {}) } };
+}
+
+/**
+ * The ruleset as `nft -j list ruleset` shapes it: `{ nftables: [ {table}, {set|map}…, {chain}…, {rule}… ] }`
+ * per table, but without nft's leading `metainfo` object.
+ */
+export function rulesetJson(rs: Ruleset): Json {
+  const items: Json[] = [];
+  for (const t of rs.tables) {
+    items.push(tableJson(t));
+    for (const s of rs.sets.filter(sameTable(t))) if (!isAnon(s)) items.push(setJson(s));
+    for (const c of rs.chains.filter(sameTable(t))) items.push(chainJson(c));
+    for (const r of rs.rules.filter(sameTable(t))) items.push(ruleJson(r));
+  }
+  return { nftables: items };
+}

@@ -1,0 +1,53 @@
+/** `netlink-dump nft`: the nftables ruleset, like `nft list ruleset` / `nft -j list ruleset`. */
+import type { NftHandle } from '../../nft/handle.js';
+import { bool, parse, str } from '../args.js';
+import { UsageError } from '../errors.js';
+import type { Io } from '../io.js';
+import { LIVE_OPTIONS, namespaceError } from './common.js';
+import { rulesetJson, rulesetText } from './nft-text.js';
+
+export const HELP = `usage: netlink-dump nft [OPTIONS]
+
+The whole nftables ruleset in nft syntax, as nft list ruleset prints it: tables, their named
+sets and maps with elements, chains (type, hook, priority, policy) and rules. A rule outside
+the common expressions prints as a comment with its expressions as nft --debug=netlink shows them.
+
+Namespace (default: this process's):
+  -n, --netns NAME|PATH  a namespace made by ip netns add (/run/netns/NAME), or a path
+      --pid PID          the namespace of process PID (/proc/PID/ns/net)
+Output:
+  -a, --handle           add "# handle N" to tables, chains, sets and rules (nft -a)
+  -j, --json             shaped like nft -j list ruleset (without its metainfo object;
+                         a rule outside the common expressions has no "expr")
+  -h, --help             this text`;
+
+export async function run(argv: readonly string[], io: Io): Promise<number> {
+  const p = parse(argv, { netns: LIVE_OPTIONS['netns']!, pid: LIVE_OPTIONS['pid']!, json: LIVE_OPTIONS['json']!, handle: { type: 'boolean', short: 'a' } }, 'nft');
+  if (p.help) { io.out(HELP); return 0; }
+  const ns = str(p, 'netns');
+  const pid = str(p, 'pid');
+  if (ns !== undefined && pid !== undefined) throw new UsageError('nft: --netns and --pid exclude each other');
+  if (pid !== undefined && !/^[1-9]\d*$/.test(pid)) throw new UsageError(`nft: --pid takes a process id, got "${pid}"`);
+  if (ns === '') throw new UsageError('nft: --netns needs a name or path');
+  if (p.positionals.length) throw new UsageError(`nft: unexpected argument "${p.positionals[0]}" (this command takes no filters)`);
+  const netns = pid !== undefined ? `/proc/${pid}/ns/net` : ns;
+
+  const { NftHandle } = await import('../../nft/handle.js');
+  let h: NftHandle;
+  try {
+    h = NftHandle.open(netns === undefined ? {} : { netns });
+  } catch (err) {
+    throw namespaceError(err, netns);
+  }
+  try {
+    const rs = await h.list();
+    if (bool(p, 'json')) io.out(JSON.stringify(rulesetJson(rs)));
+    else {
+      const text = rulesetText(rs, bool(p, 'handle'));
+      if (text) io.out(text);
+    }
+    return 0;
+  } finally {
+    h.close();
+  }
+}
