@@ -126,6 +126,37 @@ export function enterSync<T>(lib: Libc, entries: readonly NsEntry[], fn: () => T
   }
 }
 
+/**
+ * unshare(2) the calling thread into NEW namespaces of the given types, run a synchronous `fn`
+ * there (e.g. bind-mount the new netns, set a hostname, fork a child that keeps it), and return
+ * to the original namespaces whatever happens — pre-flighted like {@link enterSync}, so a switch
+ * that could not be undone fails before it happens. Fds it opens are closed before it returns.
+ */
+export function unshareSync<T>(lib: Libc, kinds: readonly { readonly nstype: number; readonly nsFile: string }[], fn: () => T): T {
+  if (isAsyncFunction(fn)) throw new TypeError('netns: fn must be synchronous (a namespace switch must not span an await)');
+  const own: { fd: number; nstype: number }[] = [];
+  try {
+    for (const k of kinds) {
+      own.push({ fd: lib.open(`/proc/thread-self/ns/${k.nsFile}`, O_RDONLY | O_CLOEXEC), nstype: k.nstype });
+      preflight(lib, own[own.length - 1]!.fd, k.nstype, k.nsFile);
+    }
+    lib.unshare(kinds.reduce((f, k) => f | k.nstype, 0));
+    let result: T;
+    try {
+      result = fn();
+    } finally {
+      for (const o of [...own].reverse()) restoreOrAbort(lib, o.fd, o.nstype);
+    }
+    if (result instanceof Promise) {
+      result.catch(() => undefined);
+      throw new TypeError('netns: fn must be synchronous (a namespace switch must not span an await)');
+    }
+    return result;
+  } finally {
+    for (const o of own) lib.close(o.fd);
+  }
+}
+
 /** Run a synchronous `fn` with the calling thread in network namespace `target`; always come back. */
 export function withNetnsSync<T>(lib: Libc, target: NetnsRef, fn: () => T): T {
   return enterSync(lib, [{ source: netnsSource(target), nstype: CLONE_NEWNET, nsFile: 'net' }], fn);

@@ -32,6 +32,13 @@ export interface PollWait {
 }
 
 const pollers = new WeakMap<Libc, Poller>();
+/** The eventfd increment: a u64 1 (<sys/eventfd.h>). */
+const ONE = Buffer.from([1, 0, 0, 0, 0, 0, 0, 0]);
+/**
+ * A pool-thread poll that keeps failing transiently (reported as EINTR) this many times in a
+ * row is a persistent failure: the waiters are rejected rather than re-polled forever.
+ */
+const MAX_EINTR_IN_A_ROW = 100;
 
 export class Poller {
   readonly #lib: Libc;
@@ -100,7 +107,11 @@ export class Poller {
   #start(): void {
     if (this.#loop) { this.#kick(); return; }
     this.#efd = this.#lib.eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    this.#loop = this.#run().finally(() => {
+    // #run() reports every failure to the waiters; a throw that still escapes it (a bug) must
+    // not become an unhandled rejection: the waiters of that round are rejected with it.
+    this.#loop = this.#run().catch((err: unknown) => {
+      for (const w of [...this.#waiters]) { this.#waiters.delete(w); w.reject(err); }
+    }).finally(() => {
       this.#loop = undefined;
       const fd = this.#efd;
       this.#efd = -1;
@@ -112,13 +123,12 @@ export class Poller {
 
   #kick(): void {
     if (this.#efd < 0) return;
-    const one = Buffer.alloc(8);
-    one.writeBigUInt64LE(1n);
-    try { this.#lib.write(this.#efd, one, 8); } catch { /* EAGAIN: the counter is already non-zero */ }
+    try { this.#lib.write(this.#efd, ONE, 8); } catch { /* EAGAIN: the counter is already non-zero */ }
   }
 
   async #run(): Promise<void> {
     const drain = Buffer.alloc(8);
+    let eintr = 0;
     while (this.#waiters.size) {
       const slots = [...this.#waiters];
       // A fresh array per round: the previous one may still be read by a poll that is returning.
@@ -130,8 +140,9 @@ export class Poller {
       let failure: unknown;
       try {
         await this.#lib.pollAsync(buf, slots.length + 1, -1);
+        eintr = 0;
       } catch (err) {
-        if (!(err instanceof SyscallError && err.errno === EINTR)) failure = err;
+        if (!(err instanceof SyscallError && err.errno === EINTR) || ++eintr >= MAX_EINTR_IN_A_ROW) failure = err;
       }
       this.#inflight = undefined;
       const done = this.#roundWaiters;
@@ -143,7 +154,10 @@ export class Poller {
       }
       if (buf.readInt16LE(6) !== 0) {
         try { this.#lib.read(this.#efd, drain, 8); } catch (err) {
-          if (!(err instanceof SyscallError && err.errno === EAGAIN)) throw err;
+          if (!(err instanceof SyscallError && err.errno === EAGAIN)) {
+            for (const w of slots) if (this.#waiters.delete(w)) w.reject(err);
+            continue;
+          }
         }
       }
       slots.forEach((w, i) => {

@@ -16,10 +16,10 @@
  */
 import { closeSync, mkdirSync, openSync, readdirSync, statSync, unlinkSync, constants as fsc } from 'node:fs';
 import {
-  type Libc, CLONE_NEWNET, MNT_DETACH, MS_BIND, MS_REC, MS_SHARED, O_CLOEXEC, O_RDONLY, libc as defaultLibc,
+  type Libc, CLONE_NEWNET, MNT_DETACH, MS_BIND, MS_REC, MS_SHARED, libc as defaultLibc,
 } from '../ffi/libc.js';
 import { SyscallError } from '../ffi/errors.js';
-import { type NetnsRef, preflight, restoreOrAbort } from '../netlink/nsenter.js';
+import { type NetnsRef, unshareSync } from '../netlink/nsenter.js';
 import { RouteHandle } from '../route/handle.js';
 import { NetnsBusyError, NetnsError, NetnsExistsError, NetnsNotFoundError } from './errors.js';
 import { Netns, type NetnsSpec, checkNetnsName, describeNetns } from './netns.js';
@@ -82,18 +82,7 @@ export function addNetns(name: string, opts: NetnsDirOptions = {}): string {
   prepareDir(lib, dir);
   createNameFile(path, name);
   try {
-    const own = lib.open('/proc/thread-self/ns/net', O_RDONLY | O_CLOEXEC);
-    try {
-      preflight(lib, own, CLONE_NEWNET, 'net');
-      lib.unshare(CLONE_NEWNET);
-      try {
-        lib.mount('/proc/thread-self/ns/net', path, 'none', MS_BIND, null);
-      } finally {
-        restoreOrAbort(lib, own, CLONE_NEWNET);
-      }
-    } finally {
-      lib.close(own);
-    }
+    unshareSync(lib, [{ nstype: CLONE_NEWNET, nsFile: 'net' }], () => lib.mount('/proc/thread-self/ns/net', path, 'none', MS_BIND, null));
   } catch (err) {
     try { unlinkSync(path); } catch { /* best effort: it is ours and empty */ }
     throw new NetnsError(`cannot create network namespace "${name}": ${(err as Error).message}`, name, { code: codeOf(err), cause: err });

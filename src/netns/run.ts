@@ -8,8 +8,8 @@
  * namespaces; Node's other threads never move. Nothing here runs `ip`, `nsenter` or `unshare`.
  */
 import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
-import { type Libc, CLONE_NEWNET, CLONE_NEWUTS, O_CLOEXEC, O_RDONLY, libc as defaultLibc } from '../ffi/libc.js';
-import { type NetnsRef, type NsEntry, enterSync, netnsSource, preflight, restoreOrAbort } from '../netlink/nsenter.js';
+import { type Libc, CLONE_NEWNET, CLONE_NEWUTS, libc as defaultLibc } from '../ffi/libc.js';
+import { type NetnsRef, type NsEntry, enterSync, netnsSource, unshareSync } from '../netlink/nsenter.js';
 
 export interface NetnsSpawnOptions extends SpawnOptions {
   /**
@@ -130,34 +130,23 @@ export function spawnUnshared(opts: UnsharedOptions = {}): UnsharedNetns {
   checkCommand(command, args, 'unshared');
   const lib = opts.libc ?? defaultLibc();
   const spawnOpts: SpawnOptions = opts.spawn ?? (opts.command === undefined ? { stdio: ['pipe', 'ignore', 'inherit'] } : {});
-  const types = [{ nstype: CLONE_NEWNET, file: 'net' }, ...(hostname !== undefined ? [{ nstype: CLONE_NEWUTS, file: 'uts' }] : [])];
-  const own: { fd: number; nstype: number }[] = [];
-  let child: ChildProcess;
-  try {
-    for (const t of types) {
-      own.push({ fd: lib.open(`/proc/thread-self/ns/${t.file}`, O_RDONLY | O_CLOEXEC), nstype: t.nstype });
-      preflight(lib, own.at(-1)!.fd, t.nstype, t.file);
-    }
-    lib.unshare(types.reduce((f, t) => f | t.nstype, 0));
-    try {
-      if (hostname !== undefined) lib.sethostname(hostname);
-      child = spawn(command, [...args], spawnOpts);
-    } finally {
-      for (const o of own) restoreOrAbort(lib, o.fd, o.nstype);
-    }
-  } finally {
-    for (const o of own) lib.close(o.fd);
-  }
+  const kinds = [{ nstype: CLONE_NEWNET, nsFile: 'net' }, ...(hostname !== undefined ? [{ nstype: CLONE_NEWUTS, nsFile: 'uts' }] : [])];
+  const child = unshareSync(lib, kinds, () => {
+    if (hostname !== undefined) lib.sethostname(hostname);
+    return spawn(command, [...args], spawnOpts);
+  });
+  // Before anything can throw: a spawn that fails reports it as an 'error' event on the next
+  // tick, which would crash the process with no listener.
+  child.on('error', () => undefined);
   if (child.pid === undefined) {
-    // spawn() failed synchronously-but-reported-later (e.g. ENOENT): surface it now.
-    throw new TypeError(`unshared: could not start ${command}`);
+    // spawn() failed (ENOENT, EACCES): Node reports why on that 'error' event, after this returns.
+    throw new Error(`unshared: could not start ${JSON.stringify(command)} (not found or not executable)`);
   }
   const pid = child.pid;
   const exited = new Promise<void>((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) resolve();
     else child.once('exit', () => resolve());
   });
-  child.once('error', () => undefined);
   return {
     pid, child, hostname, ref: { pid },
     async stop() {

@@ -200,7 +200,9 @@ export class LinkApi {
    * Create a persistent tun or tap device (`ip tuntap add dev NAME mode tun|tap …`) in this
    * handle's namespace: the kernel makes them only through /dev/net/tun ioctls (see tuntap.ts),
    * not RTM_NEWLINK. A name that exists already fails with NetlinkError EEXIST (TUNSETIFF would
-   * silently attach to it). Returns the new link; delete it with `del()`.
+   * silently attach to it) — checked with RTM_GETLINK just before, so a tun/tap device of the
+   * same name created by someone else in between would be attached to, not refused (the ioctl
+   * interface has no exclusive create). Returns the new link; delete it with `del()`.
    */
   async addTuntap(spec: TuntapSpec): Promise<Link> {
     const ifr = tunIfreq(spec, checkIfname);

@@ -109,6 +109,9 @@ for (const backend of backends) {
     t.notOk(existsSync(stale), 'delete removes a stale (unmounted) name, as ip netns del does');
     t.equal(openFds(), fds, 'no fd left open by any failure');
     t.equal(netnsInode(), home);
+    // Last: a failed spawn closes its stdio pipes a tick later.
+    t.throws(() => netns.unshare({ command: '/nonexistent/cmd', libc: lib }), /could not start/, 'unshare with a missing command: an Error, not a crash');
+    t.equal(netnsInode(), home, 'and the thread is home');
   });
 
   t.test(`${backend}: withNetns runs synchronously inside and always comes back`, async (t) => {
