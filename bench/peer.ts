@@ -43,10 +43,15 @@ const SKIP: Record<string, string> = {
   startup: 'start-up baseline: rejected after loading the library and opening the socket',
 };
 
-/** base (dotted quad) + k, as a dotted quad. */
-function ip4(base: string, k: number): string {
-  const v = (base.split('.').reduce((a, o) => a * 256 + Number(o), 0) + k) >>> 0;
-  return `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
+/** The dotted quads base+1 … base+n (integer arithmetic, as the C and Go peers build theirs). */
+function ip4s(base: string, n: number): string[] {
+  const b = base.split('.').reduce((a, o) => a * 256 + Number(o), 0);
+  const out = new Array<string>(n);
+  for (let k = 0; k < n; k++) {
+    const v = (b + k + 1) >>> 0;
+    out[k] = `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
+  }
+  return out;
 }
 
 const out: Record<string, unknown> = { impl: IMPL, workload: WL, n: N };
@@ -75,7 +80,8 @@ try {
       case 'route-add': {
         const oif = await h.link.index(DEV);
         t0 = process.hrtime.bigint(); cpu0 = process.cpuUsage();
-        const specs = Array.from({ length: N }, (_, i) => ({ dst: ip4('172.16.0.0', i + 1), via: '10.0.0.2', dev: oif }));
+        const dsts = ip4s('172.16.0.0', N);
+        const specs = dsts.map((dst) => ({ dst, via: '10.0.0.2', dev: oif }));
         if (PING) for (const s of specs) await h.route.add(s);
         else await h.route.addMany(specs, { chunk: CHUNK });
         break;
@@ -97,7 +103,7 @@ try {
       case 'addr-add': {
         const index = await h.link.index(DEV);
         t0 = process.hrtime.bigint(); cpu0 = process.cpuUsage();
-        const specs = Array.from({ length: N }, (_, i) => ({ dev: index, address: `${ip4('10.100.0.0', i + 1)}/32` }));
+        const specs = ip4s('10.100.0.0', N).map((a) => ({ dev: index, address: `${a}/32` }));
         if (PING) for (const s of specs) await h.addr.add(s);
         else await h.addr.addMany(specs, { chunk: CHUNK });
         break;

@@ -130,6 +130,11 @@ export class AttrSet<S extends Spec = Spec> {
     return typeof nameOrType === 'number' ? this.#byType[nameOrType] : this.#byName.get(nameOrType);
   }
 
+  /** The declaration behind a value key (`dst`, `oif`, …). */
+  entryByKey(key: string): Entry | undefined {
+    return this.#byKey.get(key);
+  }
+
   entries(): Entry[] {
     return [...this.#byName.values()];
   }

@@ -20,6 +20,7 @@ import {
   requestAttrs, requestPathAt, splitMessages,
 } from './message.js';
 import { LiveTransport, type LiveTransportOptions, type Transport } from './transport.js';
+import type { EncodedMessages } from './wire-writer.js';
 
 export interface SocketOptions extends LiveTransportOptions {
   /** Use this transport instead of a live socket (replay/recording, tests). */
@@ -278,15 +279,42 @@ export class NetlinkSocket {
     const ackAll = (opts.ack ?? 'last') === 'all';
     const chunk = opts.chunk ?? 256;
     if (!Number.isInteger(chunk) || chunk < 1) throw new RangeError(`bulk: chunk must be a positive integer, got ${chunk}`);
-    const stop = opts.stopOnError ?? true;
     // Every message is encoded (so validated) before the first is sent; flags are stamped
     // while writing and seqs right after, so no message object is copied.
-    const { buf, offsets } = encodeMessages(this.protocol, msgs, { flags: NLM_F_REQUEST | (ackAll ? NLM_F_ACK : 0) });
+    const enc = encodeMessages(this.protocol, msgs, { flags: NLM_F_REQUEST | (ackAll ? NLM_F_ACK : 0) });
+    return this.#bulkSend(enc.buf, enc.offsets, opts);
+  }
+
+  /**
+   * {@link bulkSync} for messages already encoded back to back (a WireWriter's output): seqs
+   * and NLM_F_REQUEST (NLM_F_ACK with `ack: 'all'`) are stamped here, in place.
+   */
+  bulkEncodedSync(enc: EncodedMessages, opts: BulkOptions = {}): BulkResult {
+    this.#ready();
+    const set = NLM_F_REQUEST | ((opts.ack ?? 'last') === 'all' ? NLM_F_ACK : 0);
+    const { buf, offsets } = enc;
+    // Both flags are in the low byte of nlmsg_flags (byte stores: cheap before V8 optimises).
+    for (let k = 0; k < offsets.length; k++) { const o = offsets[k]! + 6; buf[o] = buf[o]! | set; }
+    return this.#bulkSend(buf, offsets, opts);
+  }
+
+  bulkEncoded(enc: EncodedMessages, opts?: BulkOptions): Promise<BulkResult> {
+    return settle(() => this.bulkEncodedSync(enc, opts));
+  }
+
+  #bulkSend(buf: Buffer, offsets: readonly number[], opts: BulkOptions): BulkResult {
+    const ackAll = (opts.ack ?? 'last') === 'all';
+    const chunk = opts.chunk ?? 256;
+    if (!Number.isInteger(chunk) || chunk < 1) throw new RangeError(`bulk: chunk must be a positive integer, got ${chunk}`);
+    const stop = opts.stopOnError ?? true;
     const n = offsets.length;
     if (n === 0) return { attempted: 0, failures: [] };
     const op = this.protocol.typeName(buf.readUInt16LE(4));
     const base = this.nextSeq(n);
-    for (let k = 0; k < n; k++) buf.writeUInt32LE((base + k) >>> 0, offsets[k]! + 8);
+    for (let k = 0; k < n; k++) {
+      const v = (base + k) >>> 0, o = offsets[k]! + 8;
+      buf[o] = v & 255; buf[o + 1] = (v >>> 8) & 255; buf[o + 2] = (v >>> 16) & 255; buf[o + 3] = v >>> 24;
+    }
     const failures: NetlinkError[] = [];
     let i = 0;
     while (i < n) {

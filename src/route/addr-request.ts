@@ -17,7 +17,8 @@
 import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../netlink/header.js';
 import { ipFamily } from '../netlink/ip.js';
 import type { OutMessage } from '../netlink/message.js';
-import { type AddrAttrs, IFA_F, type IfAddrMsg } from './addr.schema.js';
+import { type WireWriter } from '../netlink/wire-writer.js';
+import { type AddrAttrs, IFA, IFA_F, type IfAddrMsg } from './addr.schema.js';
 import { type Prefix, afOf, broadcastOf, networkOf, parsePrefix } from './prefix.js';
 import { RTM_DELADDR, RTM_NEWADDR } from './protocol.js';
 import { RT_SCOPE } from './route.schema.js';
@@ -156,14 +157,30 @@ function isMulticast(p: Prefix): boolean {
  * Validate `spec` and build its request (all but the ifindex), as ip 6.1 does for the same
  * command. `field` names the argument in errors (`addr.add`, `addr.addMany[3]`).
  */
-export function addrRequest(op: AddrOp, spec: AddressSpec, field: string): AddrRequest {
+export function addrRequest(op: AddrOp, spec: AddressSpec, field: string, index?: number): AddrRequest {
+  // Checking is pure: first with bare field names (nothing formatted per spec — a bulk add
+  // checks thousands), and only for a spec that fails again with the field spelled out
+  // (`field[index]` for bulk callers), which throws the same error worded in full.
+  try {
+    return build(op, spec, undefined);
+  } catch {
+    build(op, spec, index === undefined ? field : `${field}[${index}]`);
+    throw new Error('internal: addrRequest failed once and then passed');
+  }
+}
+
+const bareName = (name: string): string => name;
+const FLAG_ENTRIES = Object.entries(FLAG_BITS);
+
+function build(op: AddrOp, spec: AddressSpec, field: string | undefined): AddrRequest {
+  const f = field === undefined ? bareName : (name: string): string => `${field}.${name}`;
   if (typeof spec !== 'object' || spec === null) throw new TypeError(`${field}: expected an address spec object, got ${spec === null ? 'null' : typeof spec}`);
   for (const k of Object.keys(spec)) if (!KNOWN_KEYS.has(k)) throw new TypeError(`${field}: unknown option "${k}"`);
-  const dev = checkDev(spec.dev, `${field}.dev`);
+  const dev = checkDev(spec.dev, f('dev'));
   const del = op === 'del';
 
-  const local = parsePrefix(spec.address, `${field}.address`);
-  const peer = spec.peer === undefined ? undefined : parsePrefix(spec.peer, `${field}.peer`);
+  const local = parsePrefix(spec.address, f('address'));
+  const peer = spec.peer === undefined ? undefined : parsePrefix(spec.peer, f('peer'));
   if (peer && peer.family !== local.family) throw new RangeError(`${field}.peer: "${spec.peer}" is IPv${peer.family}, the address is IPv${local.family}`);
   // ip: the peer's length wins; a /0 peer falls back to the local one.
   const prefixlen = peer && peer.prefixlen ? peer.prefixlen : local.prefixlen;
@@ -177,7 +194,7 @@ export function addrRequest(op: AddrOp, spec: AddressSpec, field: string): AddrR
     if (local.family !== 4) throw new RangeError(`${field}.broadcast: IPv6 has no broadcast address`);
     if (spec.broadcast === '+') broadcast = 'set';
     else if (spec.broadcast === '-') broadcast = 'clear';
-    else if (ipFamily(spec.broadcast) === 4) broadcast = parsePrefix(spec.broadcast, `${field}.broadcast`).address;
+    else if (ipFamily(spec.broadcast) === 4) broadcast = parsePrefix(spec.broadcast, f('broadcast')).address;
     else throw new RangeError(`${field}.broadcast: "${spec.broadcast}" is not an IPv4 address, '+' or '-'`);
   }
 
@@ -190,7 +207,7 @@ export function addrRequest(op: AddrOp, spec: AddressSpec, field: string): AddrR
   }
 
   let ifaFlags = 0;
-  for (const [name, [bit, v6only]] of Object.entries(FLAG_BITS)) {
+  for (const [name, [bit, v6only]] of FLAG_ENTRIES) {
     const v = (spec as unknown as Record<string, unknown>)[name];
     if (v === undefined || v === false) continue;
     if (v !== true) throw new TypeError(`${field}.${name}: expected a boolean, got ${typeof v}`);
@@ -201,16 +218,16 @@ export function addrRequest(op: AddrOp, spec: AddressSpec, field: string): AddrR
 
   let cacheinfo: AddrAttrs['cacheinfo'];
   if (spec.validLft !== undefined || spec.preferredLft !== undefined) {
-    const valid = lifetime(spec.validLft, `${field}.validLft`);
-    const preferred = lifetime(spec.preferredLft, `${field}.preferredLft`);
+    const valid = lifetime(spec.validLft, f('validLft'));
+    const preferred = lifetime(spec.preferredLft, f('preferredLft'));
     if (valid === 0) throw new RangeError(`${field}.validLft: must not be 0`);
     if (preferred > valid) {
       throw new RangeError(`${field}.preferredLft: ${spec.preferredLft ?? "'forever' (the default)"} is greater than validLft ${spec.validLft ?? "'forever'"}`);
     }
     cacheinfo = { ifa_prefered: preferred, ifa_valid: valid, cstamp: 0, tstamp: 0 };
   }
-  const metric = spec.metric === undefined ? undefined : checkU32(spec.metric, `${field}.metric`);
-  const scope = spec.scope !== undefined ? scopeOf(spec.scope, `${field}.scope`)
+  const metric = spec.metric === undefined ? undefined : checkU32(spec.metric, f('metric'));
+  const scope = spec.scope !== undefined ? scopeOf(spec.scope, f('scope'))
     : del ? 0
     : local.family === 4 && local.address.startsWith('127.') ? RT_SCOPE.RT_SCOPE_HOST : RT_SCOPE.RT_SCOPE_UNIVERSE;
 
@@ -236,6 +253,18 @@ export function addrRequest(op: AddrOp, spec: AddressSpec, field: string): AddrR
     header: { family: afOf(local.family), prefixlen, flags: ifaFlags > 0xff ? 0 : ifaFlags, scope },
     attrs,
   };
+}
+
+/**
+ * addrMessage() written straight into `w` (bulk adds and deletes): the same bytes, without the
+ * message object or a second validation (test/unit/addr-writer.test.ts holds them equal).
+ */
+export function writeAddrMessage(w: WireWriter, req: AddrRequest, index: number): void {
+  const at = w.begin(req.type, req.flags, 8, 0);
+  const h = req.header;
+  w.u8At(at, h.family); w.u8At(at + 1, h.prefixlen); w.u8At(at + 2, h.flags); w.u8At(at + 3, h.scope); w.u32At(at + 4, index);
+  w.attrs(IFA, req.attrs);
+  w.end();
 }
 
 /** The message of a validated request for the device with this ifindex. */

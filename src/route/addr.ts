@@ -7,7 +7,8 @@ import { NetlinkError } from '../netlink/errors.js';
 import { formatBits } from '../netlink/header.js';
 import type { Message, OutMessage } from '../netlink/message.js';
 import type { BulkOptions, BulkResult, NetlinkSocket } from '../netlink/socket.js';
-import { type AddrOp, type AddrRequest, type AddressSpec, type Lifetime, addrMessage, addrRequest, checkDev } from './addr-request.js';
+import { type AddrOp, type AddrRequest, type AddressSpec, type Lifetime, addrMessage, addrRequest, checkDev, writeAddrMessage } from './addr-request.js';
+import { WireWriter } from '../netlink/wire-writer.js';
 import { type AddrAttrs, IFA_F_NAMES, type IfAddrMsg } from './addr.schema.js';
 import { AF } from './family.js';
 import type { LinkApi } from './link.js';
@@ -156,7 +157,8 @@ export class AddrApi {
 
   async #many(op: AddrOp, specs: readonly AddressSpec[], opts: BulkOptions, field: string): Promise<BulkResult> {
     if (!Array.isArray(specs)) throw new TypeError(`${field}: expected an array of address specs`);
-    const reqs: AddrRequest[] = specs.map((s, i) => addrRequest(op, s, `${field}[${i}]`));
+    const reqs = new Array<AddrRequest>(specs.length);
+    for (let i = 0; i < specs.length; i++) reqs[i] = addrRequest(op, specs[i]!, field, i);
     const names = new Map<string, number>();
     for (const [i, r] of reqs.entries()) {
       if (typeof r.dev !== 'string' || names.has(r.dev)) continue;
@@ -168,10 +170,10 @@ export class AddrApi {
         throw e;
       }
     }
-    // Messages are built one at a time as the socket encodes them (none kept alive).
-    return this.sock.bulk((function* () {
-      for (const r of reqs) yield addrMessage(r, typeof r.dev === 'number' ? r.dev : names.get(r.dev)!);
-    })(), opts);
+    // Written straight into one buffer (writeAddrMessage: addrMessage()'s bytes, no message objects).
+    const w = new WireWriter(reqs.length * 64);
+    for (const r of reqs) writeAddrMessage(w, r, typeof r.dev === 'number' ? r.dev : names.get(r.dev)!);
+    return this.sock.bulkEncoded(w.finish(), opts);
   }
 
   async #filter(f: AddrFilter): Promise<{ family: 4 | 6 | undefined; index: number }> {

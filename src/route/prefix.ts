@@ -65,6 +65,8 @@ export function broadcastOf(p: Prefix): string {
 
 /** The network address of a prefix (host bits cleared), e.g. for route destinations. */
 export function networkOf(p: Prefix): string {
+  // A host prefix is its own network (the common bulk case: no second parse).
+  if (p.prefixlen === (p.family === 4 ? 32 : 128)) return p.address;
   if (p.family === 4) {
     // Integer arithmetic: the common bulk case (10k /32 routes) then allocates nothing.
     writeIPv4(p.address, SCRATCH, 0);

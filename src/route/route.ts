@@ -17,7 +17,8 @@ import { type Route, toRoute } from './route-decode.js';
 import {
   type RouteProtocolName, type RouteTableName, type RouteTypeName, parseRouteProtocol, parseRouteTable, parseRouteType,
 } from './route-names.js';
-import { type CheckedRoute, type RouteSpec, checkDev, checkRouteSpec, routeDevices, routeMessage } from './route-spec.js';
+import { type CheckedRoute, type RouteSpec, checkDev, checkRouteSpec, routeDevices, routeMessage, writeRouteMessage } from './route-spec.js';
+import { WireWriter } from '../netlink/wire-writer.js';
 
 /** Which routes `list()`/`stream()` return; every field is a kernel-side filter. */
 export interface RouteFilter {
@@ -194,10 +195,13 @@ export class RouteApi {
 
   async #many(cmd: typeof RTM_NEWROUTE | typeof RTM_DELROUTE, specs: readonly RouteSpec[], flags: number, bulk: BulkOptions): Promise<BulkResult> {
     if (!Array.isArray(specs)) throw new TypeError('routes: expected an array of route specs');
-    const checked = specs.map((s, i) => checkRouteSpec(s, `routes[${i}]`));
+    const checked = new Array<CheckedRoute>(specs.length);
+    for (let i = 0; i < specs.length; i++) checked[i] = checkRouteSpec(specs[i]!, 'routes', i);
     const idx = await this.#resolve(checked);
-    // Built one at a time as they are encoded: no array of 10k message objects kept alive.
-    return this.sock.bulk(mapIter(checked, (r) => routeMessage(cmd, r, idx, flags)), bulk);
+    // Written straight into one buffer (writeRouteMessage: routeMessage()'s bytes, no message objects).
+    const w = new WireWriter(checked.length * 64);
+    for (const r of checked) writeRouteMessage(w, cmd, r, idx, flags);
+    return this.sock.bulkEncoded(w.finish(), bulk);
   }
 
   async #dumpRequest(f: CheckedFilter): Promise<OutMessage> {
@@ -235,7 +239,4 @@ export class RouteApi {
   }
 }
 
-function* mapIter<T, U>(items: readonly T[], fn: (t: T) => U): Generator<U> {
-  for (let i = 0; i < items.length; i++) yield fn(items[i]!);
-}
 
