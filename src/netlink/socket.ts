@@ -232,8 +232,8 @@ export class NetlinkSocket {
     const dgram = this.transport.recv();
     for (const [s, e] of splitMessages(dgram)) {
       if (!this.#mine(dgram, s, st.seq)) continue;
-      const type = dgram.readUInt16LE(s + 4);
-      const flags = dgram.readUInt16LE(s + 6);
+      const type = dgram[s + 4]! | (dgram[s + 5]! << 8);
+      const flags = dgram[s + 6]! | (dgram[s + 7]! << 8);
       if (flags & NLM_F_DUMP_INTR) st.intr = true;
       if (type === NLMSG_DONE || type === NLMSG_ERROR) {
         st.done = true;
