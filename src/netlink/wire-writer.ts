@@ -27,10 +27,52 @@ export interface EncodedMessages {
 
 const NO_PATH: readonly string[] = [];
 
+/** Store an attribute with a u8 payload (3 bytes of padding) at `o`; returns the offset after it. */
+export function putU8(b: Buffer, o: number, raw: number, v: number): number {
+  b[o] = 5; b[o + 1] = 0; b[o + 2] = raw & 255; b[o + 3] = raw >>> 8;
+  b[o + 4] = v; b[o + 5] = 0; b[o + 6] = 0; b[o + 7] = 0;
+  return o + 8;
+}
+
+/** Store an attribute with a u32 payload (host order) at `o`; returns the offset after it. */
+export function putU32(b: Buffer, o: number, raw: number, v: number): number {
+  b[o] = 8; b[o + 1] = 0; b[o + 2] = raw & 255; b[o + 3] = raw >>> 8;
+  b[o + 4] = v & 255; b[o + 5] = (v >>> 8) & 255; b[o + 6] = (v >>> 16) & 255; b[o + 7] = v >>> 24;
+  return o + 8;
+}
+
+/** Store an address attribute (4 or 16 bytes, by `family`; the text was checked before) at `o`. */
+export function putIp(b: Buffer, o: number, raw: number, text: string, family: 4 | 6): number {
+  const len = family === 4 ? 8 : 20;
+  b[o] = len; b[o + 1] = 0; b[o + 2] = raw & 255; b[o + 3] = raw >>> 8;
+  if (!(family === 4 ? writeIPv4(text, b, o + 4) : writeIPv6(text, b, o + 4))) {
+    throw new Error(`internal: WireWriter: "${text}" is not an IPv${family} address`);
+  }
+  return o + len;
+}
+
 export class WireWriter {
   #buf: Buffer;
   #off = 0;
   #start = -1;
+
+  /**
+   * The buffer and the offset of the next attribute, for writers that store attributes
+   * themselves (putU8/putU32/putIp) after begin() reserved room for them: `buf` is valid
+   * until the next ensure() or begin(); set `off` past what was stored before end().
+   */
+  get buf(): Buffer {
+    return this.#buf;
+  }
+
+  get off(): number {
+    return this.#off;
+  }
+
+  set off(v: number) {
+    if (v < this.#off || v > this.#buf.length) throw new Error(`internal: WireWriter.off ${v} outside [${this.#off}, ${this.#buf.length}]`);
+    this.#off = v;
+  }
   readonly #offsets: number[] = [];
 
   constructor(sizeHint = 4096) {
@@ -82,29 +124,17 @@ export class WireWriter {
 
   /** An attribute with a u8 payload (3 bytes of padding). */
   attrU8(raw: number, v: number): void {
-    const b = this.#buf, o = this.#off;
-    b[o] = 5; b[o + 1] = 0; b[o + 2] = raw & 255; b[o + 3] = raw >>> 8;
-    b[o + 4] = v; b[o + 5] = 0; b[o + 6] = 0; b[o + 7] = 0;
-    this.#off = o + 8;
+    this.#off = putU8(this.#buf, this.#off, raw, v);
   }
 
   /** An attribute with a u32 payload (host order). */
   attrU32(raw: number, v: number): void {
-    const b = this.#buf, o = this.#off;
-    b[o] = 8; b[o + 1] = 0; b[o + 2] = raw & 255; b[o + 3] = raw >>> 8;
-    b[o + 4] = v & 255; b[o + 5] = (v >>> 8) & 255; b[o + 6] = (v >>> 16) & 255; b[o + 7] = v >>> 24;
-    this.#off = o + 8;
+    this.#off = putU32(this.#buf, this.#off, raw, v);
   }
 
   /** An attribute holding an address (4 or 16 bytes, by `family`); the text was checked before. */
   attrIp(raw: number, text: string, family: 4 | 6): void {
-    const b = this.#buf, o = this.#off;
-    const len = family === 4 ? 8 : 20;
-    b[o] = len; b[o + 1] = 0; b[o + 2] = raw & 255; b[o + 3] = raw >>> 8;
-    if (!(family === 4 ? writeIPv4(text, b, o + 4) : writeIPv6(text, b, o + 4))) {
-      throw new Error(`internal: WireWriter.attrIp: "${text}" is not an IPv${family} address`);
-    }
-    this.#off = o + len;
+    this.#off = putIp(this.#buf, this.#off, raw, text, family);
   }
 
   /** Any attribute, through its declared kind (sized, so validated, first). */

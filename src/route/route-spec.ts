@@ -11,7 +11,7 @@
  */
 import type { OutMessage } from '../netlink/message.js';
 import { ipFamily } from '../netlink/ip.js';
-import { type WireWriter, ipRawOf, rawOf } from '../netlink/wire-writer.js';
+import { type WireWriter, ipRawOf, putIp, putU8, putU32, rawOf } from '../netlink/wire-writer.js';
 import { type Prefix, afOf, networkOf, parsePrefix } from './prefix.js';
 import { RTM_DELROUTE, RTM_NEWROUTE } from './protocol.js';
 import { RT_SCOPE, RT_TABLE, RTA, RTAX, RTN, RTNH_F, RTPROT, type RouteAttrs, type RouteMetrics, type RtMsg, type RtNextHop } from './route.schema.js';
@@ -393,18 +393,22 @@ const E_MULTIPATH = RTA.entry('RTA_MULTIPATH')!;
 export function writeRouteMessage(w: WireWriter, cmd: typeof RTM_NEWROUTE | typeof RTM_DELROUTE, r: CheckedRoute, ifindex: (dev: string | number) => number, flags: number): void {
   const h = routeHeader(cmd, r, SCRATCH_HEADER);
   const fam = r.family;
-  // Reserve for the fixed-size attributes (3 addresses, 4 numbers); nests size themselves.
+  // Room for the fixed-size attributes (3 addresses, 4 numbers), stored straight into the
+  // buffer (few calls per route: this runs 10k times before V8 optimises it); nests after.
   const at = w.begin(cmd, flags, 12, 3 * 20 + 4 * 8);
-  w.u8At(at, h.family); w.u8At(at + 1, h.dst_len); w.u8At(at + 4, h.table); w.u8At(at + 5, h.protocol);
-  w.u8At(at + 6, h.scope); w.u8At(at + 7, h.type); w.u32At(at + 8, h.flags);
-  if (r.dst) w.attrIp(W_DST, r.dst.address, fam);
-  else if (r.familyGiven) w.attrIp(W_DST, fam === 4 ? '0.0.0.0' : '::', fam);
-  if (r.via !== undefined) w.attrIp(W_GATEWAY, r.via, fam);
-  if (r.src !== undefined) w.attrIp(W_PREFSRC, r.src, fam);
-  if (r.metric !== undefined) w.attrU32(W_PRIORITY, r.metric);
-  if (h.fullTable > 255) w.attrU32(W_TABLE, h.fullTable);
-  if (r.pref !== undefined) w.attrU8(W_PREF, r.pref);
-  if (r.dev !== undefined) w.attrU32(W_OIF, ifindex(r.dev));
+  const b = w.buf;
+  b[at] = h.family; b[at + 1] = h.dst_len; b[at + 4] = h.table; b[at + 5] = h.protocol; b[at + 6] = h.scope; b[at + 7] = h.type;
+  b[at + 8] = h.flags & 255; b[at + 9] = (h.flags >>> 8) & 255; b[at + 10] = (h.flags >>> 16) & 255; b[at + 11] = h.flags >>> 24;
+  let o = w.off;
+  if (r.dst) o = putIp(b, o, W_DST, r.dst.address, fam);
+  else if (r.familyGiven) o = putIp(b, o, W_DST, fam === 4 ? '0.0.0.0' : '::', fam);
+  if (r.via !== undefined) o = putIp(b, o, W_GATEWAY, r.via, fam);
+  if (r.src !== undefined) o = putIp(b, o, W_PREFSRC, r.src, fam);
+  if (r.metric !== undefined) o = putU32(b, o, W_PRIORITY, r.metric);
+  if (h.fullTable > 255) o = putU32(b, o, W_TABLE, h.fullTable);
+  if (r.pref !== undefined) o = putU8(b, o, W_PREF, r.pref);
+  if (r.dev !== undefined) o = putU32(b, o, W_OIF, typeof r.dev === 'number' ? r.dev : ifindex(r.dev));
+  w.off = o;
   if (r.metrics) w.attrKind(E_METRICS.raw, E_METRICS.kind, r.metrics);
   if (r.nexthops) w.attrKind(E_MULTIPATH.raw, E_MULTIPATH.kind, nexthopsOf(r.nexthops, ifindex));
   w.end();
