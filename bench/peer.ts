@@ -21,12 +21,13 @@
  *
  *   node dist/bench/peer.js     (only inside a sandbox: tools/sandbox.sh, or the harness)
  */
-import { RouteHandle } from '../src/route/handle.js';
-import type { Route } from '../src/route/route-decode.js';
-import { addNetns, deleteNetns } from '../src/netns/registry.js';
-import { NftHandle } from '../src/nft/handle.js';
-import { addPlan, masqueradePlan } from '../src/nft/nat.js';
-import { ruleText } from '../src/nft/print.js';
+import type * as Lib from '../src/index.js';
+import type { Route } from '../src/index.js';
+
+// The library as a user imports it (`import … from 'netlink-ts'`): the published bundle.
+// NETLINK_TS_UNBUNDLED=1 loads tsc's module-by-module build instead (same code).
+const lib = await import(process.env['NETLINK_TS_UNBUNDLED'] === '1' ? '../src/index.js' : '../bundle/index.js') as typeof Lib;
+const { RouteHandle, addNetns, deleteNetns, NftHandle, addNatPlan: addPlan, masqueradePlan, nftRuleText: ruleText } = lib;
 
 const DEFAULT_N: Record<string, number> = {
   veth: 500, 'route-add': 10000, 'route-dump': 10000, 'addr-add': 2000, 'link-dump': 1000, nat: 200, lab: 50,

@@ -87,8 +87,8 @@ export type { ListFilter as NftListFilter, NftHandleOptions, Ruleset as NftRules
 export { NftBatch } from './nft/batch.js';
 export type { BatchOptions as NftBatchOptions, CommitOptions as NftCommitOptions, CommitResult as NftCommitResult } from './nft/batch.js';
 export { NftBatchError } from './nft/errors.js';
-export { NatApi } from './nft/nat.js';
-export type { DnatOptions, MasqueradeOptions, NatPlacement, NatResult, SnatOptions } from './nft/nat.js';
+export { NatApi, addPlan as addNatPlan, dnatPlan, masqueradePlan, snatPlan } from './nft/nat.js';
+export type { DnatOptions, MasqueradeOptions, NatPlacement, NatPlan, NatResult, SnatOptions } from './nft/nat.js';
 export { RuleBuilder, rule as nftRule } from './nft/rule-builder.js';
 export type { MatchOptions as NftMatchOptions } from './nft/rule-builder.js';
 export { ruleDebug as nftRuleDebug, ruleStatements as nftRuleStatements, ruleText as nftRuleText, statementText as nftStatementText } from './nft/print.js';

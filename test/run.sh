@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test command (README "Testing", and what .ci/run calls):
-#   1. typecheck + build (examples and benches run from dist/);
+#   1. typecheck + build (examples and benches run from dist/; the published bundle, dist/bundle);
 #   2. unit tests — fixture replay, codec — with no privileges;
 #   3. live tests inside a throwaway sandbox (tools/sandbox.sh: new user + net + uts + mount
 #      namespace, private tmpfs on /run/netns); each live test file also unshares its own
@@ -16,7 +16,7 @@ netns_dir() { ls -A /run/netns 2>/dev/null | tr '\n' ' '; }
 host_state() { echo "hostname=$(cat /proc/sys/kernel/hostname) ip_forward=$(cat /proc/sys/net/ipv4/ip_forward) ipv6_forwarding=$(cat /proc/sys/net/ipv6/conf/all/forwarding 2>/dev/null)"; }
 before_links=$(links); before_netns=$(netns_dir); host_ino=$(stat -L -c %i /proc/self/ns/net); before_state=$(host_state)
 
-{ npx tsc -p tsconfig.json && npx tsc -p tsconfig.test.json; } || { echo "typecheck failed"; echo "0 passed, 1 failed"; exit 1; }
+{ npx tsc -p tsconfig.json && npx tsc -p tsconfig.test.json && npm run --silent bundle; } || { echo "typecheck/build failed"; echo "0 passed, 1 failed"; exit 1; }
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT

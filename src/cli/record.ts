@@ -8,6 +8,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, str } from './args.js';
 import { CliError, UsageError } from './errors.js';
@@ -26,8 +27,18 @@ the netlink messages it exchanged as the fixture pair PATH.hex + PATH.json, with
       --keep-padding     keep zero bytes a sender passed after its last message
   -h, --help             this text`;
 
-/** dist/tools/capture.js next to this module's dist/src/cli/record.js. */
-export const CAPTURE_SCRIPT = fileURLToPath(new URL('../../tools/capture.js', import.meta.url));
+/**
+ * dist/tools/capture.js, found from this module wherever it was built to: dist/src/cli/record.js
+ * (tsc) or a chunk under dist/bundle/ (the published bundle).
+ */
+export const CAPTURE_SCRIPT = captureScript(fileURLToPath(import.meta.url));
+
+function captureScript(here: string): string {
+  const at = here.lastIndexOf(`${sep}dist${sep}`);
+  // Run from the TypeScript sources (tests): the build's copy, next to them.
+  if (at === -1) return join(dirname(here), '..', '..', 'dist', 'tools', 'capture.js');
+  return join(here.slice(0, at), 'dist', 'tools', 'capture.js');
+}
 
 /** The capture tool's argument list for a `record` command line. */
 export function captureArgs(argv: readonly string[]): string[] | 'help' {

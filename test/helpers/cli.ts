@@ -1,13 +1,15 @@
 /**
- * Drive the built netlink-dump binary as a user would: a spawned `node dist/src/cli/netlink-dump.js`,
- * its stdout, stderr and exit status. (npm test builds first; run `npx tsc -p tsconfig.json` before
- * running these files alone.)
+ * Drive the built netlink-dump binary as a user would: a spawned `node dist/bundle/netlink-dump.js`
+ * (the published bin: the esbuild bundle of dist/src/cli), its stdout, stderr and exit status.
+ * (npm test builds first; run `npm run build` before running these files alone.)
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const BIN = fileURLToPath(new URL('../../dist/src/cli/netlink-dump.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../dist/bundle/netlink-dump.js', import.meta.url));
+/** The same CLI as tsc built it, module by module (the bundle's source). */
+export const BIN_UNBUNDLED = fileURLToPath(new URL('../../dist/src/cli/netlink-dump.js', import.meta.url));
 
 export interface CliResult {
   readonly code: number | null;
