@@ -33,18 +33,60 @@ export interface Kind<T> {
   read(buf: Buffer, start: number, end: number, path: Path, parent?: Parent): T;
   /** Human-readable text; multi-line kinds indent continuation lines with `indent`. */
   describe(v: T, indent: string, parent?: Parent): string;
+  /**
+   * For plain integer kinds (and enumOf/flagsOf of them, which decode the same number): the
+   * wire layout, so struct and attribute decoders can read the value inline, byte by byte,
+   * instead of calling read() (three calls deep) for every field of every message.
+   */
+  readonly wire?: IntWire;
+}
+
+/** Layouts of the integer kinds, for inline decoding (see {@link intWireExpr}, {@link readIntWire}). */
+export type IntWire = 'u8' | 's8' | 'u16' | 's16' | 'u32' | 's32' | 'be16' | 'be32';
+
+/**
+ * A JavaScript expression reading integer layout `w` from `buf` at offset expression `p`
+ * (bounds already checked by the caller) — for generated decoders (struct.ts).
+ */
+export function intWireExpr(w: IntWire, p: string): string {
+  const b = (k: number): string => `buf[${p} + ${k}]`;
+  switch (w) {
+    case 'u8': return b(0);
+    case 's8': return `(${b(0)} << 24 >> 24)`;
+    case 'u16': return `(${b(0)} | ${b(1)} << 8)`;
+    case 's16': return `((${b(0)} | ${b(1)} << 8) << 16 >> 16)`;
+    case 'u32': return `((${b(0)} | ${b(1)} << 8 | ${b(2)} << 16 | ${b(3)} << 24) >>> 0)`;
+    case 's32': return `(${b(0)} | ${b(1)} << 8 | ${b(2)} << 16 | ${b(3)} << 24)`;
+    case 'be16': return `(${b(0)} << 8 | ${b(1)})`;
+    case 'be32': return `((${b(0)} << 24 | ${b(1)} << 16 | ${b(2)} << 8 | ${b(3)}) >>> 0)`;
+  }
+}
+
+/** Read integer layout `w` at `o` (bounds already checked by the caller). */
+export function readIntWire(w: IntWire, buf: Buffer, o: number): number {
+  switch (w) {
+    case 'u8': return buf[o]!;
+    case 's8': return (buf[o]! << 24) >> 24;
+    case 'u16': return buf[o]! | (buf[o + 1]! << 8);
+    case 's16': return ((buf[o]! | (buf[o + 1]! << 8)) << 16) >> 16;
+    case 'u32': return (buf[o]! | (buf[o + 1]! << 8) | (buf[o + 2]! << 16) | (buf[o + 3]! << 24)) >>> 0;
+    case 's32': return buf[o]! | (buf[o + 1]! << 8) | (buf[o + 2]! << 16) | (buf[o + 3]! << 24);
+    case 'be16': return (buf[o]! << 8) | buf[o + 1]!;
+    case 'be32': return ((buf[o]! << 24) | (buf[o + 1]! << 16) | (buf[o + 2]! << 8) | buf[o + 3]!) >>> 0;
+  }
 }
 
 export type KindValue<K> = K extends Kind<infer T> ? T : never;
 
 const where = (path: Path): string => (path.length ? path.join('.') : 'value');
 
-function intKind(name: string, size: number, min: number, max: number,
+function intKind(name: IntWire, size: number, min: number, max: number,
   rd: (b: Buffer, o: number) => number, wr: (b: Buffer, v: number, o: number) => number): Kind<number> {
   return {
     kindName: name,
     fixedSize: size,
     exact: true,
+    wire: name,
     size(v, path) {
       if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`${where(path)}: expected an integer (${name}), got ${typeof v === 'number' ? v : typeof v}`);
       if (v < min || v > max) throw new RangeError(`${where(path)}: ${v} is out of range for ${name} (${min}..${max})`);

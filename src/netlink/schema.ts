@@ -17,7 +17,7 @@ import { DecodeError, rethrowWithin } from './errors.js';
 import { type Walkable, type WalkItem, walkAttrs, walkElements, walkPayload } from './walk.js';
 
 const NO_PATH: Path = [];
-import type { Kind, KindValue, Parent, Path } from './kinds.js';
+import { type IntWire, type Kind, type KindValue, type Parent, type Path, readIntWire } from './kinds.js';
 
 /** struct nlattr { __u16 nla_len; __u16 nla_type; } flag bits. */
 export const NLA_F_NESTED = 1 << 15;
@@ -72,6 +72,8 @@ interface Entry extends AttrDef {
   /** Largest payload the kind reads (fixed-size kinds); longer ones are kept raw. */
   readonly maxExact: number;
   readonly deferred: boolean;
+  /** The kind's integer layout, when it has one (read inline). */
+  readonly wire: IntWire | undefined;
   /** What #resolve() answers for this key (allocated once). */
   resolved: { readonly e: Entry; readonly raw: number };
 }
@@ -81,10 +83,15 @@ const UNKNOWN_KEY = /^\$(\d+)$/;
 /** Decode one attribute payload into `out` (siblings visible to union kinds through `out`). */
 function readInto(out: Record<string, unknown>, e: Entry, buf: Buffer, s: number, t: number): void {
   let v: unknown;
-  try {
-    v = e.kind.read(buf, s, t, NO_PATH, out);
-  } catch (err) {
-    rethrowWithin(err, e.name);
+  // An integer of exactly its size is read inline (see Kind.wire); anything else — including
+  // a short payload, which read() reports — goes through the kind.
+  if (e.wire !== undefined && t - s === e.maxExact) v = readIntWire(e.wire, buf, s);
+  else {
+    try {
+      v = e.kind.read(buf, s, t, NO_PATH, out);
+    } catch (err) {
+      rethrowWithin(err, e.name);
+    }
   }
   if (!e.multi) (e.store ??= new Function('o', 'v', `o[${JSON.stringify(e.key)}] = v;`) as Entry['store'] & {})(out, v);
   else if (Array.isArray(out[e.key])) (out[e.key] as unknown[]).push(v);
@@ -113,6 +120,7 @@ export class AttrSet<S extends Spec = Spec> {
         type: def.type, key: def.key, kind: def.kind, multi: def.multi ?? false, netByteOrder: def.netByteOrder ?? false,
         nestedFlag: def.nestedFlag ?? this.#nestedFlag, name: kname, raw: def.type | nestedBit | (def.netByteOrder ? NLA_F_NET_BYTEORDER : 0),
         maxExact: def.kind.exact ? def.kind.fixedSize! : Infinity, deferred: def.kind.deferred ?? false,
+        wire: def.kind.exact ? def.kind.wire : undefined,
         store: undefined,
         resolved: undefined as never,
       };

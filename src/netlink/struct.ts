@@ -4,7 +4,7 @@
  */
 import { zeroPad } from './align.js';
 import { DecodeError } from './errors.js';
-import type { Kind, KindValue } from './kinds.js';
+import { type Kind, type KindValue, intWireExpr } from './kinds.js';
 
 /** A field of a fixed struct: byte offset and a fixed-size kind. */
 export type Fields = Readonly<Record<string, readonly [offset: number, kind: Kind<any>]>>;
@@ -30,8 +30,13 @@ export function struct<const F extends Fields>(name: string, size: number, field
   // go: a stable shape from birth, instead of one keyed store (and shape change) per field —
   // three times faster on the stats structs every link dump carries. Keys come from our own
   // declarations and are embedded with JSON.stringify.
-  const readAll = new Function('buf', 's', 'k', `return {${fKeys.map((key, i) =>
-    `${JSON.stringify(key)}: k[${i}].read(buf, s + ${fOffs[i]}, s + ${fOffs[i]! + fSizes[i]!}, undefined)`).join(', ')}};`,
+  // Integer fields (most of them: every header, the u32 counters) are read inline, byte by
+  // byte, from their declared layout; other kinds through read().
+  const readAll = new Function('buf', 's', 'k', `return {${fKeys.map((key, i) => {
+    const w = fKinds[i]!.wire;
+    const at = `s + ${fOffs[i]}`;
+    return `${JSON.stringify(key)}: ${w ? intWireExpr(w, at) : `k[${i}].read(buf, ${at}, s + ${fOffs[i]! + fSizes[i]!}, undefined)`}`;
+  }).join(', ')}};`,
   ) as (buf: Buffer, s: number, k: readonly Kind<any>[]) => Record<string, unknown>;
   // Likewise one generated writer: named loads of each field from the value.
   const writeAll = new Function('v', 'buf', 'off', 'k', `let x;\n${fKeys.map((key, i) =>

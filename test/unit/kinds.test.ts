@@ -364,3 +364,22 @@ t.test('flagsOf: multi-bit masks first, and bit 31 named like any other bit', as
   t.equal(k.describe(0x80000000, ''), 'HIGH');
   t.equal(flagsOf(u32, [[0x1, 'A']]).describe(0x80000000, ''), '0x80000000', 'unnamed bit 31 prints as positive hex');
 });
+
+t.test('integer kinds: the inline layouts (Kind.wire) read what read() reads', async (t) => {
+  const { u8, s8, u16, s16, u32, s32, be16, be32, enumOf, flagsOf, intWireExpr, readIntWire } = await import('../../src/netlink/kinds.js');
+  const kinds = { u8, s8, u16, s16, u32, s32, be16, be32, 'enumOf(u16)': enumOf(u16, { 1: 'one' }), 'flagsOf(be32)': flagsOf(be32, [[1, 'A']]) };
+  const buf = Buffer.alloc(8);
+  let seed = 12345;
+  const rnd = (): number => (seed = (seed * 1103515245 + 12345) >>> 0) & 255;
+  for (const [name, k] of Object.entries(kinds)) {
+    t.ok(k.wire, `${name} has a wire layout`);
+    const expr = new Function('buf', `return ${intWireExpr(k.wire!, '2')};`) as (b: Buffer) => number;
+    let same = 0;
+    for (let i = 0; i < 2000; i++) {
+      for (let j = 0; j < 8; j++) buf[j] = i < 4 ? [0, 255, 128, 127][i]! : rnd();
+      const want = k.read(buf, 2, 2 + k.fixedSize!, []);
+      if (readIntWire(k.wire!, buf, 2) === want && expr(buf) === want) same++;
+    }
+    t.equal(same, 2000, `${name}: readIntWire and the generated expression agree with read() on 2000 values`);
+  }
+});
