@@ -8,15 +8,15 @@
  * path); the public methods are async so callers compose them, and a namespace switch
  * (only ever in the constructor) never spans an await.
  */
-import { NLMSG_HDRLEN } from './align.js';
-import { BulkError, DumpInterruptedError, type ExtAck, NetlinkError, SocketStateError } from './errors.js';
+import { NLMSG_HDRLEN, nlmsgAlign } from './align.js';
+import { BulkError, DecodeError, DumpInterruptedError, type ExtAck, NetlinkError, SocketStateError } from './errors.js';
 import {
   NLMSGERR_ATTR_COOKIE, NLMSGERR_ATTR_MISS_NEST, NLMSGERR_ATTR_MISS_TYPE, NLMSGERR_ATTR_MSG, NLMSGERR_ATTR_OFFS,
   NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN, NLM_F_ACK, NLM_F_ACK_TLVS, NLM_F_DUMP, NLM_F_DUMP_INTR,
   NLM_F_MULTI, NLM_F_REQUEST,
 } from './header.js';
 import {
-  type ErrorPayload, type Message, type OutMessage, type Protocol, decodeMessage, encodeMessages, parseErrorPayload,
+  type ErrorPayload, type Message, type MessageSchema, type OutMessage, type Protocol, attrsOf, decodeMessage, encodeMessages, parseErrorPayload,
   requestAttrs, requestPathAt, splitMessages,
 } from './message.js';
 import { LiveTransport, type LiveTransportOptions, type Transport } from './transport.js';
@@ -87,6 +87,15 @@ interface DumpState {
   /** A message carried NLM_F_DUMP_INTR. */
   intr: boolean;
 }
+
+/**
+ * Makes a typed object of one dump entry from its decoded family header and attributes (as a
+ * Message would carry them), or undefined to drop it. See {@link NetlinkSocket.dumpEntries}.
+ */
+export type EntryReader<T> = (header: any, attrs: any, type: number) => T | undefined;
+
+/** One entry of a dump datagram: `buf[start, end)` is the whole message, `type` its nlmsg_type. */
+type EntrySink = (buf: Buffer, start: number, end: number, type: number) => void;
 
 export class NetlinkSocket {
   readonly protocol: Protocol;
@@ -176,15 +185,11 @@ export class NetlinkSocket {
   dumpSync(msg: OutMessage): Message[];
   dumpSync<T>(msg: OutMessage, map: (m: Message) => T | undefined): T[];
   dumpSync<T>(msg: OutMessage, map?: (m: Message) => T | undefined): (T | Message)[] {
-    this.#ready();
-    const st = this.#dumpStart(msg);
+    const proto = this.protocol;
     const out: (T | Message)[] = [];
-    try {
-      while (!st.done) this.#dumpStep(st, out, map);
-    } finally {
-      if (!st.done) this.#drain(st.seq);
-    }
-    if (st.intr) throw new DumpInterruptedError(this.protocol.typeName(msg.type), out);
+    this.#dumpAll(msg, out, map
+      ? (buf, s, e) => { const v = map(decodeMessage(proto, buf, s, e)); if (v !== undefined) out.push(v); }
+      : (buf, s, e) => { out.push(decodeMessage(proto, buf, s, e)); });
     return out;
   }
 
@@ -192,6 +197,46 @@ export class NetlinkSocket {
   dump<T>(msg: OutMessage, map: (m: Message) => T | undefined): Promise<T[]>;
   dump<T>(msg: OutMessage, map?: (m: Message) => T | undefined): Promise<(T | Message)[]> {
     return settle(() => (map ? this.dumpSync(msg, map) : this.dumpSync(msg)));
+  }
+
+  /**
+   * Dump into typed objects made straight from each entry's decoded family header and
+   * attributes — no Message object in between (`dump(msg, map)` builds one per entry, then
+   * maps it). `read` gets (header, attrs, type) as decodeMessage() would put them in a Message
+   * and returns the object, or undefined to drop the entry. Entries of a type the protocol has
+   * no schema for are dropped.
+   */
+  dumpEntriesSync<T>(msg: OutMessage, read: EntryReader<T>): T[] {
+    const proto = this.protocol;
+    const out: T[] = [];
+    let lastType = -1;
+    let schema: MessageSchema | undefined;
+    this.#dumpAll(msg, out, (buf, s, e, type) => {
+      if (type !== lastType) { schema = proto.schema(type); lastType = type; }
+      if (!schema) return;
+      const body = s + NLMSG_HDRLEN, hs = schema.header.structSize;
+      if (e - body < hs) throw new DecodeError(`${schema.name} shorter than its ${schema.header.kindName}`, [schema.name], body);
+      const header = schema.header.read(buf, body, body + hs, proto.path(type, 'header'));
+      const set = attrsOf(schema, header);
+      const v = read(header, set ? set.read(buf, body + nlmsgAlign(hs), e, proto.path(type)) : undefined, type);
+      if (v !== undefined) out.push(v);
+    });
+    return out;
+  }
+
+  dumpEntries<T>(msg: OutMessage, read: EntryReader<T>): Promise<T[]> {
+    return settle(() => this.dumpEntriesSync(msg, read));
+  }
+
+  #dumpAll(msg: OutMessage, out: unknown[], sink: EntrySink): void {
+    this.#ready();
+    const st = this.#dumpStart(msg);
+    try {
+      while (!st.done) this.#dumpStep(st, sink);
+    } finally {
+      if (!st.done) this.#drain(st.seq);
+    }
+    if (st.intr) throw new DumpInterruptedError(this.protocol.typeName(msg.type), out);
   }
 
   /**
@@ -205,10 +250,11 @@ export class NetlinkSocket {
     let st: DumpState | undefined;
     try {
       st = this.#dumpStart(msg);
+      const proto = this.protocol;
       while (!st.done) {
         // Decode the whole datagram before yielding: the receive buffer is reused by the next recv.
         const batch: Message[] = [];
-        this.#dumpStep(st, batch);
+        this.#dumpStep(st, (buf, s, e) => { batch.push(decodeMessage(proto, buf, s, e)); });
         for (const m of batch) yield m;
       }
     } finally {
@@ -227,30 +273,32 @@ export class NetlinkSocket {
     return { seq, request: buf, done: false, intr: false };
   }
 
-  /** Read one datagram of a dump, appending its messages to `out`; marks the end (DONE / ERROR). */
-  #dumpStep<T>(st: DumpState, out: (T | Message)[], map?: (m: Message) => T | undefined): void {
+  /** Read one datagram of a dump, passing each of its entries to `sink`; marks the end (DONE / ERROR). */
+  #dumpStep(st: DumpState, sink: EntrySink): void {
     const dgram = this.transport.recv();
-    for (const [s, e] of splitMessages(dgram)) {
-      if (!this.#mine(dgram, s, st.seq)) continue;
-      const type = dgram[s + 4]! | (dgram[s + 5]! << 8);
-      const flags = dgram[s + 6]! | (dgram[s + 7]! << 8);
+    const end = dgram.length;
+    // splitMessages() inline: no [start, end] pair allocated per entry.
+    for (let s = 0; s + NLMSG_HDRLEN <= end;) {
+      const len = (dgram[s]! | (dgram[s + 1]! << 8) | (dgram[s + 2]! << 16) | (dgram[s + 3]! << 24)) >>> 0;
+      if (len < NLMSG_HDRLEN || s + len > end) throw new DecodeError(`nlmsg_len ${len} overruns the datagram (${end - s} bytes left)`, ['nlmsghdr'], s);
+      const e = s + len;
+      const at = s;
+      s += nlmsgAlign(len);
+      if (!this.#mine(dgram, at, st.seq)) continue;
+      const type = dgram[at + 4]! | (dgram[at + 5]! << 8);
+      const flags = dgram[at + 6]! | (dgram[at + 7]! << 8);
       if (flags & NLM_F_DUMP_INTR) st.intr = true;
       if (type === NLMSG_DONE || type === NLMSG_ERROR) {
         st.done = true;
-        if (type === NLMSG_DONE) this.#checkDone(dgram, s, e, flags, st.request);
+        if (type === NLMSG_DONE) this.#checkDone(dgram, at, e, flags, st.request);
         else {
-          const err = parseErrorPayload(dgram, s + NLMSG_HDRLEN, e, flags);
+          const err = parseErrorPayload(dgram, at + NLMSG_HDRLEN, e, flags);
           if (err.error !== 0) throw this.#error(err, st.request);
         }
         return;
       }
       if (type === NLMSG_NOOP || type === NLMSG_OVERRUN) continue;
-      const m = decodeMessage(this.protocol, dgram, s, e);
-      if (!map) out.push(m);
-      else {
-        const v = map(m);
-        if (v !== undefined) out.push(v);
-      }
+      sink(dgram, at, e, type);
     }
   }
 

@@ -67,10 +67,14 @@ const forever = (v: number): Lifetime => (v === 0xffffffff ? 'forever' : v);
  * reaches every family that registered one, e.g. phonet).
  */
 export function toAddress(m: Message): Address | undefined {
-  const h = m.header as IfAddrMsg;
+  return addressOf(m.header as IfAddrMsg, m.attrs as AddrAttrs | undefined);
+}
+
+/** {@link toAddress} from an address message's decoded struct ifaddrmsg and IFA_* attributes (dumps: NetlinkSocket.dumpEntries). */
+export function addressOf(h: IfAddrMsg, attrs: AddrAttrs | undefined): Address | undefined {
   const family = h.family === AF.AF_INET ? 4 : h.family === AF.AF_INET6 ? 6 : undefined;
   if (!family) return undefined;
-  const a = (m.attrs ?? {}) as AddrAttrs;
+  const a = attrs ?? {};
   const address = a.local ?? a.address ?? '';
   const ci = a.cacheinfo;
   return {
@@ -107,12 +111,10 @@ export class AddrApi {
   /** Every address (one RTM_GETADDR dump), filtered in the kernel by `filter`. */
   async list(filter: AddrFilter = {}): Promise<Address[]> {
     const { family, index } = await this.#filter(filter);
-    const out: Address[] = [];
-    for (const m of await this.sock.dump(dumpRequest(family, index))) {
-      const a = toAddress(m);
-      if (a && keep(a, family, index)) out.push(a);
-    }
-    return out;
+    return this.sock.dumpEntries(dumpRequest(family, index), (h: IfAddrMsg, attrs: AddrAttrs | undefined) => {
+      const a = addressOf(h, attrs);
+      return a && keep(a, family, index) ? a : undefined;
+    });
   }
 
   /** Addresses one by one, without holding the table. */

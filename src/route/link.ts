@@ -60,8 +60,14 @@ export function linkFlagNames(flags: number): string[] {
 }
 
 export function toLink(m: Message): Link {
-  const h = m.header as { index: number; type: number; flags: number };
-  const a = (m.attrs ?? {}) as LinkAttrs;
+  return linkOf(m.header as LinkHeader, m.attrs as LinkAttrs | undefined);
+}
+
+type LinkHeader = { index: number; type: number; flags: number };
+
+/** {@link toLink} from a link message's decoded struct ifinfomsg and IFLA_* attributes (dumps: NetlinkSocket.dumpEntries). */
+export function linkOf(h: LinkHeader, attrs: LinkAttrs | undefined): Link {
+  const a = attrs ?? {};
   return {
     index: h.index,
     name: a.ifname ?? '',
@@ -234,7 +240,7 @@ export class LinkApi {
 
   /** Every link (one RTM_GETLINK dump), filtered in the kernel by `filter`. */
   async list(filter?: LinkFilter): Promise<Link[]> {
-    return this.sock.dump(dumpRequest(filter), toLink);
+    return this.sock.dumpEntries(dumpRequest(filter), linkOf);
   }
 
   /** Links one by one, without holding the table. */

@@ -77,10 +77,14 @@ export interface Neighbour {
  * entries, AF_BRIDGE, are `bridge fdb`'s, not `ip neigh`'s).
  */
 export function toNeighbour(m: Message): Neighbour | undefined {
-  const h = m.header as NdMsg;
+  return neighbourOf(m.header as NdMsg, m.attrs as NeighAttrs | undefined);
+}
+
+/** {@link toNeighbour} from a neighbour message's decoded struct ndmsg and NDA_* attributes (dumps: NetlinkSocket.dumpEntries). */
+export function neighbourOf(h: NdMsg, attrs: NeighAttrs | undefined): Neighbour | undefined {
   const family = h.family === AF.AF_INET ? 4 : h.family === AF.AF_INET6 ? 6 : 0;
   if (family === 0) return undefined;
-  const a = (m.attrs ?? {}) as NeighAttrs;
+  const a = attrs ?? {};
   const flags: NeighFlagName[] = [];
   for (const [bit, name] of FLAG_WORDS) if (h.flags & bit) flags.push(name);
   for (const [bit, name] of EXT_WORDS) if ((a.flagsExt ?? 0) & bit) flags.push(name);
@@ -136,12 +140,10 @@ export class NeighApi {
   async list(filter?: NeighFilter): Promise<Neighbour[]> {
     const f = checkFilter(filter, 'neigh.list');
     const { req, ifindex } = await this.#dumpRequest(f);
-    const out: Neighbour[] = [];
-    for (const m of await this.sock.dump(req)) {
-      const n = toNeighbour(m);
-      if (n && keep(n, f, ifindex)) out.push(n);
-    }
-    return out;
+    return this.sock.dumpEntries(req, (h: NdMsg, attrs: NeighAttrs | undefined) => {
+      const n = neighbourOf(h, attrs);
+      return n && keep(n, f, ifindex) ? n : undefined;
+    });
   }
 
   /** Entries one by one, without holding the table (the socket is reserved meanwhile). */

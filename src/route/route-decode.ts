@@ -67,10 +67,14 @@ const toHop = (h: RtNextHop): RouteNextHop => ({
  * AF_UNSPEC dump also reaches the IPMR/IP6MR/MPLS tables, which are not `ip route`'s).
  */
 export function toRoute(m: Message): Route | undefined {
-  const h = m.header as RtMsg;
+  return routeOf(m.header as RtMsg, m.attrs as RouteAttrs | undefined);
+}
+
+/** {@link toRoute} from a route message's decoded struct rtmsg and RTA_* attributes (dumps: NetlinkSocket.dumpEntries). */
+export function routeOf(h: RtMsg, attrs: RouteAttrs | undefined): Route | undefined {
   const family = h.family === AF.AF_INET ? 4 : h.family === AF.AF_INET6 ? 6 : 0;
   if (family === 0) return undefined;
-  const a = (m.attrs ?? {}) as RouteAttrs;
+  const a = attrs ?? {};
   return {
     family,
     dst: h.dst_len === 0 ? 'default' : `${a.dst ?? (family === 4 ? '0.0.0.0' : '::')}/${h.dst_len}`,

@@ -13,7 +13,7 @@ import type { LinkApi } from './link.js';
 import { afOf, parsePrefix } from './prefix.js';
 import { RTM_DELROUTE, RTM_GETROUTE, RTM_NEWROUTE } from './protocol.js';
 import { RTM_F, type RouteAttrs } from './route.schema.js';
-import { type Route, toRoute } from './route-decode.js';
+import { type Route, routeOf, toRoute } from './route-decode.js';
 import {
   type RouteProtocolName, type RouteTableName, type RouteTypeName, parseRouteProtocol, parseRouteTable, parseRouteType,
 } from './route-names.js';
@@ -95,7 +95,7 @@ export class RouteApi {
     const f = checkFilter(filter);
     const req = await this.#dumpRequest(f);
     try {
-      return await this.sock.dump(req, toRoute);
+      return await this.sock.dumpEntries(req, routeOf);
     } catch (e) {
       if (missingTable(e, f)) return [];
       throw e; // DumpInterruptedError's `partial` already holds Routes

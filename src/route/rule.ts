@@ -64,10 +64,14 @@ export interface Rule {
  * reaches the IPMR/IP6MR rule families, which are not `ip rule`'s).
  */
 export function toRule(m: Message): Rule | undefined {
-  const h = m.header as FibRuleHdr;
+  return ruleOf(m.header as FibRuleHdr, m.attrs as RuleAttrs | undefined);
+}
+
+/** {@link toRule} from a rule message's decoded struct fib_rule_hdr and FRA_* attributes (dumps: NetlinkSocket.dumpEntries). */
+export function ruleOf(h: FibRuleHdr, attrs: RuleAttrs | undefined): Rule | undefined {
   const family = h.family === AF.AF_INET ? 4 : h.family === AF.AF_INET6 ? 6 : 0;
   if (family === 0) return undefined;
-  const a = (m.attrs ?? {}) as RuleAttrs;
+  const a = attrs ?? {};
   const range = (r: { start: number; end: number } | undefined): readonly [number, number] | undefined => (r ? [r.start, r.end] : undefined);
   return {
     family,
@@ -124,12 +128,10 @@ export class RuleApi {
   /** Every rule of one family or both (one RTM_GETRULE dump), in priority order per family. */
   async list(filter?: RuleFilter): Promise<Rule[]> {
     const family = checkFilter(filter, 'rule.list');
-    const out: Rule[] = [];
-    for (const m of await this.sock.dump(dumpRequest(family))) {
-      const r = toRule(m);
-      if (r && (family === undefined || r.family === family)) out.push(r);
-    }
-    return out;
+    return this.sock.dumpEntries(dumpRequest(family), (h: FibRuleHdr, attrs: RuleAttrs | undefined) => {
+      const r = ruleOf(h, attrs);
+      return r && (family === undefined || r.family === family) ? r : undefined;
+    });
   }
 
   /** Rules one by one (the socket is reserved meanwhile). */

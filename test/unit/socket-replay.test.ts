@@ -9,6 +9,7 @@ import { ReplayTransport } from '../../src/netlink/replay.js';
 import { NetlinkSocket } from '../../src/netlink/socket.js';
 import { RouteHandle } from '../../src/route/handle.js';
 import { RTM_GETLINK, RTM_NEWLINK, rtnetlink } from '../../src/route/protocol.js';
+import { linkOf, toLink } from '../../src/route/link.js';
 import { loadFixture } from '../helpers/fixtures.js';
 
 const HDR = { family: 0, type: 0, index: 0, flags: 0, change: 0 };
@@ -59,6 +60,28 @@ t.test('NLM_F_DUMP_INTR → DumpInterruptedError carrying the partial results', 
   const err = await h.link.list().then(() => undefined, (e: unknown) => e);
   t.type(err, DumpInterruptedError);
   t.equal((err as DumpInterruptedError).partial.length, 4);
+});
+
+t.test('dumpEntries() makes the same objects as dump(msg, map), without Messages, and drops what the reader drops', async (t) => {
+  const req = { type: RTM_GETLINK, flags: 0, header: HDR };
+  const viaMessages = await new NetlinkSocket(rtnetlink, new ReplayTransport(dumpFrames())).dump(req, toLink);
+  const seen: number[] = [];
+  const direct = await new NetlinkSocket(rtnetlink, new ReplayTransport(dumpFrames())).dumpEntries(req, (h, a, type) => {
+    seen.push(type);
+    return linkOf(h, a);
+  });
+  t.same(direct, viaMessages, 'field for field, attrs included');
+  t.same(seen, [RTM_NEWLINK, RTM_NEWLINK, RTM_NEWLINK, RTM_NEWLINK], 'the reader gets each entry\'s nlmsg_type');
+  const some = await new NetlinkSocket(rtnetlink, new ReplayTransport(dumpFrames())).dumpEntries(req, (h, a) => (h.index === 1 ? undefined : linkOf(h, a)));
+  t.same(some.map((l) => l.name), ['br0', 'veth1', 'veth0'], 'undefined drops an entry');
+  // A truncated entry is a DecodeError naming the message, as decodeMessage() reports it.
+  const frames = dumpFrames();
+  const b = Buffer.from(frames[1]!.bytes);
+  const first = splitMessages(b)[0]!;
+  b.writeUInt32LE(20, first[0]); // nlmsg_len 20: shorter than nlmsghdr + struct ifinfomsg
+  const bad = await new NetlinkSocket(rtnetlink, new ReplayTransport([frames[0]!, { dir: 'recv', bytes: b.subarray(0, first[0] + 20) }, frames[2]!]))
+    .dumpEntries(req, linkOf).then(() => undefined, (e: unknown) => e);
+  t.match(bad, { name: 'DecodeError', message: /RTM_NEWLINK shorter than its struct ifinfomsg/ });
 });
 
 t.test('link.stream() yields link by link and reserves the socket meanwhile', async (t) => {
