@@ -159,6 +159,17 @@ export class AddrApi {
 
   async #many(op: AddrOp, specs: readonly AddressSpec[], opts: BulkOptions, field: string): Promise<BulkResult> {
     if (!Array.isArray(specs)) throw new TypeError(`${field}: expected an array of address specs`);
+    if (!specs.some((x: unknown) => typeof (x as { dev?: unknown } | null)?.dev === 'string')) {
+      // Devices by ifindex only: check and write each spec in one pass (no request outlives
+      // its iteration); nothing is sent until every spec has been checked.
+      const w = new WireWriter(specs.length * 64);
+      for (let i = 0; i < specs.length; i++) {
+        const r = addrRequest(op, specs[i]!, field, i);
+        if (typeof r.dev !== 'number') throw new Error(`internal: ${field}[${i}].dev was not an ifindex`);
+        writeAddrMessage(w, r, r.dev);
+      }
+      return this.sock.bulkEncoded(w.finish(), opts);
+    }
     const reqs = new Array<AddrRequest>(specs.length);
     for (let i = 0; i < specs.length; i++) reqs[i] = addrRequest(op, specs[i]!, field, i);
     const names = new Map<string, number>();

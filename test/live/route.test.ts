@@ -212,12 +212,18 @@ for (const backend of backends) {
     t.same(be.failures.map((f) => [f.index, f.code]), [[1000, 'EEXIST']], 'exactly one failure, and it is entry 1000');
     t.equal(be.attempted, 2000);
     t.equal(ipJson('route', 'show', 'table', '300').length, 1999, 'the other 1,999 are in table 300');
-    const good = specs.filter((_, i) => i !== 1000);
+    // By ifindex (no name to resolve: specs are checked and written in one pass).
+    const index = (ipJson('link', 'show', 'br0')[0] as { ifindex: number }).ifindex;
+    const good = specs.filter((_, i) => i !== 1000).map((s) => ({ ...s, dev: index }));
     t.same(await route.delMany(good), { attempted: 1999, failures: [] }, 'delMany removes them');
     t.equal(ipJson('route', 'show', 'table', '300').length, 0);
-    const stopped = await errorOf(route.addMany(specs)) as BulkError;
+    const stopped = await errorOf(route.addMany(specs.map((s) => ({ ...s, dev: index })))) as BulkError;
     t.equal(stopped.failures[0]?.index, 1000, 'stopOnError (default): same failure index');
     t.equal(stopped.attempted, 1024, 'no chunk sent after the failing one (256 per sendmsg)');
+    t.equal(ipJson('route', 'show', 'table', '300').length, 1023, 'the 1,024 of the chunks sent are in, but the duplicate');
+    const bad = await errorOf(route.addMany([...good.slice(0, 10), { dst: '10.250.0.1/8', dev: index, table: 300 }]));
+    t.match(bad, { name: 'RangeError', message: /^routes\[10\]\.dst: Invalid prefix/ }, 'a bad spec after good ones: named by index');
+    t.equal(ipJson('route', 'show', 'table', '300').length, 1023, 'and nothing of that call was sent');
   });
 
   t.test(`${backend}: typed errors`, async (t) => {
