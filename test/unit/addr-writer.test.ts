@@ -4,7 +4,7 @@
 // replace and del, alone and back to back in one writer.
 import t from 'tap';
 import { encodeMessages } from '../../src/netlink/message.js';
-import { WireWriter } from '../../src/netlink/wire-writer.js';
+import { type WriterCase, checkWriter } from '../helpers/writer.js';
 import { type AddrOp, type AddressSpec, addrMessage, addrRequest, writeAddrMessage } from '../../src/route/addr-request.js';
 import { rtnetlink } from '../../src/route/protocol.js';
 
@@ -32,26 +32,15 @@ const SPECS: AddressSpec[] = [
 ];
 
 t.test('writeAddrMessage writes the bytes the table-driven encoder writes for addrMessage', async (t) => {
-  const all = new WireWriter(16);
-  const expected: Buffer[] = [];
+  const cases: WriterCase[] = [];
   for (const [i, spec] of SPECS.entries()) {
     for (const op of ['add', 'replace', 'del'] as AddrOp[]) {
       const req = addrRequest(op, spec, 'addrs', i);
       const index = typeof req.dev === 'number' ? req.dev : 7 + i;
-      const want = encodeMessages(rtnetlink, [addrMessage(req, index)]).buf;
-      const w = new WireWriter(8);
-      writeAddrMessage(w, req, index);
-      const got = w.finish();
-      t.same(got.offsets, [0]);
-      t.equal(got.buf.toString('hex'), want.toString('hex'), `${op} ${JSON.stringify(spec)}`);
-      writeAddrMessage(all, req, index);
-      expected.push(want);
+      cases.push({ name: `${op} ${JSON.stringify(spec)}`, want: encodeMessages(rtnetlink, [addrMessage(req, index)]).buf, write: (w) => writeAddrMessage(w, req, index) });
     }
   }
-  const { buf, offsets } = all.finish();
-  t.equal(buf.toString('hex'), Buffer.concat(expected).toString('hex'), 'back to back in one growing writer');
-  let at = 0;
-  t.same(offsets, expected.map((b) => { const o = at; at += b.length; return o; }));
+  checkWriter(t, cases);
 });
 
 t.test('a bad spec in a bulk check is named with its index', async (t) => {

@@ -6,7 +6,8 @@
 import t from 'tap';
 import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../src/netlink/header.js';
 import { encodeMessages } from '../../src/netlink/message.js';
-import { WireWriter, rawOf } from '../../src/netlink/wire-writer.js';
+import { rawOf } from '../../src/netlink/wire-writer.js';
+import { type WriterCase, checkWriter } from '../helpers/writer.js';
 import { u32 } from '../../src/netlink/kinds.js';
 import { RTM_DELROUTE, RTM_NEWROUTE, rtnetlink } from '../../src/route/protocol.js';
 import { RTA } from '../../src/route/route.schema.js';
@@ -46,25 +47,18 @@ const SPECS: RouteSpec[] = [
 ];
 
 t.test('writeRouteMessage writes the bytes the table-driven encoder writes for routeMessage', async (t) => {
-  const all = new WireWriter(16);
-  const expected: Buffer[] = [];
+  const cases: WriterCase[] = [];
   for (const [i, spec] of SPECS.entries()) {
     const r = checkRouteSpec(spec, 'routes', i);
     for (const [cmd, flags] of [[RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL], [RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE], [RTM_DELROUTE, 0]] as const) {
-      const want = encodeMessages(rtnetlink, [routeMessage(cmd, r, ifindex, flags)]).buf;
-      const w = new WireWriter(8);
-      writeRouteMessage(w, cmd, r, ifindex, flags);
-      const got = w.finish();
-      t.same(got.offsets, [0]);
-      t.equal(got.buf.toString('hex'), want.toString('hex'), `${JSON.stringify(spec)} (type ${cmd}, flags ${flags})`);
-      writeRouteMessage(all, cmd, r, ifindex, flags);
-      expected.push(want);
+      cases.push({
+        name: `${JSON.stringify(spec)} (type ${cmd}, flags ${flags})`,
+        want: encodeMessages(rtnetlink, [routeMessage(cmd, r, ifindex, flags)]).buf,
+        write: (w) => writeRouteMessage(w, cmd, r, ifindex, flags),
+      });
     }
   }
-  const { buf, offsets } = all.finish();
-  t.equal(buf.toString('hex'), Buffer.concat(expected).toString('hex'), 'back to back in one growing writer');
-  let at = 0;
-  t.same(offsets, expected.map((b) => { const o = at; at += b.length; return o; }));
+  checkWriter(t, cases);
 });
 
 t.test('rawOf refuses an attribute whose declared kind is not the one its fast writer expects', async (t) => {
