@@ -5,6 +5,12 @@ export function errnoName(errno: number): string {
   return ERRNO[errno]?.[0] ?? `E${errno}`;
 }
 
+/** The errno value of a symbolic name (`EINTR` → 4), from the same generated table; throws for an unknown name. */
+export function errnoNumber(name: string): number {
+  for (const [n, [code]] of Object.entries(ERRNO)) if (code === name) return Number(n);
+  throw new RangeError(`no errno named ${name} in the uapi headers`);
+}
+
 /** strerror(3)-like text for an errno value, from the uapi header comments. */
 export function errnoMessage(errno: number): string {
   return ERRNO[errno]?.[1] ?? `Unknown error ${errno}`;
@@ -46,5 +52,7 @@ export function checkCall(syscall: string, ret: number | bigint, errno: () => nu
 export function settlePollAsync(ret: number, again: () => number): number {
   if (ret !== -1) return ret;
   again();
-  throw new SyscallError('poll', 4 /* EINTR */, { detail: 'on a pool thread' });
+  throw new SyscallError('poll', EINTR, { detail: 'on a pool thread' });
 }
+
+const EINTR = errnoNumber('EINTR');

@@ -14,13 +14,13 @@
  * the next recvmsg(2) fails with ENOBUFS (af_netlink.c netlink_overrun(); NETLINK_NO_ENOBUFS is
  * not set, so loss is reported); the subclass's `overflow()` then decides what to yield.
  */
-import { SyscallError } from '../ffi/errors.js';
+import { SyscallError, errnoNumber } from '../ffi/errors.js';
 import type { Libc } from '../ffi/libc.js';
 import { NetlinkTimeoutError } from './errors.js';
 import { type PollWait, Poller } from './poller.js';
 import { LiveTransport, type Transport } from './transport.js';
 
-const ENOBUFS = 105;
+const ENOBUFS = errnoNumber('ENOBUFS');
 /** Datagrams read per wake-up before the events go out (keeps one storm from hogging the loop). */
 const BATCH = 64;
 

@@ -8,11 +8,11 @@
  * an eventfd; adding or cancelling a waiter writes the eventfd, and the loop re-polls with the
  * new set. With no waiter left the loop ends, its eventfd is closed, and no thread is held.
  */
-import { SyscallError } from '../ffi/errors.js';
+import { SyscallError, errnoNumber } from '../ffi/errors.js';
 import { EFD_CLOEXEC, EFD_NONBLOCK, type Libc, POLLIN } from '../ffi/libc.js';
 
-const EINTR = 4;
-const EAGAIN = 11;
+const EINTR = errnoNumber('EINTR');
+const EAGAIN = errnoNumber('EAGAIN');
 const POLLFD = 8; // struct pollfd { int fd; short events; short revents; }
 
 interface Waiter {

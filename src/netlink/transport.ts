@@ -3,7 +3,7 @@
  * datagrams and nothing else. LiveTransport talks to the kernel through libc; the replay
  * transport (replay.ts) serves recorded kernel replies so the socket logic runs unprivileged.
  */
-import { SyscallError } from '../ffi/errors.js';
+import { SyscallError, errnoNumber } from '../ffi/errors.js';
 import {
   type Libc, AF_NETLINK, MSG_DONTWAIT, MSG_PEEK, MSG_TRUNC, SOCK_CLOEXEC, SOCK_RAW, SOL_SOCKET, SO_RCVBUF, SO_RCVBUFFORCE,
   SO_SNDBUF, SO_SNDBUFFORCE, libc as defaultLibc,
@@ -47,7 +47,7 @@ export interface LiveTransportOptions {
 }
 
 const SO_RCVTIMEO = 20;
-const EINTR = 4, EAGAIN = 11, ENOBUFS = 105;
+const EINTR = errnoNumber('EINTR'), EAGAIN = errnoNumber('EAGAIN'), ENOBUFS = errnoNumber('ENOBUFS');
 
 function intOpt(v: number): Buffer {
   const b = Buffer.alloc(4);

@@ -22,6 +22,7 @@ import { type AddrAttrs, IFA, IFA_F, type IfAddrMsg } from './addr.schema.js';
 import { type Prefix, afOf, broadcastOf, networkOf, parsePrefix } from './prefix.js';
 import { RTM_DELADDR, RTM_NEWADDR } from './protocol.js';
 import { RT_SCOPE } from './route.schema.js';
+import { IFNAMSIZ, checkDev } from './devname.js';
 
 /** Address lifetime in seconds, or `'forever'` (0xffffffff on the wire, INFINITY_LIFE_TIME). */
 export type Lifetime = number | 'forever';
@@ -98,7 +99,6 @@ export interface AddrRequest {
 export type AddrOp = 'add' | 'replace' | 'del';
 
 const INFINITY_LIFE_TIME = 0xffffffff;
-const IFNAMSIZ = 16;
 
 /**
  * Flag options → [IFA_F_* bit, IPv6 only]. ip ignores an IPv6-only flag on an IPv4 address
@@ -116,17 +116,7 @@ const FLAG_BITS = {
 
 const KNOWN_KEYS = new Set(['dev', 'address', 'peer', 'broadcast', 'label', 'scope', 'validLft', 'preferredLft', 'metric', ...Object.keys(FLAG_BITS)]);
 
-/** Check a device reference: a name of 1..15 bytes, or a positive ifindex. */
-export function checkDev(dev: unknown, field: string): string | number {
-  if (typeof dev === 'number') {
-    if (!Number.isInteger(dev) || dev <= 0 || dev > 0x7fffffff) throw new RangeError(`${field}: an ifindex is a positive integer, got ${dev}`);
-    return dev;
-  }
-  if (typeof dev !== 'string') throw new TypeError(`${field}: expected a device name or ifindex, got ${dev === null ? 'null' : typeof dev}`);
-  const n = Buffer.byteLength(dev);
-  if (n === 0 || n >= IFNAMSIZ) throw new RangeError(`${field}: "${dev}" must be 1..${IFNAMSIZ - 1} bytes (IFNAMSIZ), is ${n}`);
-  return dev;
-}
+export { checkDev } from './devname.js';
 
 function checkU32(v: unknown, field: string): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new RangeError(`${field}: expected an integer 0..4294967295, got ${String(v)}`);

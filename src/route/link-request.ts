@@ -16,6 +16,7 @@ import type { VxlanAttrs } from './link-kinds/vxlan.js';
 import { IFF, type IfInfoMsg } from './ifinfomsg.js';
 import type { LinkAttrs } from './link.schema.js';
 import { RTM_DELLINK, RTM_NEWLINK } from './protocol.js';
+import { checkIfname } from './devname.js';
 
 export type { NetnsRef };
 
@@ -74,16 +75,7 @@ export interface LinkSetSpec extends LinkSettings {
   readonly name?: string;
 }
 
-const IFNAMSIZ = 16;
-
-/** The kernel's rule for interface names (dev_valid_name()), checked before any syscall. */
-export function checkIfname(name: unknown, field: string): string {
-  if (typeof name !== 'string') throw new TypeError(`${field}: expected an interface name, got ${typeof name}`);
-  const n = Buffer.byteLength(name);
-  if (n === 0 || n >= IFNAMSIZ) throw new RangeError(`${field}: "${name}" must be 1..${IFNAMSIZ - 1} bytes (IFNAMSIZ), is ${n}`);
-  if (name === '.' || name === '..' || /[/:\s]/.test(name)) throw new RangeError(`${field}: "${name}" is not a valid interface name (no '/', ':' or whitespace; not . or ..)`);
-  return name;
-}
+export { checkIfname } from './devname.js';
 
 function checkUint(v: unknown, field: string, max = 0xffffffff, min = 0): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new RangeError(`${field}: expected an integer ${min}..${max}, got ${String(v)}`);

@@ -14,6 +14,7 @@ import { ipFamily } from '../netlink/ip.js';
 import { type WireWriter, ipRawOf, putIp, putU8, putU32, rawOf } from '../netlink/wire-writer.js';
 import { type Prefix, afOf, networkOf, parsePrefix } from './prefix.js';
 import { RTM_DELROUTE, RTM_NEWROUTE } from './protocol.js';
+import { checkDev } from './devname.js';
 import { RT_SCOPE, RT_TABLE, RTA, RTAX, RTN, RTNH_F, RTPROT, type RouteAttrs, type RouteMetrics, type RtMsg, type RtNextHop } from './route.schema.js';
 import {
   type RoutePrefName, type RouteProtocolName, type RouteScopeName, type RouteTableName, type RouteTypeName,
@@ -291,18 +292,7 @@ function u32(v: unknown, field: string): number {
   return v;
 }
 
-/** A device name as the kernel's dev_valid_name() accepts it, or a positive ifindex. */
-export function checkDev(v: unknown, field: string): string | number {
-  if (typeof v === 'number') {
-    if (!Number.isInteger(v) || v < 1 || v > 0x7fffffff) throw new RangeError(`${field}: an ifindex is a positive integer, got ${v}`);
-    return v;
-  }
-  if (typeof v !== 'string') throw new TypeError(`${field}: expected a device name or ifindex, got ${typeof v}`);
-  const n = Buffer.byteLength(v);
-  if (n === 0 || n > 15) throw new RangeError(`${field}: "${v}" is ${n} bytes; a device name is 1..15`);
-  if (v === '.' || v === '..' || /[/:\s]/.test(v)) throw new RangeError(`${field}: "${v}" is not a valid device name`);
-  return v;
-}
+export { checkDev } from './devname.js';
 
 /** Device names a checked route refers to (to resolve each once). */
 export function routeDevices(r: CheckedRoute): string[] {

@@ -193,7 +193,7 @@ t.test('bad route specs throw TypeError/RangeError naming the field, with nothin
     [{ dst: '10.5.0.0/16', nexthops: [{ weight: 2 }] }, TypeError, /^route\.nexthops\[0\]: a nexthop needs via or dev/],
     [{ dst: '10.5.0.0/16', nexthops: [{ via: 'fd00::2' }] }, RangeError, /^route\.nexthops\[0\]\.via: "fd00::2" is IPv6/],
     [{ dst: '10.2.0.0/16', gw: '10.1.0.2' }, TypeError, /^route\.gw: not a route field/],
-    [{ dst: '10.2.0.0/16', dev: 'a-very-long-name0' }, RangeError, /^route\.dev: "a-very-long-name0" is 17 bytes/],
+    [{ dst: '10.2.0.0/16', dev: 'a-very-long-name0' }, RangeError, /^route\.dev: "a-very-long-name0" must be 1\.\.15 bytes \(IFNAMSIZ\), is 17$/],
     [{ dst: '10.2.0.0/16', dev: 0 }, RangeError, /^route\.dev: an ifindex is a positive integer/],
     [{ dst: '10.2.0.0/16', table: 'mian' }, RangeError, /^route\.table: unknown routing table "mian"/],
     [{ dst: '10.2.0.0/16', table: -1 }, RangeError, /^route\.table: -1 is not a routing table number/],

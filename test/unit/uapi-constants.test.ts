@@ -252,3 +252,18 @@ t.test('every registered message schema is named by its header number', async (t
   }
   t.equal(n, 19, 'LINK, ADDR, ROUTE, NEIGH, RULE and NSID messages are registered');
 });
+
+t.test('errnoNumber names errno values from the generated uapi table; checkDev is one rule for every API', async (t) => {
+  const { errnoNumber, errnoName } = await import('../../src/ffi/errors.js');
+  t.same(['EINTR', 'EAGAIN', 'ENOBUFS', 'EEXIST'].map(errnoNumber), [4, 11, 105, 17]);
+  for (const n of [1, 4, 11, 19, 105]) t.equal(errnoNumber(errnoName(n)), n);
+  t.throws(() => errnoNumber('ENOTANERRNO'), RangeError);
+  const { checkDev, IFNAMSIZ } = await import('../../src/route/devname.js');
+  t.equal(IFNAMSIZ, 16);
+  t.equal(checkDev('eth0', 'x'), 'eth0');
+  t.equal(checkDev(7, 'x'), 7);
+  t.throws(() => checkDev('a'.repeat(16), 'route.dev'), { name: 'RangeError', message: /^route\.dev: "a{16}" must be 1\.\.15 bytes \(IFNAMSIZ\), is 16$/ });
+  t.throws(() => checkDev('eth0:1', 'addr.add.dev'), { name: 'RangeError', message: /^addr\.add\.dev: "eth0:1" is not a valid interface name/ });
+  t.throws(() => checkDev(0, 'x'), RangeError);
+  t.throws(() => checkDev(null, 'x'), { name: 'TypeError', message: /got null/ });
+});
