@@ -100,8 +100,9 @@ export class WireWriter {
     this.#offsets.push(o);
     b[o + 4] = type & 255; b[o + 5] = type >>> 8;
     b[o + 6] = flags & 255; b[o + 7] = (flags >>> 8) & 255;
-    for (let i = 8; i < NLMSG_HDRLEN + fixed; i++) b[o + i] = 0;
-    this.#off = o + NLMSG_HDRLEN + ((fixed + 3) & ~3);
+    const body = NLMSG_HDRLEN + ((fixed + 3) & ~3); // the family header, NLMSG_ALIGNed, zeroed with its padding
+    for (let i = 8; i < body; i++) b[o + i] = 0;
+    this.#off = o + body;
     return o + NLMSG_HDRLEN;
   }
 

@@ -74,3 +74,24 @@ t.test('a bad spec in a bulk check is named with its index, and only then', asyn
   t.throws(() => checkRouteSpec({ dst: '10.0.0.0/8', via: 'fd00::1' }, 'routes', 3), { message: /^routes\[3\]\.via: "fd00::1" is IPv6 but the route is IPv4/ });
   t.throws(() => checkRouteSpec({ dst: '10.0.0.0/8', bogus: 1 } as never, 'route'), { name: 'TypeError', message: /^route\.bogus: not a route field/ });
 });
+
+t.test('WireWriter: a family header of odd size is zero-padded to NLMSG_ALIGN; misuse is an internal error', async (t) => {
+  const { WireWriter } = await import('../../src/netlink/wire-writer.js');
+  const w = new WireWriter(4);
+  const at = w.begin(99, 0x1, 5, 0); // a 5-byte header: 3 bytes of padding
+  t.equal(at, 16);
+  t.equal(w.off, 24, 'attributes start at NLMSG_ALIGN(16 + 5)');
+  w.buf.fill(0xee, at, at + 5);
+  w.end();
+  const w2 = new WireWriter(4);
+  w2.buf.fill(0xaa); // stale bytes where the next message goes
+  w2.begin(99, 0x1, 5, 0);
+  w2.end();
+  const { buf } = w2.finish();
+  t.equal(buf.toString('hex'), '18000000' + '6300' + '0100' + '00'.repeat(8) + '00'.repeat(8), 'length 24, type, flags, seq/pid 0, header and padding 0');
+  t.throws(() => w.end(), /outside a message/);
+  w.begin(1, 0, 4, 0);
+  t.throws(() => w.begin(1, 0, 4, 0), /inside a message/);
+  t.throws(() => { w.off = 0; }, /outside/);
+  t.throws(() => w.finish(), /inside a message/);
+});
