@@ -227,8 +227,10 @@ export class AttrSet<S extends Spec = Spec> {
     let deferred: { e: Entry; s: number; t: number }[] | undefined;
     let off = start;
     while (off + NLA_HDRLEN <= end) {
-      const len = buf.readUInt16LE(off);
-      const raw = buf.readUInt16LE(off + 2);
+      // Byte arithmetic, not Buffer methods: this loop runs for every attribute of every dump
+      // entry, mostly before V8 has optimised it.
+      const len = buf[off]! | (buf[off + 1]! << 8);
+      const raw = buf[off + 2]! | (buf[off + 3]! << 8);
       if (len < NLA_HDRLEN || off + len > end) {
         throw new DecodeError(`attribute length ${len} overruns ${this.name} (${end - off} bytes left)`, NO_PATH, off);
       }
@@ -245,7 +247,7 @@ export class AttrSet<S extends Spec = Spec> {
           if (!(e.key in out)) out[e.key] = undefined; // hold its wire position
         } else readInto(out, e, buf, s, t);
       }
-      off += nlaAlign(len);
+      off += (len + 3) & ~3; // NLA_ALIGN
     }
     // Fewer than NLA_HDRLEN trailing bytes are ignored, as the kernel's nla_for_each_attr does.
     if (deferred) {

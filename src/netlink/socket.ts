@@ -209,16 +209,27 @@ export class NetlinkSocket {
   dumpEntriesSync<T>(msg: OutMessage, read: EntryReader<T>): T[] {
     const proto = this.protocol;
     const out: T[] = [];
-    let lastType = -1;
+    // What depends only on the message type, looked up when it changes (a dump has one type).
+    let lastType = -1, hs = 0, attrsAt = 0;
     let schema: MessageSchema | undefined;
+    let headerPath: readonly string[] = [], attrsPath: readonly string[] = [];
     this.#dumpAll(msg, out, (buf, s, e, type) => {
-      if (type !== lastType) { schema = proto.schema(type); lastType = type; }
+      if (type !== lastType) {
+        lastType = type;
+        schema = proto.schema(type);
+        if (schema) {
+          hs = schema.header.structSize;
+          attrsAt = NLMSG_HDRLEN + nlmsgAlign(hs);
+          headerPath = proto.path(type, 'header');
+          attrsPath = proto.path(type);
+        }
+      }
       if (!schema) return;
-      const body = s + NLMSG_HDRLEN, hs = schema.header.structSize;
+      const body = s + NLMSG_HDRLEN;
       if (e - body < hs) throw new DecodeError(`${schema.name} shorter than its ${schema.header.kindName}`, [schema.name], body);
-      const header = schema.header.read(buf, body, body + hs, proto.path(type, 'header'));
+      const header = schema.header.read(buf, body, body + hs, headerPath);
       const set = attrsOf(schema, header);
-      const v = read(header, set ? set.read(buf, body + nlmsgAlign(hs), e, proto.path(type)) : undefined, type);
+      const v = read(header, set ? set.read(buf, s + attrsAt, e, attrsPath) : undefined, type);
       if (v !== undefined) out.push(v);
     });
     return out;
@@ -456,8 +467,8 @@ export class NetlinkSocket {
 
   /** A reply for us: our seq, and our port id (or 0 from some families' broadcasts). */
   #mine(dgram: Buffer, s: number, seq: number): boolean {
-    if (dgram.readUInt32LE(s + 8) !== seq) return false;
-    const pid = dgram.readUInt32LE(s + 12);
+    if (((dgram[s + 8]! | (dgram[s + 9]! << 8) | (dgram[s + 10]! << 16) | (dgram[s + 11]! << 24)) >>> 0) !== seq) return false;
+    const pid = (dgram[s + 12]! | (dgram[s + 13]! << 8) | (dgram[s + 14]! << 16) | (dgram[s + 15]! << 24)) >>> 0;
     return pid === this.portId || pid === 0;
   }
 
