@@ -1,7 +1,7 @@
 /**
  * `netlink-dump decode FILE|-`: explain captured netlink bytes as an annotated tree.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { NLMSG_HDRLEN, nlmsgAlign } from '../netlink/align.js';
 import { type DatagramNode, annotateDatagram, faultsOf } from '../netlink/annotate.js';
 import type { Protocol } from '../netlink/message.js';
@@ -12,7 +12,7 @@ import { CliError, UsageError } from './errors.js';
 import type { Io } from './io.js';
 import { datagramJson, datagramLines } from './tree.js';
 
-export const HELP = `usage: netlink-dump decode [--format FORMAT] [--protocol PROTO] [--json] FILE|-
+export const HELP = `usage: netlink-dump decode [--format FORMAT] [--protocol PROTO] [--json] [--max-bytes N] FILE|-
 
 Decode captured netlink messages into an annotated tree: every message header (type and
 flags by name, seq, pid, length), the family header field by field, every attribute with
@@ -32,6 +32,8 @@ Options:
   --protocol PROTO   route, netfilter, a NETLINK_* name or number; default: what the
                      capture says (strace -yy, pcap header, the fixture's .json), else route
   --json             the same tree as JSON (bigints as strings, bytes as hex)
+  --max-bytes N      refuse input larger than N bytes (K/M/G suffixes; default 64M):
+                     /dev/zero or an endless pipe exits 1 instead of filling memory
   -h, --help         this text
 
 Exit status: 0 when everything decoded; 1 when the input is truncated or corrupt (what
@@ -77,14 +79,69 @@ function fixtureProtocol(file: string): string | undefined {
   }
 }
 
-function readInput(file: string): Buffer {
-  try {
-    return file === '-' ? readFileSync(0) : readFileSync(file);
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EACCES' ? 'permission denied' : e.code === 'EISDIR' ? 'is a directory' : e.code ?? e.message;
-    throw new CliError(`decode: cannot read ${file === '-' ? 'standard input' : file}: ${why}`);
+/** Default for --max-bytes: a capture this large is a mistake (`decode /dev/zero`, an endless pipe). */
+export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+
+/** `--max-bytes`: a byte count, optionally with a K/M/G (KiB/MiB/GiB) suffix. */
+export function parseMaxBytes(spec: string): number {
+  const m = /^(\d+)\s*([kmg]i?b?)?$/i.exec(spec.trim());
+  const n = m ? Number(m[1]) * (m[2] ? 1024 ** ('kmg'.indexOf(m[2][0]!.toLowerCase()) + 1) : 1) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`decode: --max-bytes wants a positive byte count such as 1048576 or 64M (got "${spec}")`);
+  return n;
+}
+
+const tooBig = (what: string, max: number): CliError =>
+  new CliError(`decode: ${what} is larger than --max-bytes ${max} (${(max / 1048576).toFixed(max % 1048576 ? 2 : 0)} MiB); raise --max-bytes to decode it`);
+
+/**
+ * The input's bytes, reading at most `max` + 1 of them: a file larger than `max`, or a pipe or
+ * device (`/dev/zero`, an endless stdin) that does not end within `max` bytes, is refused with
+ * a CliError instead of being read into memory.
+ */
+function readInput(file: string, max: number, stdin: Buffer | undefined): Buffer {
+  const what = file === '-' ? 'standard input' : file;
+  if (file === '-' && stdin) {
+    if (stdin.length > max) throw tooBig(what, max);
+    return stdin;
   }
+  let fd: number;
+  try {
+    fd = file === '-' ? 0 : openSync(file, 'r');
+    if (fstatSync(fd).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+  } catch (err) {
+    throw cannotRead(what, err);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (st.isFile() && st.size > max) throw tooBig(what, max);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, max + 1 - total));
+      let n: number;
+      try {
+        n = readSync(fd, chunk, 0, chunk.length, null);
+      } catch (err) {
+        // A non-blocking stdin (a TTY or pipe Node set O_NONBLOCK on): wait a little and retry.
+        if ((err as NodeJS.ErrnoException).code === 'EAGAIN') { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10); continue; }
+        throw cannotRead(what, err);
+      }
+      if (n === 0) break;
+      chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
+      total += n;
+      if (total > max) throw tooBig(what, max);
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    if (file !== '-') closeSync(fd);
+  }
+}
+
+function cannotRead(what: string, err: unknown): CliError {
+  if (err instanceof CliError) return err;
+  const e = err as NodeJS.ErrnoException;
+  const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EACCES' ? 'permission denied' : e.code === 'EISDIR' ? 'is a directory' : e.code ?? e.message;
+  return new CliError(`decode: cannot read ${what}: ${why}`, 1, { cause: err });
 }
 
 /** Requests by seq, so a capped NLMSG_ERROR's ext-ACK offset can be named from the request. */
@@ -104,7 +161,7 @@ function requestsBySeq(frames: readonly CaptureFrame[]): Map<number, Buffer> {
 }
 
 export async function run(argv: readonly string[], io: Io): Promise<number> {
-  const p = parse(argv, { format: { type: 'string' }, protocol: { type: 'string' }, json: { type: 'boolean', short: 'j' } }, 'decode');
+  const p = parse(argv, { format: { type: 'string' }, protocol: { type: 'string' }, json: { type: 'boolean', short: 'j' }, 'max-bytes': { type: 'string' } }, 'decode');
   if (p.help) { io.out(HELP); return 0; }
   const format = str(p, 'format');
   if (format !== undefined && !(FORMATS as readonly string[]).includes(format)) throw new UsageError(`decode: unknown format "${format}" (one of ${FORMATS.join(', ')})`);
@@ -120,7 +177,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       throw new UsageError(`decode: no message tables for ${forcedProto.name}${known ? ` (known: ${known})` : ''}`);
     }
   }
-  const bytes = readInput(file);
+  const maxSpec = str(p, 'max-bytes');
+  const bytes = readInput(file, maxSpec === undefined ? DEFAULT_MAX_BYTES : parseMaxBytes(maxSpec), io.stdin);
+  if (bytes.length === 0) throw new CliError(`decode: ${file === '-' ? 'standard input' : file} is empty: nothing to decode`);
   let cap;
   try {
     cap = readCapture(bytes, format as Format | undefined);
@@ -153,7 +212,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     for (const n of cap.notes) lines.push(st.dim(`# note: ${n}`));
     results.forEach((r, i) => {
       lines.push(st.bold(`frame ${i + 1} ${r.frame.label}`) + st.dim(` [${r.protocol}]`));
-      lines.push(...datagramLines(r.tree, st));
+      for (const l of datagramLines(r.tree, st)) lines.push(l);
     });
     if (cap.fault) lines.push(st.bad(`!! ${cap.fault.message} (at ${cap.fault.unit} ${cap.fault.offset})`));
     io.out(lines.join('\n'));

@@ -8,6 +8,8 @@ export interface Io {
   err(line: string): void;
   /** Styling for stdout. */
   readonly style: Style;
+  /** Standard input's bytes when the CLI runs in-process (tests, embedders); unset: fd 0. */
+  readonly stdin?: Buffer;
 }
 
 export function processIo(): Io {

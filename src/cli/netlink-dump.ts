@@ -8,6 +8,8 @@
  * capture), 2 usage error. Errors are one line on stderr; never a stack trace unless
  * NETLINK_DUMP_DEBUG=1.
  */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { CliError, UsageError } from './errors.js';
 import { type Io, processIo } from './io.js';
 
@@ -47,7 +49,7 @@ ${Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(8)} ${c.summary}`).join
 Live commands take --netns NAME|PATH or --pid PID (default: this process's namespace),
 --json (shaped like ip -j) and -d (details). Run netlink-dump COMMAND --help for more.`;
 
-async function main(argv: readonly string[], io: Io): Promise<number> {
+export async function main(argv: readonly string[], io: Io): Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd === '--help' || cmd === '-h' || cmd === 'help') {
     if (cmd === 'help' && rest[0] && COMMANDS[rest[0]]) return (await COMMANDS[rest[0]]!.load()).run(['--help'], io);
@@ -60,27 +62,48 @@ async function main(argv: readonly string[], io: Io): Promise<number> {
   return (await c.load()).run(rest, io);
 }
 
-const io = processIo();
-// `netlink-dump link | head -1`: a closed pipe is not an error.
-process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw err;
-});
-main(process.argv.slice(2), io).then(
-  (code) => { process.exitCode = code; },
-  (err: unknown) => {
+/**
+ * Run one command line to its exit status: what the bin does, callable in-process (tests, and
+ * programs embedding the CLI). Every failure becomes one line through `io.err` and a status:
+ * 2 usage error, 1 the job failed; never a throw.
+ */
+export async function runCli(argv: readonly string[], io: Io): Promise<number> {
+  try {
+    return await main(argv, io);
+  } catch (err) {
     if (process.env['NETLINK_DUMP_DEBUG'] === '1') process.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
     if (err instanceof UsageError) {
       io.err(`${err.message}`);
-      process.exitCode = 2;
-    } else if (err instanceof CliError) {
-      io.err(err.message);
-      process.exitCode = err.exitCode;
-    } else {
-      // A library error (NetlinkError, SyscallError, …) or a bug: still one line.
-      const e = err as Error;
-      io.err(`${e?.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e?.message ?? String(err)}`.split('\n')[0]!);
-      process.exitCode = 1;
+      return 2;
     }
-  },
-);
+    if (err instanceof CliError) {
+      io.err(err.message);
+      return err.exitCode;
+    }
+    // A library error (NetlinkError, SyscallError, …) or a bug: still one line.
+    const e = err as Error;
+    io.err(`${e?.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e?.message ?? String(err)}`.split('\n')[0]!);
+    return 1;
+  }
+}
+
+/** True when this module is the process's entry point (also through npm's bin symlink). */
+function isEntry(): boolean {
+  const arg = process.argv[1];
+  if (!arg) return false;
+  try {
+    return realpathSync(arg) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntry()) {
+  const io = processIo();
+  // `netlink-dump link | head -1`: a closed pipe is not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+  void runCli(process.argv.slice(2), io).then((code) => { process.exitCode = code; });
+}

@@ -62,6 +62,9 @@ export function readPcap(b: Buffer, frames: CaptureFrame[] = []): CaptureFrame[]
   return frames;
 }
 
+/** Smallest total length of the blocks read here (fixed fields + the two length words). */
+const MIN_BLOCK: Readonly<Record<number, number>> = { [PCAPNG_SHB]: 28, 1: 20, 3: 16, 6: 32 };
+
 /** Frames of a pcapng file, appended to `frames` (kept if this throws): Enhanced (and Simple) Packet Blocks on LINKTYPE_NETLINK interfaces. */
 export function readPcapng(b: Buffer, frames: CaptureFrame[] = []): CaptureFrame[] {
   let le = true;
@@ -83,6 +86,8 @@ export function readPcapng(b: Buffer, frames: CaptureFrame[] = []): CaptureFrame
     }
     const btype = u32(off), len = u32(off + 4);
     if (len < 12 || len % 4 !== 0 || off + len > b.length) throw new CaptureError(`pcapng block of type ${btype} claims ${len} bytes, ${b.length - off} left: truncated or corrupt`, off);
+    const least = MIN_BLOCK[btype] ?? 12;
+    if (len < least) throw new CaptureError(`pcapng block of type ${btype} claims ${len} bytes, less than the ${least} its fixed fields take: corrupt`, off);
     if (btype === 1) links.push(u16(off + 8)); // Interface Description Block: LinkType
     else if (btype === 6 || btype === 3) {
       n++;

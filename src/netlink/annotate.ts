@@ -261,6 +261,6 @@ export function faultsOf(d: DatagramNode): WalkFault[] {
     if (m.fault) out.push(m.fault);
     if (m.attrs) items(m.attrs);
   }
-  out.push(...d.faults);
+  for (const f of d.faults) out.push(f);
   return out;
 }

@@ -27,3 +27,26 @@ export function cli(args: readonly string[], opts: { readonly input?: string | B
 
 /** A stack trace line (`    at fn (file:line:col)`), which the CLI must never print. */
 export const STACK = /^\s+at .+:\d+:\d+\)?$/m;
+
+/**
+ * The same CLI run in this process: the bundled bin's exported `runCli(argv, io)` with an Io
+ * that collects stdout/stderr (colour off, stdin from `input`). No process start per call, so
+ * tests over every fixture stay fast on a busy machine; a handful of tests keep `cli()` to
+ * prove the real binary behaves the same.
+ */
+export async function cliIn(args: readonly string[], opts: { readonly input?: string | Buffer; readonly color?: boolean } = {}): Promise<CliResult> {
+  const mod = (await import(BIN)) as { runCli(argv: readonly string[], io: unknown): Promise<number> };
+  let stdout = '', stderr = '';
+  const io = {
+    out: (text: string) => { stdout += text.endsWith('\n') || text === '' ? text : `${text}\n`; },
+    err: (line: string) => { stderr += `netlink-dump: ${line}\n`; },
+    style: opts.color ? COLOR : PLAIN,
+    stdin: opts.input === undefined ? Buffer.alloc(0) : Buffer.from(opts.input),
+  };
+  const code = await mod.runCli(args, io);
+  return { code, stdout, stderr };
+}
+
+const wrap = (open: string, close: string) => (s: string): string => `\x1b[${open}m${s}\x1b[${close}m`;
+const PLAIN = { on: false, name: (s: string) => s, dim: (s: string) => s, bad: (s: string) => s, bold: (s: string) => s };
+const COLOR = { on: true, name: wrap('36', '39'), dim: wrap('2', '22'), bad: wrap('31;1', '39;22'), bold: wrap('1', '22') };

@@ -3,6 +3,7 @@
 // the sandbox's private /run/netns.
 import t, { type Test } from 'tap';
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { STACK, cli } from '../helpers/cli.js';
 import { enterFreshNetns, ip, ipJson } from '../helpers/live.js';
 
@@ -144,7 +145,11 @@ t.test('--netns NAME and --pid PID read another namespace; bad ones fail with on
   const child: ChildProcess = spawn('ip', ['netns', 'exec', nsB, 'sleep', '60'], { stdio: 'ignore' });
   t.teardown(() => { child.kill(); });
   // ip netns exec execs sleep in the same process: its pid is the namespace holder.
-  await new Promise((r) => setTimeout(r, 300));
+  // Event-based: wait until the pid is sleep (exec'd after setns), not a fixed delay.
+  for (const end = Date.now() + 60_000; Date.now() < end;) {
+    try { if (readFileSync(`/proc/${child.pid}/comm`, 'utf8').trim() === 'sleep') break; } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 20));
+  }
   const b = json(['link', '--json', '--pid', String(child.pid)]);
   t.same(b.map((l: any) => l.ifname), ipJson('-n', nsB, 'link', 'show').map((l: any) => l.ifname), '--pid PID');
   for (const [args, msg] of [

@@ -17,7 +17,7 @@ process.stdin.on('end', () => srv.close()).resume();`;
 const CLIENT = `
 const net = require('node:net');
 const s = net.connect(Number(process.argv[2]), process.argv[1]);
-s.setTimeout(1500);
+s.setTimeout(6000); // inactivity: a loaded machine may stall a working connection; the blocked cases wait it out
 let got = '';
 s.on('data', (d) => { got += d; });
 s.on('end', () => { console.log('ok ' + got); process.exit(0); });

@@ -140,7 +140,8 @@ t.test('packets: UDP to ports in an anonymous set, an interval set, a verdict ma
       settled = true;
       clearTimeout(timer); rx.close(); tx.close(); resolve(v);
     };
-    const timer = setTimeout(() => done(false), 400);
+    // Long enough for a loaded machine to deliver a loopback datagram; the blocked cases wait it out.
+    const timer = setTimeout(() => done(false), 1500);
     rx.on('message', () => done(true));
     rx.bind(port, '127.0.0.1', () => tx.send('x', port, '127.0.0.1', (err) => { if (err) done(false); }));
   });
