@@ -87,6 +87,11 @@ export interface LostEvent extends EventBase<'lost'> {}
  */
 export interface ResyncedEvent extends EventBase<'resynced'> {
   readonly kinds: readonly MonitorKind[];
+  /**
+   * Tables whose re-dump the kernel interrupted (NLM_F_DUMP_INTR) on every try: their `resync`
+   * events are the last try's, possibly inconsistent. Absent when the snapshot is whole.
+   */
+  readonly interrupted?: readonly MonitorKind[];
 }
 
 /** Everything a monitor yields. */

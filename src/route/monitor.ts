@@ -11,6 +11,12 @@
  * re-dumps the subscribed tables over a second socket as `resync` events and ends the
  * snapshot with `{ kind: 'resynced' }`. Notifications still queued at the overflow are dropped
  * first (the snapshot supersedes them); those that arrive during the re-dump follow it.
+ * A re-dump the kernel flags NLM_F_DUMP_INTR (the table changed under it, as it does in the
+ * very storm that overflowed the socket) is repeated, up to RESYNC_ATTEMPTS times per table;
+ * if every try was interrupted, the last try's entries are the resync events and `resynced`
+ * names those tables in `interrupted` (the snapshot may miss or repeat entries; the
+ * notifications that follow still bring changed objects up to date). The iterator never ends
+ * because of it.
  */
 import { type Libc, libc as defaultLibc } from '../ffi/libc.js';
 import { NotificationStream } from '../netlink/notifications.js';
@@ -21,6 +27,12 @@ import {
   MONITOR_KINDS, type MonitorEvent, type MonitorKind, type ObjectEvent, decodeNotifications, monitorGroups,
 } from './monitor-event.js';
 import { NETLINK_ROUTE } from '../netlink/header.js';
+import { DumpInterruptedError } from '../netlink/errors.js';
+
+/** Tries of one table's resync dump while the kernel keeps flagging it NLM_F_DUMP_INTR. */
+export const RESYNC_ATTEMPTS = 20;
+/** Longest pause between two tries (they grow 2, 4, 8 … ms). */
+const RESYNC_PAUSE_MAX_MS = 500;
 
 export interface MonitorOptions {
   /** What to watch. Default: every kind (`link`, `addr`, `route`, `neigh`, `rule`, `nsid`). */
@@ -75,6 +87,12 @@ export class Monitor extends NotificationStream<MonitorEvent> {
   readonly #kindSet: ReadonlySet<MonitorKind>;
   readonly #opts: MonitorOptions;
   readonly #family: 4 | 6 | undefined;
+  #retries = 0;
+
+  /** Resync dumps repeated because the kernel flagged them NLM_F_DUMP_INTR (observability, tests). */
+  get resyncRetries(): number {
+    return this.#retries;
+  }
 
   private constructor(opts: MonitorOptions, kinds: MonitorKind[], family: 4 | 6 | undefined) {
     const lib = opts.libc ?? defaultLibc();
@@ -108,13 +126,13 @@ export class Monitor extends NotificationStream<MonitorEvent> {
     this.push({ kind: 'lost', time: new Date() });
     if (this.#opts.resync === false) return;
     this.discardQueued();
-    const events = await this.#resync();
+    const { events, interrupted } = await this.#resync();
     if (this.closed) return;
     for (const ev of events) this.push(ev);
-    this.push({ kind: 'resynced', time: new Date(), kinds: this.kinds });
+    this.push({ kind: 'resynced', time: new Date(), kinds: this.kinds, ...(interrupted.length ? { interrupted } : {}) });
   }
 
-  async #resync(): Promise<ObjectEvent[]> {
+  async #resync(): Promise<{ events: ObjectEvent[]; interrupted: MonitorKind[] }> {
     const o = this.#opts;
     const h = RouteHandle.open({
       libc: this.lib,
@@ -122,23 +140,50 @@ export class Monitor extends NotificationStream<MonitorEvent> {
       ...(o.netns !== undefined && !o.resyncTransport ? { netns: o.netns } : {}),
     });
     const fam = this.#family !== undefined ? { family: this.#family } : {};
-    const time = new Date();
     const out: ObjectEvent[] = [];
+    const interrupted: MonitorKind[] = [];
     try {
       for (const k of this.kinds) {
-        switch (k) {
-          case 'link': for (const link of await h.link.list()) out.push({ kind: 'link', action: 'resync', link, time }); break;
-          case 'addr': for (const addr of await h.addr.list(fam)) out.push({ kind: 'addr', action: 'resync', addr, time }); break;
-          case 'route': for (const route of await h.route.list({ table: 'all', ...fam })) out.push({ kind: 'route', action: 'resync', route, time }); break;
-          case 'neigh': for (const neigh of await h.neigh.list(fam)) out.push({ kind: 'neigh', action: 'resync', neigh, time }); break;
-          case 'rule': for (const rule of await h.rule.list(fam)) out.push({ kind: 'rule', action: 'resync', rule, time }); break;
-          case 'nsid': for (const nsid of await h.nsid.list()) out.push({ kind: 'nsid', action: 'resync', nsid, time }); break;
-        }
+        const time = new Date();
+        const list = async (): Promise<readonly unknown[]> => {
+          switch (k) {
+            case 'link': return h.link.list();
+            case 'addr': return h.addr.list(fam);
+            case 'route': return h.route.list({ table: 'all', ...fam });
+            case 'neigh': return h.neigh.list(fam);
+            case 'rule': return h.rule.list(fam);
+            case 'nsid': return h.nsid.list();
+          }
+        };
+        const r = await this.#retrying(list);
+        if (this.closed) break;
+        if (r.interrupted) interrupted.push(k);
+        for (const x of r.objects) out.push({ kind: k, action: 'resync', [k]: x, time } as unknown as ObjectEvent);
       }
     } finally {
       h.close();
     }
-    return out;
+    return { events: out, interrupted };
+  }
+
+  /**
+   * One table's dump, again when the kernel flags it NLM_F_DUMP_INTR (the table changed under
+   * it — under the very storm that made us resync): up to RESYNC_ATTEMPTS tries with a growing
+   * pause (yielding the event loop, so the storm can drain), then the last try's partial result,
+   * flagged. Never throws DumpInterruptedError (issue 17: it ended the iterator).
+   */
+  async #retrying(list: () => Promise<readonly unknown[]>): Promise<{ objects: readonly unknown[]; interrupted: boolean }> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return { objects: await list(), interrupted: false };
+      } catch (err) {
+        if (!(err instanceof DumpInterruptedError)) throw err;
+        this.#retries++;
+        // The last try's entries (typed objects, the list() element type), possibly inconsistent.
+        if (attempt >= RESYNC_ATTEMPTS || this.closed) return { objects: err.partial, interrupted: true };
+        await new Promise((r) => setTimeout(r, Math.min(RESYNC_PAUSE_MAX_MS, 2 ** attempt)));
+      }
+    }
   }
 }
 

@@ -7,7 +7,7 @@ import { ReplayTransport } from '../../src/netlink/replay.js';
 import type { Transport } from '../../src/netlink/transport.js';
 import { RouteHandle } from '../../src/route/handle.js';
 import { type MonitorEvent, type MonitorKind, decodeNotifications, monitorGroups, monitorKindOf } from '../../src/route/monitor-event.js';
-import { type MonitorOptions, monitor } from '../../src/route/monitor.js';
+import { type MonitorOptions, RESYNC_ATTEMPTS, monitor } from '../../src/route/monitor.js';
 import { RTM_NEWLINK, RTM_DELNSID, RTM_GETLINK, RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE, RTNLGRP_LINK } from '../../src/route/protocol.js';
 import { loadFixture } from '../helpers/fixtures.js';
 
@@ -105,6 +105,45 @@ t.test('ENOBUFS → lost, the re-dumped table as resync events, resynced, then t
 
   const quiet = await all({ kinds: ['link'], transport: new Overflowing(fx.frames, 2), resync: false });
   t.same(quiet.map(label), ['link new mf0', 'lost', 'link del mf0'], 'resync: false reports the loss only');
+});
+
+/** The dump's recv frames with NLM_F_DUMP_INTR (0x10) set on every message, as the kernel flags a dump whose table changed. */
+function interrupted(frames: readonly { dir: 'send' | 'recv'; bytes: Buffer }[]): { dir: 'send' | 'recv'; bytes: Buffer }[] {
+  return frames.map((f) => {
+    if (f.dir !== 'recv') return f;
+    const b = Buffer.from(f.bytes);
+    for (let off = 0; off + 16 <= b.length; off += (b.readUInt32LE(off) + 3) & ~3) {
+      b.writeUInt16LE(b.readUInt16LE(off + 6) | 0x10, off + 6);
+      if (b.readUInt32LE(off) < 16) break;
+    }
+    return { ...f, bytes: b };
+  });
+}
+
+t.test('a resync dump flagged NLM_F_DUMP_INTR is retried; the iterator goes on (issue 17)', async (t) => {
+  const dump = { frames: loadFixture('route/link/getlink-dump').frames.slice(2) };
+  const h = RouteHandle.open({ transport: new ReplayTransport(dump.frames) });
+  const expected = (await h.link.list()).map((l) => l.name);
+  h.close();
+  // Three interrupted dumps, then a whole one: the same events as without the storm.
+  const three = [...interrupted(dump.frames), ...interrupted(dump.frames), ...interrupted(dump.frames), ...dump.frames];
+  const m = monitor({ kinds: ['link'], transport: new Overflowing(fx.frames, 2), resyncTransport: () => new ReplayTransport(three) });
+  const evs: MonitorEvent[] = [];
+  for await (const ev of m) evs.push(ev);
+  t.same(evs.map(label), ['link new mf0', 'lost', ...expected.map((n) => `link resync ${n}`), 'resynced', 'link del mf0'], 'lost, the whole snapshot, resynced, then the rest');
+  t.equal(m.resyncRetries, 3, 'three retries');
+  const done = evs.find((e) => e.kind === 'resynced');
+  t.notOk(done && 'interrupted' in done, 'the snapshot is whole: no interrupted field');
+
+  // Interrupted on every try: bounded, the last try's entries, flagged; the stream continues.
+  const always = Array.from({ length: RESYNC_ATTEMPTS }, () => interrupted(dump.frames)).flat();
+  const m2 = monitor({ kinds: ['link'], transport: new Overflowing(fx.frames, 2), resyncTransport: () => new ReplayTransport(always) });
+  const evs2: MonitorEvent[] = [];
+  for await (const ev of m2) evs2.push(ev);
+  t.equal(m2.resyncRetries, RESYNC_ATTEMPTS, `gave up after ${RESYNC_ATTEMPTS} tries`);
+  t.same(evs2.map(label), ['link new mf0', 'lost', ...expected.map((n) => `link resync ${n}`), 'resynced', 'link del mf0'], 'the partial snapshot, resynced, and the iterator did not end');
+  const r2 = evs2.find((e) => e.kind === 'resynced');
+  t.same(r2?.kind === 'resynced' ? r2.interrupted : undefined, ['link'], 'resynced names the interrupted table');
 });
 
 t.test('a replayed monitor ends when the recording does; return() and close() are idempotent', async (t) => {
