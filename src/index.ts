@@ -8,7 +8,7 @@ export type { BackendName, Libc, RecvResult } from './ffi/libc.js';
 
 // Errors
 export {
-  BulkError, DecodeError, DumpInterruptedError, NetlinkError, NetlinkTimeoutError, ProtocolError, SocketStateError, SyscallError,
+  BulkError, DecodeError, DecodeLimitError, DumpInterruptedError, NetlinkError, NetlinkTimeoutError, ProtocolError, SocketStateError, SyscallError,
 } from './netlink/errors.js';
 export type { ExtAck } from './netlink/errors.js';
 
@@ -26,7 +26,7 @@ export {
   Protocol, decodeAll, decodeMessage, describeMessage, encodeMessage, encodeMessages, reencode, splitMessages,
 } from './netlink/message.js';
 export type { ErrorPayload, Message, MessageSchema, OutMessage } from './netlink/message.js';
-export { AttrSet, array, attrs, nested, prefixed, struct, union, NLA_F_NESTED, NLA_F_NET_BYTEORDER } from './netlink/schema.js';
+export { AttrSet, array, attrs, nested, prefixed, struct, union, MAX_NEST_DEPTH, NLA_F_NESTED, NLA_F_NET_BYTEORDER } from './netlink/schema.js';
 export type { AttrDef, AttrValues, Spec, StructValue } from './netlink/schema.js';
 export * as kinds from './netlink/kinds.js';
 export type { Kind } from './netlink/kinds.js';

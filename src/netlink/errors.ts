@@ -83,7 +83,22 @@ export class DecodeError extends Error {
    * per attribute is the main cost of a dump), and each level prefixes its name on the way up.
    */
   within(...prefix: string[]): DecodeError {
-    return prefix.length ? new DecodeError(this.reason, [...prefix, ...this.path], this.offset, this.cause === undefined ? undefined : { cause: this.cause }) : this;
+    // The same class as this one (a DecodeLimitError stays one on the way up).
+    const C = this.constructor as new (message: string, path: readonly string[], offset: number, options?: { cause?: unknown }) => DecodeError;
+    return prefix.length ? new C(this.reason, [...prefix, ...this.path], this.offset, this.cause === undefined ? undefined : { cause: this.cause }) : this;
+  }
+}
+
+/**
+ * Well-formed-looking bytes that go past a decoder limit (docs/limits.md): nests deeper than
+ * MAX_NEST_DEPTH, or a length field asking for far more memory than the input could describe.
+ * A DecodeError, so callers that catch those catch these too.
+ */
+export class DecodeLimitError extends DecodeError {
+  constructor(message: string, path: readonly string[], offset: number, options?: { cause?: unknown }) {
+    super(message, path, offset, options);
+    // DecodeError declares its name as a literal type; this subclass still names itself.
+    (this as { name: string }).name = 'DecodeLimitError';
   }
 }
 

@@ -13,7 +13,7 @@
  * payload bytes, so decode → encode reproduces the input byte for byte.
  */
 import { NLA_HDRLEN, nlaAlign, zeroPad } from './align.js';
-import { DecodeError, rethrowWithin } from './errors.js';
+import { DecodeError, DecodeLimitError, rethrowWithin } from './errors.js';
 import { type Walkable, type WalkItem, walkAttrs, walkElements, walkPayload } from './walk.js';
 
 const NO_PATH: Path = [];
@@ -81,6 +81,37 @@ interface Entry extends AttrDef {
 const UNKNOWN_KEY = /^\$(\d+)$/;
 
 /** Decode one attribute payload into `out` (siblings visible to union kinds through `out`). */
+/**
+ * How deep nests may go: nested attribute sets, arrays of elements and struct-prefixed nests
+ * (a veth peer inside a veth peer …). Hostile bytes nested hundreds deep would otherwise recurse
+ * until "Maximum call stack size exceeded". The kernel's own policy validation stops at 10
+ * (MAX_POLICY_RECURSION_DEPTH, lib/nlattr.c) and no message we know nests deeper than ~8; 32
+ * leaves room. Decoding deeper is a DecodeLimitError; encoding a value nested deeper
+ * is a RangeError naming the path; walks (netlink-dump decode) mark the nest as a fault.
+ */
+export const MAX_NEST_DEPTH = 32;
+
+/** Nest levels currently entered (decode, walk, size, describe, pathAt are synchronous). */
+let level = 0;
+/** Inside an outermost AttrSet.size(); and whether it is its second pass (with paths). */
+let sizing = false, pathPass = false;
+
+/** Enter one nest level for `f`; past MAX_NEST_DEPTH call `tooDeep` instead. */
+function nest<T>(f: () => T, tooDeep: () => T): T {
+  if (level >= MAX_NEST_DEPTH) return tooDeep();
+  level++;
+  try {
+    return f();
+  } finally {
+    level--;
+  }
+}
+
+const tooDeepError = (path: Path, off: number): DecodeLimitError => new DecodeLimitError(`nested deeper than ${MAX_NEST_DEPTH} levels (the nesting limit)`, path, off);
+const deepDecode = (path: Path, off: number) => (): never => { throw tooDeepError(path, off); };
+const deepEncode = (path: Path) => (): never => { throw new RangeError(`${path.join('.') || 'value'}: nested deeper than ${MAX_NEST_DEPTH} levels (the nesting limit)`); };
+const deepWalk = (s: number): WalkItem[] => [{ fault: `nested deeper than ${MAX_NEST_DEPTH} levels (the nesting limit): not walked further`, offset: s }];
+
 function readInto(out: Record<string, unknown>, e: Entry, buf: Buffer, s: number, t: number): void {
   let v: unknown;
   // An integer of exactly its size is read inline (see Kind.wire); anything else — including
@@ -165,10 +196,21 @@ export class AttrSet<S extends Spec = Spec> {
     // First without paths (no allocation per set or attribute); if anything is wrong, again
     // with them, so that the error names the attribute path. Sizing is pure, so the second
     // pass throws the same error, worded in full.
+    // Only the outermost size() retries: nested sets are sized inside its two passes (a retry
+    // per level would double the work per level of a failing deep value).
+    if (sizing) return this.#size(values, pathPass ? path.slice() : undefined);
+    sizing = true;
     try {
       return this.#size(values, undefined);
     } catch {
-      return this.#size(values, path.slice());
+      pathPass = true;
+      try {
+        return this.#size(values, path.slice());
+      } finally {
+        pathPass = false;
+      }
+    } finally {
+      sizing = false;
     }
   }
 
@@ -317,7 +359,12 @@ function pathInto(kind: Kind<any>, buf: Buffer, s: number, t: number, target: nu
   const c = kind as Partial<Container>;
   if (!c.pathInto) return undefined;
   // Union kinds need the decoded siblings to choose their variant.
-  const parent = kind.deferred ? (set.read(buf, setStart, setEnd) as Parent) : undefined;
+  let parent: Parent | undefined;
+  try {
+    parent = kind.deferred ? (set.read(buf, setStart, setEnd) as Parent) : undefined;
+  } catch {
+    return undefined; // malformed siblings: name the attribute, not inside it
+  }
   return c.pathInto(buf, s, t, target, p, parent);
 }
 
@@ -341,12 +388,20 @@ export function nested<S extends Spec>(get: () => AttrSet<S>): Kind<AttrValues<S
   return {
     kindName: 'nested',
     nested: true,
-    size: (v, path) => get().size(v as Record<string, unknown>, path),
+    size: (v, path) => nest(() => get().size(v as Record<string, unknown>, path), deepEncode(path)),
     write: (v, buf, off) => get().write(v as Record<string, unknown>, buf, off),
-    read: (buf, s, t, path) => get().read(buf, s, t, path),
-    describe: (v, indent) => '\n' + get().describe(v as Record<string, unknown>, indent),
-    pathInto: (buf, s, t, target, path) => get().pathAt(buf, s, t, target, path),
-    walkInto: (buf, s, t) => get().walk(buf, s, t),
+    read: (buf, s, t, path) => {
+      if (level >= MAX_NEST_DEPTH) throw tooDeepError(path, s);
+      level++;
+      try {
+        return get().read(buf, s, t, path);
+      } finally {
+        level--;
+      }
+    },
+    describe: (v, indent) => nest(() => '\n' + get().describe(v as Record<string, unknown>, indent), () => ' (nested deeper than the limit)'),
+    pathInto: (buf, s, t, target, path) => nest(() => get().pathAt(buf, s, t, target, path), () => path),
+    walkInto: (buf, s, t) => nest(() => get().walk(buf, s, t), () => deepWalk(s)),
   };
 }
 
@@ -362,9 +417,11 @@ export function array<T>(elem: Kind<T>, opts: { readonly elemType?: number; read
     nested: true,
     size(v, path) {
       if (!Array.isArray(v)) throw new TypeError(`${path.join('.')}: expected an array`);
-      let n = 0;
-      v.forEach((item, i) => { n += nlaAlign(NLA_HDRLEN + elem.size(item, [...path, label(i)])); });
-      return n;
+      return nest(() => {
+        let n = 0;
+        v.forEach((item, i) => { n += nlaAlign(NLA_HDRLEN + elem.size(item, [...path, label(i)])); });
+        return n;
+      }, deepEncode(path));
     },
     write(v, buf, off) {
       v.forEach((item, i) => {
@@ -374,6 +431,23 @@ export function array<T>(elem: Kind<T>, opts: { readonly elemType?: number; read
       return off;
     },
     read(buf, start, end, path) {
+      if (level >= MAX_NEST_DEPTH) throw tooDeepError(path, start);
+      level++;
+      try {
+        return readElems(buf, start, end, path);
+      } finally {
+        level--;
+      }
+    },
+    describe(v, indent) {
+      return nest(() => describeElems(v, indent), () => ' (nested deeper than the limit)');
+    },
+    pathInto(buf, start, end, target, path) {
+      return nest(() => elemPath(buf, start, end, target, path), () => path);
+    },
+    walkInto: (buf, start, end) => nest(() => walkElements(elem, label, buf, start, end), () => deepWalk(start)),
+  };
+  function readElems(buf: Buffer, start: number, end: number, path: Path): T[] {
       const out: T[] = [];
       let off = start;
       while (off + NLA_HDRLEN <= end) {
@@ -387,14 +461,14 @@ export function array<T>(elem: Kind<T>, opts: { readonly elemType?: number; read
         off += nlaAlign(len);
       }
       return out;
-    },
-    describe(v, indent) {
+  }
+  function describeElems(v: readonly T[], indent: string): string {
       return '\n' + v.map((item, i) => {
         const text = elem.describe(item, indent + '  ');
         return text.startsWith('\n') ? `${indent}${label(i)}:${text}` : `${indent}${label(i)}: ${text}`;
       }).join('\n');
-    },
-    pathInto(buf, start, end, target, path) {
+  }
+  function elemPath(buf: Buffer, start: number, end: number, target: number, path: string[]): string[] | undefined {
       let off = start, i = 0;
       while (off + NLA_HDRLEN <= end) {
         const len = buf.readUInt16LE(off);
@@ -407,9 +481,7 @@ export function array<T>(elem: Kind<T>, opts: { readonly elemType?: number; read
         off += nlaAlign(len); i++;
       }
       return undefined;
-    },
-    walkInto: (buf, start, end) => walkElements(elem, label, buf, start, end),
-  };
+  }
 }
 
 /**
@@ -480,7 +552,7 @@ export function prefixed<H, S extends Spec>(header: Kind<H> & { readonly structS
       if (v === null || typeof v !== 'object') throw new TypeError(`${path.join('.')}: expected { header, attrs }`);
       const hp = [...path, 'header'];
       if (header.size(v.header, hp) !== header.structSize) throw new RangeError(`${hp.join('.')}: a ${header.kindName} here takes exactly ${header.structSize} bytes (no $tail)`);
-      return hs + get().size((v.attrs ?? {}) as Record<string, unknown>, path);
+      return hs + nest(() => get().size((v.attrs ?? {}) as Record<string, unknown>, path), deepEncode(path));
     },
     write(v, buf, off) {
       const end = header.write(v.header, buf, off);
@@ -489,20 +561,23 @@ export function prefixed<H, S extends Spec>(header: Kind<H> & { readonly structS
     },
     read(buf, s, t, path) {
       if (t - s < header.structSize) throw new DecodeError(`shorter than its ${header.kindName}`, path, s);
-      return { header: header.read(buf, s, s + header.structSize, [...path, 'header']), attrs: get().read(buf, s + hs, t, path) };
+      const h = header.read(buf, s, s + header.structSize, [...path, 'header']);
+      return { header: h, attrs: nest(() => get().read(buf, s + hs, t, path), deepDecode(path, s)) };
     },
     describe(v, indent) {
-      const text = get().describe(v.attrs as Record<string, unknown>, indent);
+      const text = nest(() => get().describe(v.attrs as Record<string, unknown>, indent), () => `${indent}(nested deeper than the limit)`);
       return `\n${indent}header: ${header.describe(v.header, indent)}${text ? '\n' + text : ''}`;
     },
     pathInto(buf, s, t, target, path) {
-      return target < s + hs ? [...path, 'header'] : get().pathAt(buf, s + hs, t, target, path);
+      return target < s + hs ? [...path, 'header'] : nest(() => get().pathAt(buf, s + hs, t, target, path), () => path);
     },
     walkInto(buf, s, t) {
       const node = { offset: s, length: Math.min(header.structSize, t - s), type: -1, flags: [], name: 'header', known: true };
       if (t - s < header.structSize) return [{ fault: `shorter than its ${header.kindName}`, offset: s }];
       walkPayload(node, header, buf, s, s + header.structSize, undefined);
-      return [node, ...get().walk(buf, s + hs, t)];
+      const rest = nest(() => get().walk(buf, s + hs, t), () => deepWalk(s + hs));
+      rest.unshift(node);
+      return rest;
     },
   };
 }
