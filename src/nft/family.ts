@@ -2,6 +2,7 @@
  * nftables families and hooks by the names nft uses (`ip`, `inet`, … ; `postrouting`, …),
  * mapped to NFPROTO_* and NF_INET_* / NF_NETDEV_* / NF_ARP_* numbers.
  */
+import { DecodeError } from '../netlink/errors.js';
 import * as C from './constants.js';
 
 export type FamilyName = 'ip' | 'ip6' | 'inet' | 'bridge' | 'netdev' | 'arp';
@@ -17,9 +18,14 @@ export function familyNumber(name: unknown, field = 'family'): number {
   return n;
 }
 
+/**
+ * The family name of a decoded message's nfgenmsg.nfgen_family. Bytes from the kernel (or a
+ * capture) naming no nftables family are a DecodeError at the field (byte 16: right after the
+ * nlmsghdr), not a RangeError: it is the input that is wrong, not an argument.
+ */
 export function familyName(n: number): FamilyName {
   for (const [k, v] of Object.entries(FAMILIES)) if (v === n) return k as FamilyName;
-  throw new RangeError(`NFPROTO ${n} is not an nftables table family`);
+  throw new DecodeError(`NFPROTO ${n} is not an nftables table family`, ['nfgenmsg', 'family'], 16);
 }
 
 export type HookName = 'prerouting' | 'input' | 'forward' | 'output' | 'postrouting' | 'ingress' | 'egress';

@@ -111,6 +111,9 @@ export class NftEventDecoder {
    */
   decode(dgram: Buffer, time: Date): NftObjectEvent[] {
     const msgs: Message[] = [];
+    // The joined element list of the last message (appended to in place: joining by copying
+    // was quadratic in the elements of a datagram).
+    let joined: SetElemAttrs[] | undefined;
     for (const [s, e] of splitMessages(dgram)) {
       const type = dgram.readUInt16LE(s + 4);
       if (type === NLMSG_NOOP || type === NLMSG_DONE || type === NLMSG_ERROR || type === NLMSG_OVERRUN) continue;
@@ -118,10 +121,15 @@ export class NftEventDecoder {
       const m = decodeMessage(nfnetlink, dgram, s, e);
       const prev = msgs[msgs.length - 1];
       if (prev && sameElementList(prev, m)) {
-        const pa = prev.attrs as SetElemListAttrs;
-        msgs[msgs.length - 1] = { ...prev, attrs: { ...pa, elements: [...(pa.elements ?? []), ...((m.attrs as SetElemListAttrs).elements ?? [])] } };
+        if (!joined) {
+          const pa = prev.attrs as SetElemListAttrs;
+          joined = [...(pa.elements ?? [])];
+          msgs[msgs.length - 1] = { ...prev, attrs: { ...pa, elements: joined } };
+        }
+        for (const el of (m.attrs as SetElemListAttrs).elements ?? []) joined.push(el);
       } else {
         msgs.push(m);
+        joined = undefined;
       }
     }
     const out: NftObjectEvent[] = [];

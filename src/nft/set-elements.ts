@@ -10,6 +10,7 @@
  * the first interval does not start at 0; an interval that reaches the top of the key range
  * has no end element and its start carries the "open" element userdata instead.
  */
+import { DecodeLimitError } from '../netlink/errors.js';
 import { NFT_SET_ELEM_INTERVAL_END, NFT_SET_INTERVAL, NFT_SET_MAP } from './constants.js';
 import type { DataAttrs } from './data.js';
 import { VERDICT_NAMES } from './data.js';
@@ -178,8 +179,24 @@ function spanJson(type: SetKeyType | undefined, keyType: number, lo: bigint, hi:
 
 export interface SetShape { readonly keyType: number; readonly keyLen: number; readonly flags: number; readonly dataType?: number }
 
+/**
+ * NFT_DATA_VALUE_MAXLEN (<linux/netfilter/nf_tables.h>): the longest key or data the kernel
+ * takes (nft_set_desc's klen, concatenations included: NFT_REG32_COUNT * 4). A set claiming more
+ * did not come from a kernel; its elements are not decoded (the key length sizes every
+ * element's numbers: a crafted 0xffffffff made 108 bytes allocate 525 MB).
+ */
+export const NFT_DATA_VALUE_MAXLEN = 64;
+
+/** DecodeLimitError unless the set's key length is one a kernel can have. */
+export function checkSetShape(set: SetShape): void {
+  if (!Number.isInteger(set.keyLen) || set.keyLen < 0 || set.keyLen > NFT_DATA_VALUE_MAXLEN) {
+    throw new DecodeLimitError(`key length ${set.keyLen} is over NFT_DATA_VALUE_MAXLEN (${NFT_DATA_VALUE_MAXLEN})`, ['NFTA_SET_KEY_LEN'], 0);
+  }
+}
+
 /** A set's elements from the kernel, sorted by key as nft prints them; intervals joined back into prefixes and ranges. */
 export function decodeElements(set: SetShape, raw: readonly SetElemAttrs[]): ElementJson[] {
+  checkSetShape(set);
   const type = keyTypeName(set.keyType);
   const info = type ? SET_KEY_TYPES[type] : undefined;
   const num = (b: Buffer | undefined): bigint => (!b ? 0n : info?.byteorder === 1 ? toBig(Buffer.from(b).reverse()) : toBig(b));

@@ -10,7 +10,7 @@ import type { Message, OutMessage } from '../netlink/message.js';
 import { NFNETLINK_V0, NFT_MSG_DELSET, NFT_MSG_DELSETELEM, NFT_MSG_NEWSET, NFT_MSG_NEWSETELEM, NFT_SET_INTERVAL, NFT_SET_MAP, nftType } from './constants.js';
 import { type FamilyName, familyName, familyNumber } from './family.js';
 import type { SetAttrs, SetElemAttrs, SetElemListAttrs } from './set.schema.js';
-import { type ElementJson, type KeyValue, type MapEntry, buildElements } from './set-elements.js';
+import { type ElementJson, type KeyValue, type MapEntry, buildElements, checkSetShape } from './set-elements.js';
 import { type SetDataType, type SetKeyType, type SetKeyTypes, dataTypeInfo, dataTypeName, keyInfo, keyParts } from './set-types.js';
 import { concatTypeof, setUdata } from './set-udata.js';
 import { checkName } from './table.js';
@@ -61,6 +61,7 @@ export function toSet(m: Message): NftSet {
     family: familyName(m.header.family), table: a.table ?? '', name: a.name ?? '', handle: a.handle ?? 0n,
     flags: a.flags ?? 0, keyType: a.keyType ?? 0, keyLen: a.keyLen ?? 0,
   };
+  checkSetShape(out);
   const parts = keyParts(out.keyType, out.keyLen);
   if (parts) out.type = parts.length === 1 ? parts[0]! : parts;
   if (a.dataType !== undefined) {

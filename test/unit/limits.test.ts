@@ -83,3 +83,37 @@ t.test('encode: a value nested 400 deep is a RangeError naming the path, at once
   const e2 = t.throws(() => encodeMessage(rtnetlink, { type: RTM_NEWLINK, flags: 1, header: { family: 0, type: 0, index: 0, flags: 0, change: 0 }, attrs: bad })) as Error;
   t.match(e2.message, /VETH_INFO_PEER\.IFLA_MTU/, `the error names the deep field: ${e2.message}`);
 });
+
+// ---- nftables decoders (issue 17 item 4) ---------------------------------------------------
+
+t.test('nft: a set claiming a key length over NFT_DATA_VALUE_MAXLEN is a DecodeLimitError, with no large allocation', async (t) => {
+  const { nfnetlink } = await import('../../src/nft/protocol.js');
+  const { NFT_MSG_NEWSET, NFT_MSG_NEWSETELEM, NFT_MSG_NEWTABLE, nftType } = await import('../../src/nft/constants.js');
+  const { NftEventDecoder } = await import('../../src/nft/monitor-event.js');
+  const { toSet } = await import('../../src/nft/set.js');
+  const { NFT_DATA_VALUE_MAXLEN } = await import('../../src/nft/set-elements.js');
+  const header = { family: 2, version: 0, resId: 0 };
+  const set = encodeMessage(nfnetlink, { type: nftType(NFT_MSG_NEWSET), flags: 0, seq: 1, pid: 0, header, attrs: { table: 't', name: 's', flags: 0, keyType: 0, keyLen: 0xffffffff } as any });
+  const elems = encodeMessage(nfnetlink, {
+    type: nftType(NFT_MSG_NEWSETELEM), flags: 0, seq: 1, pid: 0, header,
+    attrs: { table: 't', set: 's', elements: [{ key: { value: Buffer.from('01020304', 'hex') } }, { key: { value: Buffer.from('05', 'hex') } }] } as any,
+  });
+  const dgram = Buffer.concat([set, elems]);
+  t.ok(dgram.length < 200, `a ${dgram.length}-byte datagram`);
+  const before = process.memoryUsage().rss;
+  const err = t.throws(() => new NftEventDecoder().decode(dgram, new Date())) as Error;
+  t.type(err, DecodeLimitError);
+  t.match(err.message, `NFTA_SET_KEY_LEN: key length 4294967295 is over NFT_DATA_VALUE_MAXLEN (${NFT_DATA_VALUE_MAXLEN})`);
+  t.ok(process.memoryUsage().rss - before < 64 << 20, 'no large allocation (RSS grew < 64 MiB)');
+  t.throws(() => toSet(decodeMessage(nfnetlink, set)), DecodeLimitError, 'toSet (NftHandle.sets) refuses it too');
+  // The same set with a real key length decodes.
+  const ok = encodeMessage(nfnetlink, { type: nftType(NFT_MSG_NEWSET), flags: 0, seq: 1, pid: 0, header, attrs: { table: 't', name: 's', flags: 0, keyType: 0, keyLen: 4 } as any });
+  const evs = new NftEventDecoder().decode(Buffer.concat([ok, elems]), new Date());
+  t.same(evs.map((e) => e.kind), ['set', 'element']);
+
+  // A family byte that is no nftables family: DecodeError naming the field, not a RangeError.
+  const table = encodeMessage(nfnetlink, { type: nftType(NFT_MSG_NEWTABLE), flags: 0, seq: 1, pid: 0, header: { family: 99, version: 0, resId: 0 }, attrs: { name: 't' } as any });
+  const fe = t.throws(() => new NftEventDecoder().decode(table, new Date())) as Error;
+  t.type(fe, DecodeError);
+  t.equal(fe.message, 'nfgenmsg.family: NFPROTO 99 is not an nftables table family (at byte 16)');
+});
