@@ -86,7 +86,7 @@ export { NftHandle } from './nft/handle.js';
 export type { ListFilter as NftListFilter, NftHandleOptions, Ruleset as NftRuleset } from './nft/handle.js';
 export { NftBatch } from './nft/batch.js';
 export type { BatchOptions as NftBatchOptions, CommitOptions as NftCommitOptions, CommitResult as NftCommitResult } from './nft/batch.js';
-export { NftBatchError } from './nft/errors.js';
+export { NftBatchError, NftBatchTooLargeError } from './nft/errors.js';
 export { NatApi, addPlan as addNatPlan, dnatPlan, masqueradePlan, snatPlan } from './nft/nat.js';
 export type { DnatOptions, MasqueradeOptions, NatPlacement, NatPlan, NatResult, SnatOptions } from './nft/nat.js';
 export { RuleBuilder, rule as nftRule } from './nft/rule-builder.js';

@@ -21,7 +21,8 @@ export function parse(argv: readonly string[], options: OptionSpec, cmd: string)
   } catch (err) {
     // parseArgs words its errors for programmers ("Unknown option '--x'. To specify a
     // positional argument starting with a '-', place it at the end of the command after '--'…").
-    const msg = err instanceof Error ? err.message.split('. ')[0]!.replace(/\.$/, '') : String(err);
+    // Some are several lines ("argument is ambiguous.\nDid you forget …"): the first sentence of the first line.
+    const msg = err instanceof Error ? err.message.split('\n')[0]!.split('. ')[0]!.replace(/\.$/, '') : String(err);
     throw new UsageError(`${cmd}: ${msg}`);
   }
 }

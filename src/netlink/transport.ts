@@ -55,6 +55,33 @@ function intOpt(v: number): Buffer {
   return b;
 }
 
+/** The largest SO_RCVTIMEO we set (~24.8 days: what a setTimeout can wait too). */
+const MAX_TIMEOUT_MS = 0x7fffffff;
+
+/**
+ * Socket options checked before socket(2): a NaN or negative timeout used to mean "no receive
+ * timeout" (a request could block the event loop forever), a NaN buffer size was passed on.
+ */
+function checkTransportOptions(opts: LiveTransportOptions): void {
+  if (opts === null || typeof opts !== 'object') throw new TypeError(`socket options: expected an object, got ${opts === null ? 'null' : typeof opts}`);
+  const t = opts.timeoutMs;
+  if (t !== undefined && (typeof t !== 'number' || !Number.isFinite(t) || t < 0 || t > MAX_TIMEOUT_MS)) {
+    throw new RangeError(`timeoutMs: expected milliseconds from 0 (wait forever) to ${MAX_TIMEOUT_MS}, got ${typeof t === 'number' ? String(t) : JSON.stringify(t) ?? typeof t}`);
+  }
+  for (const k of ['rcvbuf', 'sndbuf'] as const) {
+    const v = opts[k];
+    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 0x7fffffff)) {
+      throw new RangeError(`${k}: expected a positive whole number of bytes (at most 2147483647), got ${typeof v === 'number' ? String(v) : JSON.stringify(v) ?? typeof v}`);
+    }
+  }
+  if (opts.groups !== undefined) {
+    if (!Array.isArray(opts.groups)) throw new TypeError('groups: expected an array of multicast group numbers');
+    opts.groups.forEach((g, i) => {
+      if (!Number.isInteger(g) || g < 1 || g > 0xffffffff) throw new RangeError(`groups[${i}]: expected a multicast group number >= 1, got ${String(g)}`);
+    });
+  }
+}
+
 export class LiveTransport implements Transport {
   readonly portId: number;
   readonly lib: Libc;
@@ -64,6 +91,7 @@ export class LiveTransport implements Transport {
   readonly #empty = Buffer.alloc(0);
 
   constructor(protocol: number, opts: LiveTransportOptions = {}) {
+    checkTransportOptions(opts);
     const lib = this.lib = opts.libc ?? defaultLibc();
     const open = (): number => lib.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol);
     const fd = opts.netns === undefined ? open() : withNetnsSync(lib, opts.netns, open);
@@ -73,7 +101,7 @@ export class LiveTransport implements Transport {
       if (opts.extAck ?? true) lib.setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, intOpt(1));
       if (opts.strict ?? true) lib.setsockopt(fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, intOpt(1));
       if (opts.capAck ?? true) lib.setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, intOpt(1));
-      const timeout = opts.timeoutMs ?? 10_000;
+      const timeout = Math.ceil(opts.timeoutMs ?? 10_000);
       if (timeout > 0) {
         const tv = Buffer.alloc(16);
         tv.writeBigInt64LE(BigInt(Math.floor(timeout / 1000)), 0);

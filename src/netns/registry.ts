@@ -14,14 +14,15 @@
  * Delete is umount2(MNT_DETACH) + unlink. Processes or fds still in a deleted namespace keep it
  * alive, as with `ip netns del`.
  */
-import { closeSync, mkdirSync, openSync, readdirSync, statSync, unlinkSync, constants as fsc } from 'node:fs';
+import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readlinkSync, statSync, statfsSync, unlinkSync, constants as fsc } from 'node:fs';
+import { dirname } from 'node:path';
 import {
   type Libc, CLONE_NEWNET, MNT_DETACH, MS_BIND, MS_REC, MS_SHARED, libc as defaultLibc,
 } from '../ffi/libc.js';
 import { SyscallError } from '../ffi/errors.js';
 import { type NetnsRef, unshareSync } from '../netlink/nsenter.js';
 import { RouteHandle } from '../route/handle.js';
-import { NetnsBusyError, NetnsError, NetnsExistsError, NetnsNotFoundError } from './errors.js';
+import { NetnsBusyError, NetnsError, NetnsExistsError, NetnsNotFoundError, NotANetnsError } from './errors.js';
 import { Netns, type NetnsSpec, checkNetnsName, describeNetns } from './netns.js';
 
 export interface NetnsDirOptions {
@@ -44,9 +45,33 @@ const DEFAULT_DIR = '/run/netns';
 /** errno code of a Node fs error or a SyscallError. */
 const codeOf = (err: unknown): string | undefined => (err as { code?: string } | undefined)?.code;
 
+/** umount2(2) flag: do not follow a symlink at the target (<sys/mount.h>). */
+const UMOUNT_NOFOLLOW = 8;
+/** statfs f_type of the namespace filesystem (<linux/magic.h> NSFS_MAGIC). */
+const NSFS_MAGIC = 0x6e736673;
+
+/** `dir` must be a directory (or not exist yet): checked before anything is created or mounted. */
+function checkDir(dir: unknown, name: string): string {
+  if (typeof dir !== 'string' || dir === '') throw new TypeError(`netns.dir: expected a directory path, got ${dir === '' ? 'an empty string' : typeof dir}`);
+  let st;
+  try {
+    st = statSync(dir);
+  } catch (err) {
+    if (codeOf(err) === 'ENOENT') return dir; // made below
+    if (codeOf(err) === 'ENOTDIR') throw new NetnsError(`netns.dir: ${dir} is not a directory (a component of it is a file)`, name, { code: 'ENOTDIR', cause: err });
+    throw new NetnsError(`netns.dir: cannot use ${dir}: ${(err as Error).message}`, name, { code: codeOf(err), cause: err });
+  }
+  if (!st.isDirectory()) throw new NetnsError(`netns.dir: ${dir} is not a directory`, name, { code: 'ENOTDIR' });
+  return dir;
+}
+
 /** Make `dir` exist and be a shared mount point (iproute2's create_netns_dir + MS_SHARED loop). */
 function prepareDir(lib: Libc, dir: string): void {
-  mkdirSync(dir, { recursive: true, mode: 0o755 });
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o755 });
+  } catch (err) {
+    throw new NetnsError(`netns.dir: cannot create ${dir}: ${(err as Error).message}`, dir, { code: codeOf(err), cause: err });
+  }
   try {
     lib.mount('', dir, 'none', MS_SHARED | MS_REC, null);
   } catch (err) {
@@ -77,7 +102,7 @@ function createNameFile(path: string, name: string): void {
 export function addNetns(name: string, opts: NetnsDirOptions = {}): string {
   checkNetnsName(name);
   const lib = opts.libc ?? defaultLibc();
-  const dir = opts.dir ?? DEFAULT_DIR;
+  const dir = checkDir(opts.dir ?? DEFAULT_DIR, name);
   const path = `${dir}/${name}`;
   prepareDir(lib, dir);
   createNameFile(path, name);
@@ -97,7 +122,7 @@ export function addNetns(name: string, opts: NetnsDirOptions = {}): string {
 export function attachNetns(name: string, target: NetnsSpec, opts: NetnsDirOptions = {}): string {
   checkNetnsName(name);
   const lib = opts.libc ?? defaultLibc();
-  const dir = opts.dir ?? DEFAULT_DIR;
+  const dir = checkDir(opts.dir ?? DEFAULT_DIR, name);
   const path = `${dir}/${name}`;
   // Open first: a missing target fails before anything is created.
   const ns = Netns.open(target, { ...opts, libc: lib });
@@ -117,6 +142,37 @@ export function attachNetns(name: string, target: NetnsSpec, opts: NetnsDirOptio
 }
 
 /**
+ * Refuse to delete what netns.add/attach did not make: a symlink (iproute2 unmounts the
+ * symlink's target: `ip netns del` of a link to /proc would detach /proc), a directory, or a
+ * file with something other than a namespace mounted on it. A missing name or a stale empty
+ * file (not a mount point) is left to the unmount/unlink below, as before.
+ */
+function refuseForeign(path: string, name: string): void {
+  let st;
+  try {
+    st = lstatSync(path);
+  } catch {
+    return; // ENOENT and friends: reported by unlink
+  }
+  if (st.isSymbolicLink()) {
+    let to = '?';
+    try { to = readlinkSync(path); } catch { /* unreadable */ }
+    throw new NotANetnsError(`refusing to delete "${name}": ${path} is a symlink (to ${to}), not a namespace name netns.add made; nothing unmounted or removed`, name, { code: 'ELOOP' });
+  }
+  if (!st.isFile()) throw new NotANetnsError(`refusing to delete "${name}": ${path} is not a file netns.add made (a ${st.isDirectory() ? 'directory' : 'special file'}); nothing unmounted or removed`, name, { code: st.isDirectory() ? 'EISDIR' : 'EINVAL' });
+  // A mount point has another device than its directory; it must be the namespace filesystem.
+  let parentDev: number | undefined;
+  try { parentDev = statSync(dirname(path)).dev; } catch { /* checked by umount */ }
+  if (parentDev !== undefined && st.dev !== parentDev) {
+    let type: number | undefined;
+    try { type = statfsSync(path).type; } catch { /* cannot tell: let umount decide */ }
+    if (type !== undefined && type !== NSFS_MAGIC) {
+      throw new NotANetnsError(`refusing to delete "${name}": ${path} has a filesystem of type 0x${type.toString(16)} mounted on it, not a network namespace; nothing unmounted or removed`, name, { code: 'EINVAL' });
+    }
+  }
+}
+
+/**
  * `ip netns del NAME`: detach the bind mount and remove the name. A missing name throws
  * {@link NetnsNotFoundError}; a name still mounted after the detach (mounted twice) throws
  * {@link NetnsBusyError}. Processes and open handles in the namespace keep it alive unnamed.
@@ -125,8 +181,11 @@ export function deleteNetns(name: string, opts: NetnsDirOptions = {}): void {
   checkNetnsName(name);
   const lib = opts.libc ?? defaultLibc();
   const path = `${opts.dir ?? DEFAULT_DIR}/${name}`;
+  refuseForeign(path, name);
   try {
-    lib.umount2(path, MNT_DETACH);
+    // UMOUNT_NOFOLLOW: should the name become a symlink between the check and here, the
+    // kernel refuses rather than unmounting its target.
+    lib.umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW);
   } catch (err) {
     // EINVAL: not a mount point (a stale file); ENOENT: reported by unlink below.
     if (!(err instanceof SyscallError) || (err.code !== 'EINVAL' && err.code !== 'ENOENT')) {

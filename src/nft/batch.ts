@@ -10,11 +10,12 @@
  */
 import { NetlinkError } from '../netlink/errors.js';
 import { NLM_F_REQUEST } from '../netlink/header.js';
-import type { OutMessage } from '../netlink/message.js';
+import { type OutMessage, messageSize } from '../netlink/message.js';
+import { SyscallError } from '../ffi/errors.js';
 import type { NetlinkSocket } from '../netlink/socket.js';
 import { type ChainRef, type ChainSpec, delChainMessage, flushChainMessage, newChainMessage } from './chain.js';
 import { NFNETLINK_V0, NFNL_MSG_BATCH_BEGIN, NFNL_MSG_BATCH_END, NFNL_SUBSYS_NFTABLES, NFT_MSG_DELRULE, NFT_MSG_NEWRULE, NFPROTO_UNSPEC, nftType } from './constants.js';
-import { NftBatchError } from './errors.js';
+import { NftBatchError, NftBatchTooLargeError } from './errors.js';
 import { familyNumber } from './family.js';
 import { nfnetlink } from './protocol.js';
 import { type Rule, type RuleRef, type RuleSpec, delRuleMessage, newRuleMessage, toRule } from './rule.js';
@@ -47,6 +48,11 @@ export interface CommitResult {
 
 interface Op { readonly msg: OutMessage; readonly label: string }
 
+/** Each batch method takes one spec object: anything else is a TypeError naming the method, before any message is built. */
+function specObject(v: unknown, where: string): void {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new TypeError(`${where}: expected a spec object, got ${v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v}`);
+}
+
 const BATCH_HEADER = { family: NFPROTO_UNSPEC, version: NFNETLINK_V0, resId: NFNL_SUBSYS_NFTABLES };
 
 export class NftBatch {
@@ -73,19 +79,20 @@ export class NftBatch {
   }
 
   /** `nft add table` (or `create table` with `exclusive`). */
-  addTable(t: TableSpec): this { return this.#push(newTableMessage(t), `NFT_MSG_NEWTABLE ${t.family} ${t.name}`); }
+  addTable(t: TableSpec): this { specObject(t, 'batch.addTable'); return this.#push(newTableMessage(t), `NFT_MSG_NEWTABLE ${t.family} ${t.name}`); }
   /** `nft delete table` — the table and everything in it. */
-  deleteTable(t: TableRef & { readonly handle?: bigint }): this { return this.#push(delTableMessage(t), `NFT_MSG_DELTABLE ${t.family} ${t.name}`); }
+  deleteTable(t: TableRef & { readonly handle?: bigint }): this { specObject(t, 'batch.deleteTable'); return this.#push(delTableMessage(t), `NFT_MSG_DELTABLE ${t.family} ${t.name}`); }
   /** `nft flush table`: every rule of every chain of the table. */
   flushTable(t: TableRef): this {
+    specObject(t, 'batch.flushTable');
     return this.#push({ type: nftType(NFT_MSG_DELRULE), flags: 0, header: { family: familyNumber(t.family, 'table.family'), version: NFNETLINK_V0, resId: 0 }, attrs: { table: checkName(t.name, 'table.name') } },
       `NFT_MSG_DELRULE ${t.family} ${t.name} (flush)`);
   }
   /** `nft add chain`: a base chain with `type`/`hook`/`priority`/`policy`, else a regular chain. */
-  addChain(c: ChainSpec): this { return this.#push(newChainMessage(c), `NFT_MSG_NEWCHAIN ${c.family} ${c.table} ${c.name}`); }
-  deleteChain(c: ChainRef & { readonly handle?: bigint }): this { return this.#push(delChainMessage(c), `NFT_MSG_DELCHAIN ${c.family} ${c.table} ${c.name}`); }
+  addChain(c: ChainSpec): this { specObject(c, 'batch.addChain'); return this.#push(newChainMessage(c), `NFT_MSG_NEWCHAIN ${c.family} ${c.table} ${c.name}`); }
+  deleteChain(c: ChainRef & { readonly handle?: bigint }): this { specObject(c, 'batch.deleteChain'); return this.#push(delChainMessage(c), `NFT_MSG_DELCHAIN ${c.family} ${c.table} ${c.name}`); }
   /** `nft flush chain`. */
-  flushChain(c: ChainRef): this { return this.#push(flushChainMessage(c), `NFT_MSG_DELRULE ${c.family} ${c.table} ${c.name} (flush)`); }
+  flushChain(c: ChainRef): this { specObject(c, 'batch.flushChain'); return this.#push(flushChainMessage(c), `NFT_MSG_DELRULE ${c.family} ${c.table} ${c.name} (flush)`); }
   /**
    * `nft add rule` / `insert rule` / `replace rule`. The rule's anonymous sets and maps
    * (`r.sets`, from RuleBuilder.sets) are sent first, each NEWSET + NEWSETELEM, as nft does; a
@@ -93,6 +100,7 @@ export class NftBatch {
    * NFTA_LOOKUP_SET_ID (the kernel needs it to find a set that is not committed yet).
    */
   addRule(r: RuleSpec): this {
+    specObject(r, 'batch.addRule');
     const anon = r.sets ?? [];
     if (!Array.isArray(anon)) throw new TypeError('rule.sets: expected an array of anonymous sets (RuleBuilder.sets)');
     const ids: number[] = [];
@@ -125,6 +133,7 @@ export class NftBatch {
    * (NFT_MSG_NEWSET [+ NEWSETELEM]).
    */
   addSet(s: SetSpec): this {
+    specObject(s, 'batch.addSet');
     const msg = newSetMessage(s, this.#setIds + 1);
     const elems = s.elements?.length ? setElemMessage('add', s, s.elements, this.#setIds + 1, true) : undefined;
     const id = ++this.#setIds;
@@ -136,21 +145,24 @@ export class NftBatch {
 
   /** `nft add element` (`type`, `interval`, `map`: those of the set). */
   addElements(s: ElementTarget & { readonly elements: readonly (KeyValue | MapEntry)[] }): this {
+    specObject(s, 'batch.addElements');
     return this.#push(setElemMessage('add', s, s.elements, this.#sets.get(`${s.family} ${s.table} ${s.name}`)), `NFT_MSG_NEWSETELEM ${s.family} ${s.table} ${s.name}`);
   }
 
   /** `nft delete element` (for a map, the entries' keys are what count). */
   deleteElements(s: ElementTarget & { readonly elements: readonly (KeyValue | MapEntry)[] }): this {
+    specObject(s, 'batch.deleteElements');
     return this.#push(setElemMessage('delete', s, s.elements), `NFT_MSG_DELSETELEM ${s.family} ${s.table} ${s.name}`);
   }
   /** `nft delete rule … handle N`. */
-  deleteRule(r: RuleRef): this { return this.#push(delRuleMessage(r), `NFT_MSG_DELRULE ${r.family} ${r.table} ${r.chain} handle ${r.handle}`); }
+  deleteRule(r: RuleRef): this { specObject(r, 'batch.deleteRule'); return this.#push(delRuleMessage(r), `NFT_MSG_DELRULE ${r.family} ${r.table} ${r.chain} handle ${r.handle}`); }
   /** `nft delete set`. */
   deleteSet(s: SetRef): this {
+    specObject(s, 'batch.deleteSet');
     return this.#push(delSetMessage(s), `NFT_MSG_DELSET ${s.family} ${s.table} ${s.name}`);
   }
   /** Any pre-built nftables message (its validation happens at commit, before any syscall). */
-  raw(msg: OutMessage, label?: string): this { return this.#push(msg, label ?? nfnetlink.typeName(msg.type)); }
+  raw(msg: OutMessage, label?: string): this { specObject(msg, 'batch.raw'); return this.#push(msg, label ?? nfnetlink.typeName(msg.type)); }
 
   /**
    * The whole batch as sent, seq aside: BATCH_BEGIN (with NFNL_BATCH_GENID if given), the
@@ -171,7 +183,17 @@ export class NftBatch {
   commitSync(opts: CommitOptions = {}): CommitResult {
     if (this.#ops.length === 0) return { rules: [], operations: 0 };
     const msgs = this.messages(opts);
-    const res = this.#socket.exchangeSync(msgs, { ackIndex: msgs.length - 2, abortOn: [0] });
+    let res;
+    try {
+      res = this.#socket.exchangeSync(msgs, { ackIndex: msgs.length - 2, abortOn: [0] });
+    } catch (err) {
+      if (err instanceof SyscallError && err.code === 'EMSGSIZE') {
+        let bytes = 0;
+        for (const m of msgs) bytes += (messageSize(nfnetlink, m) + 3) & ~3;
+        throw new NftBatchTooLargeError(bytes, this.#ops.length, { cause: err });
+      }
+      throw err;
+    }
     if (res.failures.length) {
       // Message i of the datagram is operation i-1; BEGIN/END failures concern the whole batch.
       const failures = res.failures.map((f) => {

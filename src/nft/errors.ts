@@ -25,3 +25,16 @@ export class NftBatchError extends Error {
     return this.failures.some((f) => f.index === -1 && f.code === 'ERESTART');
   }
 }
+
+/**
+ * A batch whose datagram is larger than the socket's send buffer: the kernel refused the
+ * sendmsg(2) with EMSGSIZE, so nothing was sent and nothing applied. `bytes` is the batch's
+ * size; split it into smaller commits (each is all-or-nothing on its own) or open the handle
+ * with a larger `sndbuf`.
+ */
+export class NftBatchTooLargeError extends RangeError {
+  override readonly name = 'NftBatchTooLargeError';
+  constructor(readonly bytes: number, readonly operations: number, options?: { cause?: unknown }) {
+    super(`nftables batch of ${bytes} bytes (${operations} operations) is larger than the socket's send buffer (sendmsg: EMSGSIZE), nothing applied: split it into smaller commits or open the handle with a larger sndbuf`, options);
+  }
+}

@@ -106,8 +106,9 @@ function settingsAttrs(s: LinkSettings, where: string, master: number | undefine
   const a: LinkAttrs = {};
   if (s.mtu !== undefined) a.mtu = checkUint(s.mtu, `${where}.mtu`, 0xffffffff, 1);
   if (s.txqlen !== undefined) a.txqlen = checkUint(s.txqlen, `${where}.txqlen`);
-  if (s.address !== undefined) a.address = s.address;
-  if (s.broadcast !== undefined) a.broadcast = s.broadcast;
+  if (s.up !== undefined && typeof s.up !== 'boolean') throw new TypeError(`${where}.up: expected true or false, got ${JSON.stringify(s.up) ?? typeof s.up}`);
+  if (s.address !== undefined) a.address = checkLinkAddress(s.address, `${where}.address`);
+  if (s.broadcast !== undefined) a.broadcast = checkLinkAddress(s.broadcast, `${where}.broadcast`);
   if (s.alias !== undefined) {
     // We send it NUL-terminated (as the kernel reports it), so 254 bytes + NUL < IFALIASZ (256).
     if (typeof s.alias !== 'string' || Buffer.byteLength(s.alias) >= 255) throw new RangeError(`${where}.alias: a string of at most 254 bytes (IFALIASZ, with its NUL)`);
@@ -117,6 +118,22 @@ function settingsAttrs(s: LinkSettings, where: string, master: number | undefine
   if (master !== undefined) a.master = master;
   if (s.netns !== undefined) Object.assign(a, ns.attrs(s.netns, `${where}.netns`));
   return a;
+}
+
+/**
+ * Link-layer address lengths a device can have (dev->addr_len): 6 Ethernet (bridge, veth,
+ * vxlan, tap …), 4 / 16 IPv4 / IPv6 tunnels, 8 EUI-64 (IEEE 802.15.4, FireWire), 20
+ * InfiniBand. Anything else (a 5-octet typo) cannot match any device: refused here, before the
+ * kernel sees it.
+ */
+const LLADDR_LENGTHS: ReadonlySet<number> = new Set([4, 6, 8, 16, 20]);
+
+function checkLinkAddress(v: unknown, field: string): string {
+  if (typeof v !== 'string') throw new TypeError(`${field}: expected a link-layer address like "02:00:00:00:00:01", got ${v === null ? 'null' : typeof v}`);
+  if (!/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2})*$/.test(v)) throw new TypeError(`${field}: expected a link-layer address like "02:00:00:00:00:01", got ${JSON.stringify(v)}`);
+  const octets = (v.length + 1) / 3;
+  if (!LLADDR_LENGTHS.has(octets)) throw new RangeError(`${field}: ${JSON.stringify(v)} has ${octets} octets; a link-layer address has 6 (Ethernet), or 4, 8, 16, 20`);
+  return v;
 }
 
 function upHeader(up: boolean | undefined, index = 0): IfInfoMsg {
@@ -138,7 +155,8 @@ export function newLinkMessage(spec: LinkAddSpec, resolved: { master?: number; l
       const peerAttrs: LinkAttrs = { ifname: checkIfname(p.name, 'link.add.peer.name') };
       if (p.mtu !== undefined) peerAttrs.mtu = checkUint(p.mtu, 'link.add.peer.mtu', 0xffffffff, 1);
       if (p.txqlen !== undefined) peerAttrs.txqlen = checkUint(p.txqlen, 'link.add.peer.txqlen');
-      if (p.address !== undefined) peerAttrs.address = p.address;
+      if (p.address !== undefined) peerAttrs.address = checkLinkAddress(p.address, 'link.add.peer.address');
+      if (p.up !== undefined && typeof p.up !== 'boolean') throw new TypeError(`link.add.peer.up: expected true or false, got ${JSON.stringify(p.up) ?? typeof p.up}`);
       if (p.netns !== undefined) Object.assign(peerAttrs, ns.attrs(p.netns, 'link.add.peer.netns'));
       info.data = { peer: { header: upHeader(undefined), attrs: peerAttrs } };
     }

@@ -134,6 +134,11 @@ export class LinkApi {
     const ns = new NetnsFds(this.#lib);
     try {
       const msgs: OutMessage[] = [];
+      if (!Array.isArray(specs)) throw new TypeError(`link.addMany: expected an array of link specs, got ${specs === null ? 'null' : typeof specs}`);
+      // Every spec is an object before any name is resolved (a resolve is a syscall).
+      specs.forEach((spec, i) => {
+        if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) throw new TypeError(`link.add${specs.length > 1 ? `[${i}]` : ''}: expected a spec object like { name: 'br0', kind: 'bridge' }, got ${spec === null ? 'null' : Array.isArray(spec) ? 'an array' : typeof spec}`);
+      });
       for (const [i, spec] of specs.entries()) {
         const master = await resolve(spec.master, `link.add[${i}].master`);
         const link = await resolve(spec.link, `link.add[${i}].link`);
@@ -186,6 +191,11 @@ export class LinkApi {
     const ns = new NetnsFds(this.#lib);
     try {
       const msgs: OutMessage[] = [];
+      if (!Array.isArray(changes)) throw new TypeError(`link.setMany: expected an array of [dev, changes] pairs, got ${changes === null ? 'null' : typeof changes}`);
+      changes.forEach((pair, i) => {
+        const c = Array.isArray(pair) ? pair[1] : undefined;
+        if (c === null || typeof c !== 'object' || Array.isArray(c)) throw new TypeError(`link.set${changes.length > 1 ? `[${i}]` : ''}: expected a changes object like { up: true }, got ${c === null ? 'null' : Array.isArray(c) ? 'an array' : typeof c}`);
+      });
       for (const [i, [dev, c]] of changes.entries()) {
         const target = c?.name !== undefined ? await this.index(dev, `link.set[${i}]`) : dev;
         const master = c?.master === null || c?.master === 0 ? 0 : c?.master === undefined ? undefined : await this.index(c.master, `link.set[${i}].master`);

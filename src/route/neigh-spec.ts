@@ -90,6 +90,9 @@ export function neighRequest(op: NeighOp, spec: NeighSpec, field: string): Neigh
   if (spec.lladdr !== undefined) {
     if (typeof spec.lladdr !== 'string') throw new TypeError(`${field}.lladdr: expected a link-layer address like "02:00:00:00:00:05", got ${typeof spec.lladdr}`);
     if (!LLADDR.test(spec.lladdr)) throw new RangeError(`${field}.lladdr: "${spec.lladdr}" is not a link-layer address like "02:00:00:00:00:05"`);
+    // dev->addr_len of some device: 6 Ethernet, 4/16 IP tunnels, 8 EUI-64, 20 InfiniBand (a 5-octet typo matches none).
+    const octets = spec.lladdr.split(':').length;
+    if (![4, 6, 8, 16, 20].includes(octets)) throw new RangeError(`${field}.lladdr: "${spec.lladdr}" has ${octets} octets; a link-layer address has 6 (Ethernet), or 4, 8, 16, 20`);
   }
   const state = spec.state === undefined ? NUD.NUD_PERMANENT : parseNeighState(spec.state, `${field}.state`);
   const protocol = spec.protocol === undefined ? undefined : parseRouteProtocol(spec.protocol, `${field}.protocol`);

@@ -113,7 +113,7 @@ function ports(v: unknown, field: string): { start: number; end: number } {
 
 /** Check `spec` (no syscall) and build the request; `field` prefixes errors (`rule`, `rules[3]`). */
 export function ruleRequest(del: boolean, spec: RuleSpec, field: string): RuleRequest {
-  if (spec === null || typeof spec !== 'object') throw new TypeError(`${field}: expected a rule spec object, got ${spec === null ? 'null' : typeof spec}`);
+  if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) throw new TypeError(`${field}: expected a rule spec object, got ${spec === null ? 'null' : Array.isArray(spec) ? 'an array' : typeof spec}`);
   for (const k of Object.keys(spec)) if (!KEYS.has(k)) throw new TypeError(`${field}.${k}: not a rule field (${[...KEYS].join(', ')})`);
   if (spec.family !== undefined && spec.family !== 4 && spec.family !== 6) throw new RangeError(`${field}.family: expected 4 or 6, got ${String(spec.family)}`);
   let family = spec.family;
