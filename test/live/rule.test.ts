@@ -117,7 +117,7 @@ for (const backend of backends) {
     t.equal((err as BulkError).failures[0]?.code, 'EEXIST');
     const mine = (await rule.list({ family: 4 })).filter((r) => r.priority >= 2000 && r.priority < 2100);
     t.equal(mine.length, 100, 'the others were added');
-    t.ok(mine.every((r) => r.table === 254 && r.action === 'table'), 'table main, FR_ACT_TO_TBL by default');
+    t.ok(mine.every((r) => r.table === 'main' && r.action === 'table'), 'table main, FR_ACT_TO_TBL by default');
     t.same(await rule.delMany(specs.map((s) => ({ priority: s.priority! }))), { attempted: 100, failures: [] }, 'delMany');
   });
 

@@ -129,7 +129,7 @@ t.test('NLMSG_ERROR with ext-ACK → NetlinkError naming IFLA_GSO_MAX_SIZE (6.18
   t.equal(e.extAck.message, 'integer out of range');
   t.equal(e.extAck.offset, 32);
   t.same(e.attrPath, ['IFLA_GSO_MAX_SIZE']);
-  t.equal(e.message, 'RTM_NEWLINK: ERANGE: Math result not representable (kernel: "integer out of range" at IFLA_GSO_MAX_SIZE)');
+  t.equal(e.message, 'RTM_NEWLINK: ERANGE: Numerical result out of range (kernel: "integer out of range" at IFLA_GSO_MAX_SIZE)');
 });
 
 t.test('bulk: errors and the final ACK matched to message indices by seq', async (t) => {
