@@ -31,8 +31,8 @@ const t0 = process.hrtime.bigint();
 const links = await h.link.list();
 const us = Number(process.hrtime.bigint() - t0) / 1e3;
 for (const l of links) {
-  const master = l.master ? ` master ${links.find((m) => m.index === l.master)?.name}` : '';
-  console.log(`${l.index}: ${l.name}: <${linkFlagNames(l.flags).join(',')}> mtu ${l.mtu}${master} kind ${l.kind ?? '-'} addr ${l.address}`);
+  const master = l.master ? ` master ${l.master}` : '';
+  console.log(`${l.index}: ${l.name}: <${linkFlagNames(l.rawFlags).join(',')}> mtu ${l.mtu}${master} kind ${l.kind ?? '-'} addr ${l.address}`);
 }
 const tr = h.socket.transport;
 console.log(`${links.length} links dumped in ${us.toFixed(0)} µs (FFI backend: ${tr instanceof LiveTransport ? tr.lib.backend : 'replay'})`);

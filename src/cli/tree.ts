@@ -51,6 +51,8 @@ function messageLines(m: MessageNode, st: Style, at: (o: number) => string, ind:
       out.push(`${at(m.offset + 16)}${i2}error: ${what} for ${st.name(e.request.name)} flags=${e.request.flags} seq=${e.request.seq} pid=${e.request.pid}${st.dim(echoed)}`);
     }
     for (const x of e.extAck) out.push(`${at(x.offset)}${i2}${st.name(x.name)}: ${x.text}`);
+    // The request the error answers, as the kernel echoed it (decoded like any message).
+    if (e.requestMessage) messageLines(e.requestMessage, st, at, `${i2}  `, out);
   } else if (m.done !== undefined) out.push(`${at(m.offset + 16)}${i2}status ${m.done}`);
   if (m.attrs) itemLines(m.attrs, st, at, i2, out);
   if (m.payload !== undefined) out.push(`${at(m.offset + 16)}${i2}payload: ${m.payload}`);

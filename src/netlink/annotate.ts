@@ -54,6 +54,8 @@ export interface ErrorNode {
   readonly request: { readonly len: number; readonly type: number; readonly name: string; readonly flags: string; readonly seq: number; readonly pid: number };
   /** The echoed request payload's length (absent when NLM_F_CAPPED). */
   readonly echoed?: number;
+  /** The echoed request, decoded like any message (absent when NLM_F_CAPPED or nothing was echoed). */
+  readonly requestMessage?: MessageNode;
   readonly extAck: readonly ExtAckNode[];
 }
 
@@ -217,6 +219,7 @@ function annotateError(m: MessageNode, proto: Protocol | undefined, buf: Buffer,
     message: error === 0 ? 'success' : errnoMessage(-error),
     request: { len: rq.len, type: rq.type, name: proto ? proto.typeName(rq.type) : `type ${rq.type}`, flags: formatFlags(rq.flags, proto?.schema(rq.type)?.flagClass ?? 'other'), seq: rq.seq, pid: rq.pid },
     ...(echoed !== undefined ? { echoed } : {}),
+    ...(echoed ? { requestMessage: annotateMessage(proto, buf, body + 4, body + 4 + NLMSG_HDRLEN + echoed, opts, rq.len) } : {}),
     extAck: named,
   };
 }

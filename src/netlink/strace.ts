@@ -62,7 +62,14 @@ const PREFIX = /^(?:\[pid\s+(\d+)\]\s+|(\d+)\s+)?(?:(?:\d{2}:\d{2}:\d{2}(?:\.\d+
 
 /** Does `text` look like strace output with netlink hex dumps? (Format detection.) */
 export function looksLikeStrace(text: string): boolean {
-  return /(^|\n)(?:\[pid\s+\d+\]\s+|\d+\s+)?(?:[\d:.]+\s+)?(sendto|sendmsg|recvmsg|recvfrom)\(\d+/.test(text) && /\n \| 0{5,} {2}/.test(text);
+  if (/(^|\n)(?:\[pid\s+\d+\]\s+|\d+\s+)?(?:[\d:.]+\s+)?(sendto|sendmsg|recvmsg|recvfrom)\(\d+/.test(text) && /\n \| 0{5,} {2}/.test(text)) return true;
+  // Any strace log, also one without netlink calls or taken without -e write/-e read (most
+  // are): lines of `name(args) = result`, `+++ exited with N +++`, `--- SIGCHLD {…} ---`.
+  const lines = text.split('\n', 200).filter((l) => l.trim() !== '');
+  if (!lines.length) return false;
+  const call = /^(?:\[pid\s+\d+\]\s+|\d+\s+)?(?:[\d:.]+\s+)?(?:[a-z_][a-z0-9_]*\(.*(?:\)\s+=\s+(?:-?\d+|0x[0-9a-f]+|\?)|<unfinished \.\.\.>$)|<\.\.\. [a-z_0-9]+ resumed>|\+\+\+ (?:exited with \d+|killed by \w+)|--- SIG\w+ )/;
+  const hits = lines.filter((l) => call.test(l)).length;
+  return hits >= Math.max(1, Math.ceil(lines.length / 2));
 }
 
 /** Parse an strace log; see the module comment for what it reads. */

@@ -7,10 +7,11 @@ import { NetlinkError } from '../netlink/errors.js';
 import { formatBits } from '../netlink/header.js';
 import type { Message, OutMessage } from '../netlink/message.js';
 import type { BulkOptions, BulkResult, NetlinkSocket } from '../netlink/socket.js';
-import { type AddrOp, type AddrRequest, type AddressSpec, type Lifetime, addrMessage, addrRequest, checkDev, writeAddrMessage } from './addr-request.js';
+import { type AddrOp, type AddrRequest, type AddrScope, type AddressSpec, type Lifetime, ADDR_SCOPES, addrMessage, addrRequest, checkDev, writeAddrMessage } from './addr-request.js';
 import { WireWriter } from '../netlink/wire-writer.js';
 import { type AddrAttrs, IFA_F_NAMES, type IfAddrMsg } from './addr.schema.js';
 import { AF } from './family.js';
+import { type IfNameOf, nameOf, unnamed } from './ifnames.js';
 import type { LinkApi } from './link.js';
 import { RTM_GETADDR } from './protocol.js';
 
@@ -19,8 +20,10 @@ export { ADDR_SCOPES } from './addr-request.js';
 
 /** An address, as `ip -j addr show` reports it. */
 export interface Address {
-  /** ifindex of the device. */
-  readonly index: number;
+  /** The device's name (`if<N>` if it cannot be named). */
+  readonly dev: string;
+  /** ifaddrmsg.ifa_index: the device's ifindex. */
+  readonly devIndex: number;
   readonly family: 4 | 6;
   readonly prefixlen: number;
   /** The local address: IFA_LOCAL, or IFA_ADDRESS where the kernel sends only that (IPv6). */
@@ -30,10 +33,17 @@ export interface Address {
   readonly broadcast?: string;
   /** IPv4 label (IFA_LABEL); the kernel reports the device name for unlabelled IPv4 addresses. */
   readonly label?: string;
-  /** RT_SCOPE_* number (0 global, 200 site, 253 link, 254 host); names in {@link ADDR_SCOPES}. */
-  readonly scope: number;
+  /** ifa_scope as ip prints it: `global`, `site`, `link`, `host`, `nowhere` (a number when unnamed; {@link ADDR_SCOPES}). */
+  readonly scope: Exclude<AddrScope, number> | number;
+  /**
+   * The flags as `ip addr` prints them, in its order: `secondary` (`temporary` for IPv6),
+   * `nodad`, `optimistic`, `dadfailed`, `home`, `deprecated`, `tentative`, `mngtmpaddr`,
+   * `noprefixroute`, `autojoin`, `stable-privacy`, and `dynamic` for an address without
+   * IFA_F_PERMANENT (ip -j prints each as a `true` key).
+   */
+  readonly flags: readonly AddrFlagWord[];
   /** IFA_F_* bits: IFA_FLAGS when present (all 32 bits), else ifa_flags. See {@link addrFlagNames}. */
-  readonly flags: number;
+  readonly rawFlags: number;
   /**
    * Remaining lifetimes from IFA_CACHEINFO, in seconds; `'forever'` for 0xffffffff — the same
    * type `add()` takes (ip -j prints 4294967295).
@@ -60,33 +70,59 @@ export function addrFlagNames(flags: number): string[] {
   return s === '0' ? [] : s.split('|');
 }
 
+/** A word of {@link Address.flags}. */
+export type AddrFlagWord = 'secondary' | 'temporary' | 'nodad' | 'optimistic' | 'dadfailed' | 'home' | 'deprecated' | 'tentative'
+  | 'dynamic' | 'mngtmpaddr' | 'noprefixroute' | 'autojoin' | 'stable-privacy';
+
+// iproute2 ipaddress.c ifa_flag_names[], bit i = 1 << i.
+const IFA_WORDS = ['secondary', 'nodad', 'optimistic', 'dadfailed', 'home', 'deprecated', 'tentative', 'permanent',
+  'mngtmpaddr', 'noprefixroute', 'autojoin', 'stable-privacy'] as const;
+
+/** ip's print_ifa_flags(): words of the bits it knows (`dynamic` for the absence of PERMANENT). */
+export function addrFlagWords(flags: number, family: 4 | 6): AddrFlagWord[] {
+  const out: AddrFlagWord[] = [];
+  IFA_WORDS.forEach((w, i) => {
+    const bit = 1 << i;
+    if (w === 'permanent') { if (!(flags & bit)) out.push('dynamic'); }
+    else if (flags & bit) out.push(w === 'secondary' && family === 6 ? 'temporary' : w);
+  });
+  return out;
+}
+
+const SCOPE_WORDS: Readonly<Record<number, Exclude<AddrScope, number>>> = Object.fromEntries(Object.entries(ADDR_SCOPES).map(([k, v]) => [v, k as Exclude<AddrScope, number>]));
+/** ifa_scope / rtm_scope → ip's word (`global`, `link`, `host`, …), a number when unnamed. */
+export const scopeWord = (s: number): Exclude<AddrScope, number> | number => SCOPE_WORDS[s] ?? s;
+
 const forever = (v: number): Lifetime => (v === 0xffffffff ? 'forever' : v);
 
 /**
  * RTM_NEWADDR → Address, or undefined for a family other than IPv4/IPv6 (an AF_UNSPEC dump
  * reaches every family that registered one, e.g. phonet).
  */
-export function toAddress(m: Message): Address | undefined {
-  return addressOf(m.header as IfAddrMsg, m.attrs as AddrAttrs | undefined);
+export function toAddress(m: Message, name?: IfNameOf): Address | undefined {
+  return addressOf(m.header as IfAddrMsg, m.attrs as AddrAttrs | undefined, name);
 }
 
 /** {@link toAddress} from an address message's decoded struct ifaddrmsg and IFA_* attributes (dumps: NetlinkSocket.dumpEntries). */
-export function addressOf(h: IfAddrMsg, attrs: AddrAttrs | undefined): Address | undefined {
+export function addressOf(h: IfAddrMsg, attrs: AddrAttrs | undefined, name: IfNameOf = unnamed): Address | undefined {
   const family = h.family === AF.AF_INET ? 4 : h.family === AF.AF_INET6 ? 6 : undefined;
   if (!family) return undefined;
   const a = attrs ?? {};
   const address = a.local ?? a.address ?? '';
   const ci = a.cacheinfo;
+  const flags = a.flags ?? h.flags;
   return {
-    index: h.index,
+    dev: name(h.index),
+    devIndex: h.index,
     family,
     prefixlen: h.prefixlen,
     address,
     ...(a.local !== undefined && a.address !== undefined && a.address !== a.local ? { peer: a.address } : {}),
     ...(a.broadcast !== undefined ? { broadcast: a.broadcast } : {}),
     ...(a.label !== undefined ? { label: a.label } : {}),
-    scope: h.scope,
-    flags: a.flags ?? h.flags,
+    scope: scopeWord(h.scope),
+    flags: addrFlagWords(flags, family),
+    rawFlags: flags,
     ...(ci ? { validLft: forever(ci.ifa_valid), preferredLft: forever(ci.ifa_prefered) } : {}),
     ...(a.rtPriority !== undefined ? { metric: a.rtPriority } : {}),
     attrs: a,
@@ -111,8 +147,9 @@ export class AddrApi {
   /** Every address (one RTM_GETADDR dump), filtered in the kernel by `filter`. */
   async list(filter: AddrFilter = {}): Promise<Address[]> {
     const { family, index } = await this.#filter(filter);
+    const name = await this.#names(filter, index);
     return this.sock.dumpEntries(dumpRequest(family, index), (h: IfAddrMsg, attrs: AddrAttrs | undefined) => {
-      const a = addressOf(h, attrs);
+      const a = addressOf(h, attrs, name);
       return a && keep(a, family, index) ? a : undefined;
     });
   }
@@ -120,8 +157,9 @@ export class AddrApi {
   /** Addresses one by one, without holding the table. */
   async *stream(filter: AddrFilter = {}): AsyncGenerator<Address, void, undefined> {
     const { family, index } = await this.#filter(filter);
+    const name = await this.#names(filter, index);
     for await (const m of this.sock.stream(dumpRequest(family, index))) {
-      const a = toAddress(m);
+      const a = toAddress(m, name);
       if (a && keep(a, family, index)) yield a;
     }
   }
@@ -196,9 +234,15 @@ export class AddrApi {
     return { family: f.family, index };
   }
 
+  /** Names for a dump: one device's (known, or asked by index as ip asks), or every link's. */
+  async #names(f: AddrFilter, index: number): Promise<IfNameOf> {
+    if (index === 0) return this.link.names();
+    return nameOf(new Map([[index, typeof f.dev === 'string' ? f.dev : await this.link.nameOf(index, 'addr.list.dev')]]));
+  }
+
   /** ifindex of a device: a number as is, a name asked of the kernel (RTM_GETLINK, no dump). */
   async #index(dev: string | number, field: string): Promise<number> {
-    return typeof dev === 'number' ? dev : (await this.link.get(checkDev(dev, field))).index;
+    return typeof dev === 'number' ? dev : this.link.index(checkDev(dev, field), field);
   }
 }
 
@@ -207,5 +251,5 @@ export class AddrApi {
  * with `strict: false` gets everything, so the filter is applied here too.
  */
 function keep(a: Address, family: 4 | 6 | undefined, index: number): boolean {
-  return (family === undefined || a.family === family) && (index === 0 || a.index === index);
+  return (family === undefined || a.family === family) && (index === 0 || a.devIndex === index);
 }

@@ -16,6 +16,7 @@ import type { Message, OutMessage } from '../netlink/message.js';
 import type { NetlinkSocket } from '../netlink/socket.js';
 import { checkDev } from './addr-request.js';
 import { AF } from './family.js';
+import { type IfNameOf, unnamed } from './ifnames.js';
 import type { LinkApi } from './link.js';
 import { NTF, NUD, type NdMsg, type NeighAttrs } from './neigh.schema.js';
 import { RTM_DELNEIGH, RTM_GETNEIGH, RTM_NEWNEIGH } from './protocol.js';
@@ -41,10 +42,14 @@ export interface FdbSpec {
 /** An FDB entry, as `bridge -j fdb show` reports it. */
 export interface FdbEntry {
   readonly mac: string;
-  /** The port's ifindex. */
-  readonly dev: number;
-  /** NDA_MASTER: the bridge's ifindex, for entries of the bridge's table. */
-  readonly master: number | undefined;
+  /** The port's name (`if<N>` if it cannot be named). */
+  readonly dev: string;
+  /** ndm_ifindex: the port's ifindex. */
+  readonly devIndex: number;
+  /** The bridge's name, for entries of the bridge's table. */
+  readonly master: string | undefined;
+  /** NDA_MASTER: the bridge's ifindex. */
+  readonly masterIndex: number | undefined;
   /** NTF_* flags by name (`self`, `master`, `extern_learn`, `offload`, `sticky`, …). */
   readonly flags: readonly string[];
   /** `permanent`, `static`, `stale`, or '' for dynamic (learned) entries — bridge's words. */
@@ -70,14 +75,16 @@ function stateName(s: number): string {
 }
 
 /** RTM_NEWNEIGH (AF_BRIDGE) → FdbEntry, or undefined for other families. */
-export function toFdbEntry(m: Message): FdbEntry | undefined {
+export function toFdbEntry(m: Message, name: IfNameOf = unnamed): FdbEntry | undefined {
   const h = m.header as NdMsg;
   if (h.family !== AF.AF_BRIDGE) return undefined;
   const a = (m.attrs ?? {}) as NeighAttrs;
   return {
     mac: a.lladdr ?? '',
-    dev: h.ifindex,
-    master: a.master,
+    dev: name(h.ifindex),
+    devIndex: h.ifindex,
+    master: a.master === undefined ? undefined : name(a.master),
+    masterIndex: a.master,
     // bridge lists NTF_MASTER entries by their `master` device, not as a flag word.
     flags: FDB_FLAG_NAMES.filter(([bit, name]) => name !== 'master' && (h.flags & bit) !== 0).map(([, name]) => name),
     state: stateName(h.state),
@@ -145,7 +152,8 @@ export class FdbApi {
   /** `bridge fdb show`: every entry of every bridge port and device (one AF_BRIDGE dump). */
   async list(filter: { readonly dev?: string | number } = {}): Promise<FdbEntry[]> {
     const ifindex = filter.dev === undefined ? undefined : await this.link.index(checkDev(filter.dev, 'fdb.list.dev'), 'fdb.list.dev');
-    const all = await this.sock.dump({ type: RTM_GETNEIGH, flags: 0, header: { family: AF.AF_BRIDGE, ifindex: 0, state: 0, flags: 0, type: 0 } }, toFdbEntry);
-    return ifindex === undefined ? all : all.filter((e) => e.dev === ifindex);
+    const name = await this.link.names();
+    const all = await this.sock.dump({ type: RTM_GETNEIGH, flags: 0, header: { family: AF.AF_BRIDGE, ifindex: 0, state: 0, flags: 0, type: 0 } }, (m) => toFdbEntry(m, name));
+    return ifindex === undefined ? all : all.filter((e) => e.devIndex === ifindex);
   }
 }

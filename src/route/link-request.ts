@@ -17,6 +17,7 @@ import { IFF, type IfInfoMsg } from './ifinfomsg.js';
 import type { LinkAttrs } from './link.schema.js';
 import { RTM_DELLINK, RTM_NEWLINK } from './protocol.js';
 import { checkIfname } from './devname.js';
+import { parseGroup } from './link-names.js';
 
 export type { NetnsRef };
 
@@ -31,7 +32,16 @@ export interface LinkSettings {
   readonly txqlen?: number;
   /** IFLA_IFALIAS. */
   readonly alias?: string;
-  readonly group?: number;
+  /** IFLA_GROUP: a number or a name from /etc/iproute2/group (`default` = 0). */
+  readonly group?: number | string;
+  /** IFF_PROMISC (`promisc on|off`). */
+  readonly promisc?: boolean;
+  /** IFF_NOARP cleared (`arp on`) or set (`arp off`). */
+  readonly arp?: boolean;
+  /** IFF_MULTICAST (`multicast on|off`). */
+  readonly multicast?: boolean;
+  /** IFF_ALLMULTI (`allmulticast on|off`). */
+  readonly allmulticast?: boolean;
   /** Enslave to this device (bridge, bond). In set(): `null` or 0 releases (`nomaster`). */
   readonly master?: string | number | null;
   /** Create in, or move to, another network namespace. */
@@ -73,6 +83,10 @@ export type LinkAddSpec = LinkSettings & LinkKindSpec & {
 export interface LinkSetSpec extends LinkSettings {
   /** Rename (`ip link set DEV name NEW`). */
   readonly name?: string;
+  /** With `data`: `ip link set DEV type KIND …`, the kind's settings (IFLA_INFO_DATA); the kind must be the device's. */
+  readonly kind?: string;
+  /** The kind's attributes to change, typed by the kind's table (BridgeAttrs, VxlanAttrs, …). */
+  readonly data?: BridgeAttrs | VxlanAttrs | VlanAttrs | MacvlanAttrs | IpvlanAttrs | BondAttrs | TunAttrs;
 }
 
 export { checkIfname } from './devname.js';
@@ -101,6 +115,33 @@ export class NetnsFds {
   }
 }
 
+const SETTINGS_KEYS = ['up', 'mtu', 'address', 'broadcast', 'txqlen', 'alias', 'group', 'master', 'netns', 'promisc', 'arp', 'multicast', 'allmulticast'];
+const ADD_KEYS = [...SETTINGS_KEYS, 'name', 'kind', 'link', 'peer', 'data'];
+const SET_KEYS = [...SETTINGS_KEYS, 'name', 'kind', 'data'];
+const PEER_KEYS = ['name', 'netns', 'address', 'mtu', 'txqlen', 'up'];
+
+/** A TypeError naming the first key of `o` that is not in `known` (a typo like `mtuu` must not pass silently). */
+export function checkKeys(o: object, known: readonly string[], where: string): void {
+  for (const k of Object.keys(o)) if (!known.includes(k)) throw new TypeError(`${where}.${k}: unknown key (one of ${known.join(', ')})`);
+}
+
+/** ifi_flags / ifi_change of the boolean settings (`ip link set DEV up|down promisc on arp off …`). */
+function flagBits(s: LinkSettings, where: string): { flags: number; change: number } {
+  let flags = 0, change = 0;
+  const bit = (v: boolean | undefined, mask: number, field: string, inverted = false): void => {
+    if (v === undefined) return;
+    if (typeof v !== 'boolean') throw new TypeError(`${where}.${field}: expected a boolean`);
+    change |= mask;
+    if (v !== inverted) flags |= mask;
+  };
+  bit(s.up, IFF.IFF_UP, 'up');
+  bit(s.promisc, IFF.IFF_PROMISC, 'promisc');
+  bit(s.arp, IFF.IFF_NOARP, 'arp', true);
+  bit(s.multicast, IFF.IFF_MULTICAST, 'multicast');
+  bit(s.allmulticast, IFF.IFF_ALLMULTI, 'allmulticast');
+  return { flags, change };
+}
+
 /** Validate and translate the settings shared by add and set into IFLA attributes. */
 function settingsAttrs(s: LinkSettings, where: string, master: number | undefined, ns: NetnsFds): LinkAttrs {
   const a: LinkAttrs = {};
@@ -114,7 +155,7 @@ function settingsAttrs(s: LinkSettings, where: string, master: number | undefine
     if (typeof s.alias !== 'string' || Buffer.byteLength(s.alias) >= 255) throw new RangeError(`${where}.alias: a string of at most 254 bytes (IFALIASZ, with its NUL)`);
     a.ifalias = s.alias;
   }
-  if (s.group !== undefined) a.group = checkUint(s.group, `${where}.group`);
+  if (s.group !== undefined) a.group = parseGroup(s.group, `${where}.group`);
   if (master !== undefined) a.master = master;
   if (s.netns !== undefined) Object.assign(a, ns.attrs(s.netns, `${where}.netns`));
   return a;
@@ -141,9 +182,14 @@ function upHeader(up: boolean | undefined, index = 0): IfInfoMsg {
   return { family: 0, type: 0, index, flags: up ? IFF.IFF_UP : 0, change: bit };
 }
 
+function settingsHeader(s: LinkSettings, where: string, index = 0): IfInfoMsg {
+  return { family: 0, type: 0, index, ...flagBits(s, where) };
+}
+
 /** RTM_NEWLINK creating a link. `master`/`link` are already resolved to indices. */
 export function newLinkMessage(spec: LinkAddSpec, resolved: { master?: number; link?: number }, ns: NetnsFds, flags: number): OutMessage {
   if (!spec || typeof spec !== 'object') throw new TypeError('link.add: expected a spec object');
+  checkKeys(spec, spec.kind === 'veth' ? ADD_KEYS.filter((k) => k !== 'data') : ADD_KEYS.filter((k) => k !== 'peer'), 'link.add');
   const name = checkIfname(spec.name, 'link.add.name');
   if (typeof spec.kind !== 'string' || (spec.kind as string) === '') throw new TypeError('link.add.kind: expected a link kind such as "bridge" or "veth"');
   const attrs: LinkAttrs = { ifname: name, ...settingsAttrs(spec, 'link.add', resolved.master ?? undefined, ns) };
@@ -152,6 +198,8 @@ export function newLinkMessage(spec: LinkAddSpec, resolved: { master?: number; l
   if (spec.kind === 'veth') {
     const p = spec.peer;
     if (p !== undefined) {
+      if (p === null || typeof p !== 'object') throw new TypeError('link.add.peer: expected { name, … }');
+      checkKeys(p, PEER_KEYS, 'link.add.peer');
       const peerAttrs: LinkAttrs = { ifname: checkIfname(p.name, 'link.add.peer.name') };
       if (p.mtu !== undefined) peerAttrs.mtu = checkUint(p.mtu, 'link.add.peer.mtu', 0xffffffff, 1);
       if (p.txqlen !== undefined) peerAttrs.txqlen = checkUint(p.txqlen, 'link.add.peer.txqlen');
@@ -162,9 +210,11 @@ export function newLinkMessage(spec: LinkAddSpec, resolved: { master?: number; l
     }
   } else if ('data' in spec && spec.data !== undefined) {
     info.data = spec.data as never;
+    // iproute2: `external` (collect metadata) turns learning off unless `learning` is given.
+    if (spec.kind === 'vxlan' && spec.data.collectMetadata && spec.data.learning === undefined) info.data = { ...spec.data, learning: 0 } as never;
   }
   attrs.linkinfo = info;
-  return { type: RTM_NEWLINK, flags, header: upHeader(spec.up), attrs };
+  return { type: RTM_NEWLINK, flags, header: settingsHeader(spec, 'link.add'), attrs };
 }
 
 /**
@@ -174,14 +224,21 @@ export function newLinkMessage(spec: LinkAddSpec, resolved: { master?: number; l
  */
 export function setLinkMessage(dev: number | string, spec: LinkSetSpec, master: number | undefined, ns: NetnsFds, field = 'link.set'): OutMessage {
   if (!spec || typeof spec !== 'object') throw new TypeError(`${field}: expected an object of changes`);
+  checkKeys(spec, SET_KEYS, field);
   const attrs: LinkAttrs = typeof dev === 'string' ? { ifname: checkIfname(dev, field) } : {};
   Object.assign(attrs, settingsAttrs(spec, field, master, ns));
   if (spec.name !== undefined) {
     if (typeof dev === 'string') throw new TypeError(`${field}: a rename needs the device's index`);
     attrs.ifname = checkIfname(spec.name, `${field}.name`);
   }
+  // `ip link set DEV type KIND …`: the kind's IFLA_INFO_DATA changes (the kind must be the device's).
+  if (spec.kind !== undefined || spec.data !== undefined) {
+    if (typeof spec.kind !== 'string' || spec.kind === '') throw new TypeError(`${field}.kind: kind data needs the device's kind ("bridge", "vxlan", …)`);
+    if (spec.data === null || typeof spec.data !== 'object') throw new TypeError(`${field}.data: expected the kind's attributes`);
+    attrs.linkinfo = { kind: spec.kind, data: spec.data as never };
+  }
   const index = typeof dev === 'number' ? checkUint(dev, field, 0x7fffffff, 1) : 0;
-  return { type: RTM_NEWLINK, flags: 0, header: upHeader(spec.up, index), attrs };
+  return { type: RTM_NEWLINK, flags: 0, header: settingsHeader(spec, field, index), attrs };
 }
 
 /** RTM_DELLINK by index, or by name when `index` is 0. */

@@ -16,25 +16,54 @@ import { type LinkAttrs, IFF_NAMES, RTEXT_FILTER } from './link.schema.js';
 import { RTM_GETLINK, rtnetlink } from './protocol.js';
 import { type BridgePort, type BridgePortFilter, bridgePortDumpRequest, toBridgePort } from './bridge-port.js';
 import { formatBits } from '../netlink/header.js';
+import { type IfNameOf, ifNames, nameOf, unnamed } from './ifnames.js';
+import { type LinkTypeName, type OperstateName, groupName, linkFlagWords, linkTypeName, operstateName } from './link-names.js';
 import { type TuntapSpec, createTuntap, tunIfreq } from './tuntap.js';
 
-/** A network interface, as `ip -d link show` reports it. */
+/**
+ * A network interface, as `ip -j -d link show` reports it. Conventions shared by every typed
+ * object (docs/objects.md): enums are ip's words (a number when unnamed), flag sets are ip's
+ * word lists with the bits beside them in `rawFlags`, and a device reference is its name
+ * with the ifindex beside it (`master` + `masterIndex`).
+ */
 export interface Link {
   readonly index: number;
   readonly name: string;
-  /** ARPHRD_* device type (1 = ether, 772 = loopback). */
-  readonly type: number;
-  /** IFF_* flags (see {@link linkFlagNames}). */
-  readonly flags: number;
+  /** ifi_type as ip's `link_type`: `ether`, `loopback`, `none`, … (a number when unnamed). */
+  readonly type: LinkTypeName | number;
+  /** ifi_flags as `ip link` prints them: `['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP']`, `NO-CARRIER` first when up without carrier. */
+  readonly flags: readonly string[];
+  /** ifi_flags as bits (IFF_*; see {@link linkFlagNames}). */
+  readonly rawFlags: number;
   readonly mtu: number | undefined;
-  /** IFLA_OPERSTATE as a number (IF_OPER_*). */
-  readonly operstate: number | undefined;
+  /** IFLA_OPERSTATE as ip prints it: `UP`, `DOWN`, `LOWERLAYERDOWN`, `UNKNOWN` (also when absent), … */
+  readonly operstate: OperstateName | number;
   readonly address: string | undefined;
+  readonly broadcast: string | undefined;
   /** IFLA_INFO_KIND: 'bridge', 'veth', … (undefined for devices without rtnl_link_ops such as lo). */
   readonly kind: string | undefined;
-  /** Index of the master device (bridge port → bridge). */
-  readonly master: number | undefined;
-  /** Every attribute the kernel sent, decoded by the IFLA table. */
+  /** IFLA_INFO_SLAVE_KIND: 'bridge' for a bridge port, … */
+  readonly slaveKind: string | undefined;
+  /** The master device's name (bridge port → bridge); `if<N>` if it cannot be named. */
+  readonly master: string | undefined;
+  /** IFLA_MASTER: the master's ifindex. */
+  readonly masterIndex: number | undefined;
+  /** The lower device's name (`eth0` of `eth0.10@eth0`), undefined when it lives in another namespace (see `linkNetnsid`) or is the link itself. */
+  readonly link: string | undefined;
+  /** IFLA_LINK: the lower device's ifindex (in the `linkNetnsid` namespace when that is set). */
+  readonly linkIndex: number | undefined;
+  /** IFLA_LINK_NETNSID: the namespace of the peer / lower device, by id. */
+  readonly linkNetnsid: number | undefined;
+  /** IFLA_GROUP as ip prints it: a name from /etc/iproute2/group (`default` for 0), else the number. */
+  readonly group: string | number | undefined;
+  readonly txqlen: number | undefined;
+  readonly qdisc: string | undefined;
+  /** IFLA_IFALIAS. */
+  readonly ifalias: string | undefined;
+  /** IFLA_PROMISCUITY / IFLA_ALLMULTI: counts of promiscuous / all-multicast users. */
+  readonly promiscuity: number | undefined;
+  readonly allmulti: number | undefined;
+  /** Every attribute the kernel sent, decoded by the IFLA table (linkinfo data, GSO/GRO sizes, af_spec, …). */
   readonly attrs: LinkAttrs;
 }
 
@@ -47,8 +76,8 @@ export interface LinkFilter {
   readonly stats?: boolean;
   /** Only links of this kind (IFLA_LINKINFO/IFLA_INFO_KIND, filtered in the kernel). */
   readonly kind?: string;
-  /** Only ports of this master (IFLA_MASTER, filtered in the kernel). */
-  readonly master?: number;
+  /** Only ports of this master, by name or ifindex (IFLA_MASTER, filtered in the kernel). */
+  readonly master?: string | number;
 }
 
 const LOOKUP_EXT_MASK = RTEXT_FILTER.RTEXT_FILTER_VF | RTEXT_FILTER.RTEXT_FILTER_SKIP_STATS;
@@ -59,32 +88,63 @@ export function linkFlagNames(flags: number): string[] {
   return s === '0' ? [] : s.split('|');
 }
 
-export function toLink(m: Message): Link {
-  return linkOf(m.header as LinkHeader, m.attrs as LinkAttrs | undefined);
+export function toLink(m: Message, name?: IfNameOf): Link {
+  return linkOf(m.header as LinkHeader, m.attrs as LinkAttrs | undefined, name);
 }
 
 type LinkHeader = { index: number; type: number; flags: number };
 
-/** {@link toLink} from a link message's decoded struct ifinfomsg and IFLA_* attributes (dumps: NetlinkSocket.dumpEntries). */
-export function linkOf(h: LinkHeader, attrs: LinkAttrs | undefined): Link {
+/**
+ * {@link toLink} from a link message's decoded struct ifinfomsg and IFLA_* attributes (dumps:
+ * NetlinkSocket.dumpEntries). `name` names the master and lower devices; without it they are
+ * `if<N>` until {@link nameLinks} names them from a whole dump.
+ */
+export function linkOf(h: LinkHeader, attrs: LinkAttrs | undefined, name: IfNameOf = unnamed): Link {
   const a = attrs ?? {};
+  const up = a.link;
+  const ownLower = up === undefined || (up === h.index && a.linkNetnsid === undefined);
   return {
     index: h.index,
     name: a.ifname ?? '',
-    type: h.type,
-    flags: h.flags,
+    type: linkTypeName(h.type),
+    flags: linkFlagWords(h.flags),
+    rawFlags: h.flags,
     mtu: a.mtu,
-    operstate: a.operstate,
+    operstate: operstateName(a.operstate),
     address: a.address,
+    broadcast: a.broadcast,
     kind: a.linkinfo?.kind,
-    master: a.master,
+    slaveKind: a.linkinfo?.slaveKind,
+    master: a.master === undefined ? undefined : name(a.master),
+    masterIndex: a.master,
+    link: ownLower || a.linkNetnsid !== undefined ? undefined : name(up!),
+    linkIndex: up,
+    linkNetnsid: a.linkNetnsid,
+    group: a.group === undefined ? undefined : groupName(a.group),
+    txqlen: a.txqlen,
+    qdisc: a.qdisc,
+    ifalias: a.ifalias,
+    promiscuity: a.promiscuity,
+    allmulti: a.allmulti,
     attrs: a,
   };
 }
 
-function dumpRequest(filter: LinkFilter = {}): OutMessage {
+/** Name every link's master and lower device from the links of the same dump (in place; returns `links`). */
+export function nameLinks(links: Link[], name?: IfNameOf): Link[] {
+  const of = name ?? nameOf(new Map(links.map((l) => [l.index, l.name])));
+  for (const l of links as Mutable<Link>[]) {
+    if (l.masterIndex !== undefined) l.master = of(l.masterIndex);
+    if (l.link !== undefined) l.link = of(l.linkIndex!);
+  }
+  return links;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+function dumpRequest(filter: LinkFilter = {}, master?: number): OutMessage {
   const attrs: LinkAttrs = { extMask: RTEXT_FILTER.RTEXT_FILTER_VF | (filter.stats ? 0 : RTEXT_FILTER.RTEXT_FILTER_SKIP_STATS) };
-  if (filter.master !== undefined) attrs.master = filter.master;
+  if (master !== undefined) attrs.master = master;
   if (filter.kind !== undefined) attrs.linkinfo = { kind: filter.kind };
   return { type: RTM_GETLINK, flags: 0, header: { family: 0, type: 0, index: 0, flags: 0, change: 0 }, attrs };
 }
@@ -105,7 +165,12 @@ export class LinkApi {
       if (!Number.isInteger(dev) || dev <= 0) throw new RangeError(`${field}: an ifindex is a positive integer, got ${dev}`);
       return dev;
     }
-    return (await this.get(checkIfname(dev, field))).index;
+    return (await this.#get(checkIfname(dev, field))).index;
+  }
+
+  /** Name of a device given by index (RTM_GETLINK, no dump); ENODEV → NetlinkError. */
+  async nameOf(index: number, field = 'dev'): Promise<string> {
+    return (await this.#get(await this.index(index, field))).name;
   }
 
   /**
@@ -224,7 +289,7 @@ export class LinkApi {
     const ifr = tunIfreq(spec, checkIfname);
     const tr = this.sock.transport;
     if (!(tr instanceof LiveTransport)) throw new TypeError('link.addTuntap: needs a live socket (tun/tap devices are made with ioctls, not messages)');
-    const exists = await this.get(spec.name).then(() => true, (e: unknown) => {
+    const exists = await this.#get(spec.name).then(() => true, (e: unknown) => {
       if (e instanceof NetlinkError && e.code === 'ENODEV') return false;
       throw e;
     });
@@ -248,14 +313,30 @@ export class LinkApi {
     return this.sock.bulk(devs.map(delLinkMessage), opts);
   }
 
-  /** Every link (one RTM_GETLINK dump), filtered in the kernel by `filter`. */
+  /**
+   * Every link (one RTM_GETLINK dump), filtered in the kernel by `filter`. Masters and lower
+   * devices are named from the same dump (a filtered dump names them with one more dump).
+   */
   async list(filter?: LinkFilter): Promise<Link[]> {
-    return this.sock.dumpEntries(dumpRequest(filter), linkOf);
+    const master = filter?.master === undefined ? undefined : await this.index(filter.master, 'link.list.master');
+    const filtered = master !== undefined || filter?.kind !== undefined;
+    const name = filtered ? await this.names() : undefined;
+    return nameLinks(await this.sock.dumpEntries(dumpRequest(filter, master), (h: LinkHeader, a: LinkAttrs | undefined) => linkOf(h, a)), name);
   }
 
-  /** Links one by one, without holding the table. */
+  /** Links one by one, without holding the table (names from a dump taken first). */
   async *stream(filter?: LinkFilter): AsyncGenerator<Link, void, undefined> {
-    for await (const m of this.sock.stream(dumpRequest(filter))) yield toLink(m);
+    const master = filter?.master === undefined ? undefined : await this.index(filter.master, 'link.stream.master');
+    const name = await this.names();
+    for await (const m of this.sock.stream(dumpRequest(filter, master))) yield toLink(m, name);
+  }
+
+  /**
+   * ifindex → name of every link now (one dump without counters), as `ip` reads the link
+   * table before it prints addresses, routes or neighbours. Unknown indexes read `if<N>`.
+   */
+  names(): Promise<IfNameOf> {
+    return ifNames(this.sock);
   }
 
   /**
@@ -271,6 +352,21 @@ export class LinkApi {
 
   /** One link by name or index, asked of the kernel directly (no dump). ENODEV → NetlinkError. */
   async get(nameOrIndex: string | number): Promise<Link> {
+    const l = await this.#get(nameOrIndex);
+    // The master's and lower device's names: one more look-up each, as ip does by index.
+    if (l.masterIndex !== undefined || l.link !== undefined) {
+      const names = new Map<number, string>();
+      for (const i of [l.masterIndex, l.link !== undefined ? l.linkIndex : undefined]) {
+        if (i === undefined || names.has(i)) continue;
+        const other = await this.#get(i).then((x) => x.name, (e: unknown) => { if (e instanceof NetlinkError && e.code === 'ENODEV') return `if${i}`; throw e; });
+        names.set(i, other);
+      }
+      nameLinks([l], nameOf(names));
+    }
+    return l;
+  }
+
+  async #get(nameOrIndex: string | number): Promise<Link> {
     const byIndex = typeof nameOrIndex === 'number';
     if (byIndex && (!Number.isInteger(nameOrIndex) || nameOrIndex <= 0)) throw new RangeError(`link.get: index must be a positive integer, got ${nameOrIndex}`);
     const [m] = await this.sock.request({

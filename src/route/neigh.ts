@@ -10,6 +10,7 @@ import type { Message, OutMessage } from '../netlink/message.js';
 import type { BulkOptions, BulkResult, NetlinkSocket } from '../netlink/socket.js';
 import { checkDev } from './addr-request.js';
 import { AF } from './family.js';
+import { type IfNameOf, unnamed } from './ifnames.js';
 import type { LinkApi } from './link.js';
 import { type NeighOp, type NeighRequest, type NeighSpec, type NeighStateName, neighMessage, neighRequest } from './neigh-spec.js';
 import { NTF, NTF_EXT, NUD, type NdMsg, type NeighAttrs } from './neigh.schema.js';
@@ -54,8 +55,10 @@ export interface Neighbour {
   readonly family: 4 | 6;
   /** NDA_DST. */
   readonly dst: string;
+  /** The device's name (`if<N>` if it cannot be named). */
+  readonly dev: string;
   /** ndm_ifindex: the device's ifindex. */
-  readonly dev: number;
+  readonly devIndex: number;
   /** NDA_LLADDR (absent while unresolved, and on proxy entries). */
   readonly lladdr: string | undefined;
   /** ndm_state by name: `['permanent']`, `['reachable']`, `['none']` … (see {@link neighStateNames}). */
@@ -76,12 +79,12 @@ export interface Neighbour {
  * RTM_NEWNEIGH → Neighbour, or undefined for families other than IPv4/IPv6 (bridge FDB
  * entries, AF_BRIDGE, are `bridge fdb`'s, not `ip neigh`'s).
  */
-export function toNeighbour(m: Message): Neighbour | undefined {
-  return neighbourOf(m.header as NdMsg, m.attrs as NeighAttrs | undefined);
+export function toNeighbour(m: Message, name?: IfNameOf): Neighbour | undefined {
+  return neighbourOf(m.header as NdMsg, m.attrs as NeighAttrs | undefined, name);
 }
 
 /** {@link toNeighbour} from a neighbour message's decoded struct ndmsg and NDA_* attributes (dumps: NetlinkSocket.dumpEntries). */
-export function neighbourOf(h: NdMsg, attrs: NeighAttrs | undefined): Neighbour | undefined {
+export function neighbourOf(h: NdMsg, attrs: NeighAttrs | undefined, name: IfNameOf = unnamed): Neighbour | undefined {
   const family = h.family === AF.AF_INET ? 4 : h.family === AF.AF_INET6 ? 6 : 0;
   if (family === 0) return undefined;
   const a = attrs ?? {};
@@ -91,7 +94,8 @@ export function neighbourOf(h: NdMsg, attrs: NeighAttrs | undefined): Neighbour 
   return {
     family,
     dst: a.dst ?? '',
-    dev: h.ifindex,
+    dev: name(h.ifindex),
+    devIndex: h.ifindex,
     lladdr: a.lladdr,
     state: neighStateNames(h.state),
     flags,
@@ -140,8 +144,9 @@ export class NeighApi {
   async list(filter?: NeighFilter): Promise<Neighbour[]> {
     const f = checkFilter(filter, 'neigh.list');
     const { req, ifindex } = await this.#dumpRequest(f);
+    const name = await this.link.names();
     return this.sock.dumpEntries(req, (h: NdMsg, attrs: NeighAttrs | undefined) => {
-      const n = neighbourOf(h, attrs);
+      const n = neighbourOf(h, attrs, name);
       return n && keep(n, f, ifindex) ? n : undefined;
     });
   }
@@ -150,8 +155,9 @@ export class NeighApi {
   async *stream(filter?: NeighFilter): AsyncGenerator<Neighbour, void, undefined> {
     const f = checkFilter(filter, 'neigh.stream');
     const { req, ifindex } = await this.#dumpRequest(f);
+    const name = await this.link.names();
     for await (const m of this.sock.stream(req)) {
-      const n = toNeighbour(m);
+      const n = toNeighbour(m, name);
       if (n && keep(n, f, ifindex)) yield n;
     }
   }
@@ -221,7 +227,7 @@ export class NeighApi {
     for (const d of devs) {
       if (typeof d !== 'string' || byName.has(d)) continue;
       try {
-        byName.set(d, (await this.link.get(d)).index);
+        byName.set(d, await this.link.index(d));
       } catch (e) {
         // The kernel's ENODEV does not say which name; the caller needs to know.
         if (e instanceof NetlinkError) e.message = `device "${d}": ${e.message}`;
@@ -234,7 +240,7 @@ export class NeighApi {
 
 /** Strict checking filters in the kernel; a socket opened with `strict: false` gets everything. */
 function keep(n: Neighbour, f: CheckedFilter, ifindex: number): boolean {
-  return (f.family === undefined || n.family === f.family) && (ifindex === 0 || n.dev === ifindex);
+  return (f.family === undefined || n.family === f.family) && (ifindex === 0 || n.devIndex === ifindex);
 }
 
 /** NUD_*|… text of a state value (`REACHABLE|NOARP`), for messages. */

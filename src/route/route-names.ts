@@ -50,6 +50,7 @@ const invert = (o: Readonly<Record<string, number>>, skip: readonly string[] = [
   return out;
 };
 const TYPE_NAMES = invert(ROUTE_TYPES);
+const TABLE_NAMES = invert(ROUTE_TABLES);
 const SCOPE_NAMES = invert(ROUTE_SCOPES);
 const PROTOCOL_NAMES = invert(ROUTE_PROTOCOLS);
 const PREF_NAMES = invert(ROUTE_PREFS);
@@ -57,6 +58,12 @@ const PREF_NAMES = invert(ROUTE_PREFS);
 // Name of a value, or the number itself when the table has no name for it (kept, not lost).
 /** rtm_type → `unicast`, `blackhole`, … (a number if unnamed). */
 export const routeTypeName = (v: number): RouteTypeName | number => (TYPE_NAMES[v] as RouteTypeName | undefined) ?? v;
+/** rtm_scope as ip prints it: `global` (RT_SCOPE_UNIVERSE), `site`, `link`, `host`, `nowhere`. */
+export type RouteScopeWord = Exclude<RouteScopeName, 'universe'>;
+/** rtm_scope → `global`, `link`, `host`, … as ip prints it (a number if unnamed). */
+export const routeScopeWord = (v: number): RouteScopeWord | number => (v === 0 ? 'global' : (SCOPE_NAMES[v] as RouteScopeWord | undefined) ?? v);
+/** Table id → `main`, `local`, `default`, or the number. */
+export const routeTableName = (v: number): RouteTableName | number => (TABLE_NAMES[v] as RouteTableName | undefined) ?? v;
 /** rtm_scope → `universe`, `link`, `host`, … (a number if unnamed). */
 export const routeScopeName = (v: number): Exclude<RouteScopeName, 'global'> | number => (SCOPE_NAMES[v] as Exclude<RouteScopeName, 'global'> | undefined) ?? v;
 /** rtm_protocol → `kernel`, `boot`, `static`, … (a number if unnamed). */

@@ -8,6 +8,7 @@ import {
   be16, be32, bytes, enumOf, flagsOf, ipaddr, s32, string0, u16, u32, u64, u8, type Kind,
 } from '../netlink/kinds.js';
 import { nlaAlign } from '../netlink/align.js';
+import { ipFamily } from '../netlink/ip.js';
 import { attrs, nested, struct, type AttrValues, type Container, type StructValue } from '../netlink/schema.js';
 import { AF_NAMES } from './family.js';
 import { RTNL_SET } from './kinds.js';
@@ -297,6 +298,46 @@ const multipath: Kind<RtNextHop[]> & Container = {
   },
 };
 
+/** RTA_VIA's value: `struct rtvia { __kernel_sa_family_t rtvia_family; __u8 rtvia_addr[]; }`. */
+export interface RtVia {
+  /** rtvia_family: AF_INET (2) or AF_INET6 (10); other families keep their bytes in `raw`. */
+  readonly family: number;
+  /** The gateway as text for AF_INET / AF_INET6. */
+  readonly address?: string;
+  /** rtvia_addr of other families. */
+  readonly raw?: Buffer;
+}
+
+/** RTA_VIA (`ip route add … via inet6 ADDR`): a gateway of another family than the route's. */
+export const rtvia: Kind<RtVia> = {
+  kindName: 'rtvia',
+  size(v, path) {
+    if (v === null || typeof v !== 'object') throw new TypeError(`${path.join('.')}: expected { family, address }`);
+    if (v.address !== undefined) {
+      const fam = ipFamily(v.address);
+      const want = v.family === AF_INET ? 4 : v.family === AF_INET6 ? 6 : 0;
+      if (fam === 0 || fam !== want) throw new RangeError(`${path.join('.')}.address: ${JSON.stringify(v.address)} is not an address of family ${v.family}`);
+      return 2 + (fam === 4 ? 4 : 16);
+    }
+    if (!Buffer.isBuffer(v.raw)) throw new TypeError(`${path.join('.')}: needs an address or raw bytes`);
+    return 2 + v.raw.length;
+  },
+  write(v, buf, off) {
+    buf.writeUInt16LE(v.family, off);
+    if (v.address !== undefined) return ipaddr.write(v.address, buf, off + 2);
+    return off + 2 + v.raw!.copy(buf, off + 2);
+  },
+  read(buf, start, end, path) {
+    if (end - start < 2) throw new DecodeError(`rtvia of ${end - start} bytes`, path, start);
+    const family = buf.readUInt16LE(start);
+    const n = end - start - 2;
+    if ((family === AF_INET && n === 4) || (family === AF_INET6 && n === 16)) return { family, address: ipaddr.read(buf, start + 2, end, path) };
+    return { family, raw: Buffer.from(buf.subarray(start + 2, end)) };
+  },
+  describe: (v) => `${AF_NAMES[v.family] ?? v.family} ${v.address ?? v.raw?.toString('hex') ?? ''}`,
+};
+const AF_INET = 2, AF_INET6 = 10;
+
 /** ICMPV6_ROUTER_PREF_* (<linux/icmpv6.h>): RTA_PREF of IPv6 routes learnt from RAs. */
 const ROUTER_PREF_NAMES = { 0: 'MEDIUM', 1: 'HIGH', 2: 'INVALID', 3: 'LOW' } as const;
 
@@ -326,7 +367,7 @@ export const RTA = attrs('RTA', {
   RTA_MFC_STATS: { type: 17, key: 'mfcStats', kind: RTA_MFC_STATS_STRUCT },
   // struct rtvia { __kernel_sa_family_t rtvia_family; __u8 rtvia_addr[]; } — a gateway of
   // another family (IPv6 nexthop for an IPv4 route, MPLS). Kept as bytes.
-  RTA_VIA: { type: 18, key: 'via', kind: bytes },
+  RTA_VIA: { type: 18, key: 'via', kind: rtvia },
   // MPLS label stack to swap in (network-order label entries).
   RTA_NEWDST: { type: 19, key: 'newdst', kind: bytes },
   RTA_PREF: { type: 20, key: 'pref', kind: enumOf(u8, ROUTER_PREF_NAMES) },

@@ -12,7 +12,7 @@ import type { BulkOptions, BulkResult, NetlinkSocket } from '../netlink/socket.j
 import type { LinkApi } from './link.js';
 import { afOf, parsePrefix } from './prefix.js';
 import { RTM_DELROUTE, RTM_GETROUTE, RTM_NEWROUTE } from './protocol.js';
-import { RTM_F, type RouteAttrs } from './route.schema.js';
+import { RTM_F, type RouteAttrs, type RtMsg } from './route.schema.js';
 import { type Route, routeOf, toRoute } from './route-decode.js';
 import {
   type RouteProtocolName, type RouteTableName, type RouteTypeName, parseRouteProtocol, parseRouteTable, parseRouteType,
@@ -94,8 +94,9 @@ export class RouteApi {
   async list(filter?: RouteFilter): Promise<Route[]> {
     const f = checkFilter(filter);
     const req = await this.#dumpRequest(f);
+    const name = await this.link.names();
     try {
-      return await this.sock.dumpEntries(req, routeOf);
+      return await this.sock.dumpEntries(req, (h: RtMsg, a: RouteAttrs | undefined) => routeOf(h, a, name));
     } catch (e) {
       if (missingTable(e, f)) return [];
       throw e; // DumpInterruptedError's `partial` already holds Routes
@@ -106,9 +107,10 @@ export class RouteApi {
   async *stream(filter?: RouteFilter): AsyncGenerator<Route, void, undefined> {
     const f = checkFilter(filter);
     const req = await this.#dumpRequest(f);
+    const name = await this.link.names();
     try {
       for await (const m of this.sock.stream(req)) {
-        const r = toRoute(m);
+        const r = toRoute(m, name);
         if (r) yield r;
       }
     } catch (e) {
@@ -188,9 +190,10 @@ export class RouteApi {
       },
       attrs,
     }, { ack: false });
-    const r = m && toRoute(m);
-    if (!r) throw new ProtocolError(`route.get(${JSON.stringify(dst)}): the kernel sent no route`);
-    return r;
+    const raw = m && toRoute(m);
+    if (!raw) throw new ProtocolError(`route.get(${JSON.stringify(dst)}): the kernel sent no route`);
+    // Name the devices of the answer (ip names them from its link table too).
+    return raw.devIndex === undefined && !raw.nexthops ? raw : toRoute(m, await this.link.names())!;
   }
 
   async #many(cmd: typeof RTM_NEWROUTE | typeof RTM_DELROUTE, specs: readonly RouteSpec[], flags: number, bulk: BulkOptions): Promise<BulkResult> {
@@ -236,7 +239,7 @@ export class RouteApi {
     for (const d of devs) {
       if (typeof d !== 'string' || byName.has(d)) continue;
       try {
-        byName.set(d, (await this.link.get(d)).index);
+        byName.set(d, await this.link.index(d));
       } catch (e) {
         // The kernel's ENODEV does not say which name; the caller needs to know.
         if (e instanceof NetlinkError) e.message = `device "${d}": ${e.message}`;

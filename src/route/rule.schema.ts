@@ -3,7 +3,7 @@
  * by FRA_* attributes, from <linux/fib_rules.h> — the single source of truth for policy
  * routing rule attribute numbers. FRA_DSCP and later are newer than iproute2 6.1's headers.
  */
-import { asciiz, be32, be64, bytes, enumOf, flagsOf, ipaddr, u16, u32, u8 } from '../netlink/kinds.js';
+import { type Kind, asciiz, be32, be64, bytes, enumOf, flagsOf, ipaddr, u16, u32, u8 } from '../netlink/kinds.js';
 import { attrs, struct, type AttrValues, type StructValue } from '../netlink/schema.js';
 import { AF_NAMES } from './family.js';
 import { RTNL_SET } from './kinds.js';
@@ -69,9 +69,22 @@ export const FIB_RULE_UID_RANGE = struct('fib_rule_uid_range', 8, { start: [0, u
 export const FIB_RULE_PORT_RANGE = struct('fib_rule_port_range', 4, { start: [0, u16], end: [2, u16] });
 
 /** FRA_*: attributes of a rule message (<linux/fib_rules.h> `enum { FRA_UNSPEC, … }`). */
+/**
+ * FRA_SRC / FRA_DST: an address, or no payload at all — what `ip rule add from all …` sends
+ * (iproute2 copies the 0-byte prefix of "all"), which the kernel takes as "any". Read as ''.
+ */
+export const ruleAddr: Kind<string> = {
+  ...ipaddr,
+  kindName: 'ipaddr (or empty)',
+  size: (v, path) => (v === '' ? 0 : ipaddr.size(v, path)),
+  write: (v, buf, off) => (v === '' ? off : ipaddr.write(v, buf, off)),
+  read: (buf, start, end, path) => (end === start ? '' : ipaddr.read(buf, start, end, path)),
+  describe: (v) => (v === '' ? '(empty: all)' : v),
+};
+
 export const FRA = attrs('FRA', {
-  FRA_DST: { type: 1, key: 'dst', kind: ipaddr },
-  FRA_SRC: { type: 2, key: 'src', kind: ipaddr },
+  FRA_DST: { type: 1, key: 'dst', kind: ruleAddr },
+  FRA_SRC: { type: 2, key: 'src', kind: ruleAddr },
   FRA_IIFNAME: { type: 3, key: 'iifname', kind: asciiz(15) },
   FRA_GOTO: { type: 4, key: 'goto', kind: u32 },
   FRA_UNUSED2: { type: 5, key: 'unused2', kind: bytes },

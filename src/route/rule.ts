@@ -11,9 +11,9 @@ import { AF } from './family.js';
 import type { LinkApi } from './link.js';
 import { afOf } from './prefix.js';
 import { RTM_GETRULE } from './protocol.js';
-import { type RouteProtocolName, routeProtocolName } from './route-names.js';
+import { type RouteProtocolName, type RouteTableName, routeProtocolName, routeTableName } from './route-names.js';
 import { type RuleActionName, RULE_ACTIONS, type RuleRequest, type RuleSpec, ruleMessage, ruleRequest } from './rule-spec.js';
-import { FIB_RULE, type FibRuleHdr, type RuleAttrs } from './rule.schema.js';
+import { FIB_RULE, FIB_RULE_NAMES, type FibRuleHdr, type RuleAttrs } from './rule.schema.js';
 
 export type { PortRange, RuleActionName, RuleSpec } from './rule-spec.js';
 export { RULE_ACTIONS } from './rule-spec.js';
@@ -38,8 +38,8 @@ export interface Rule {
   /** FRA_IIFNAME / FRA_OIFNAME. */
   readonly iif: string | undefined;
   readonly oif: string | undefined;
-  /** The table looked up: FRA_TABLE (always sent by the kernel), else the header's; 0 for non-table actions. */
-  readonly table: number;
+  /** The table looked up (`main`, `local`, `default` or the id): FRA_TABLE (always sent by the kernel), else the header's; 0 for non-table actions. */
+  readonly table: RouteTableName | number;
   /** fib_rule_hdr.action by name (`table`, `goto`, `nop`, `blackhole`, `unreachable`, `prohibit`), a number when unnamed. */
   readonly action: RuleActionName | number;
   /** FRA_GOTO target. */
@@ -53,8 +53,12 @@ export interface Rule {
   readonly suppressPrefixlength: number | undefined;
   readonly suppressIfgroup: number | undefined;
   readonly l3mdev: boolean;
-  /** fib_rule_hdr.flags: FIB_RULE_* (INVERT, IIF_DETACHED, OIF_DETACHED, UNRESOLVED, …). */
-  readonly flags: number;
+  /** fib_rule_hdr.flags by word: `permanent`, `invert`, `unresolved`, `iif_detached`, `oif_detached`, `find_saddr`. */
+  readonly flags: readonly string[];
+  /** fib_rule_hdr.flags as bits (FIB_RULE_*). */
+  readonly rawFlags: number;
+  /** FRA_FLOW: realms (`realms FROM/TO`). */
+  readonly realms: { readonly from: number; readonly to: number } | undefined;
   /** Every attribute the kernel sent, decoded by the FRA table. */
   readonly attrs: RuleAttrs;
 }
@@ -84,7 +88,7 @@ export function ruleOf(h: FibRuleHdr, attrs: RuleAttrs | undefined): Rule | unde
     fwmask: a.fwmask,
     iif: a.iifname,
     oif: a.oifname,
-    table: a.table ?? h.table,
+    table: routeTableName(a.table ?? h.table),
     action: (ACTION_NAMES[h.action] as RuleActionName | undefined) ?? h.action,
     goto: a.goto,
     protocol: a.protocol === undefined ? undefined : routeProtocolName(a.protocol),
@@ -95,7 +99,9 @@ export function ruleOf(h: FibRuleHdr, attrs: RuleAttrs | undefined): Rule | unde
     suppressPrefixlength: a.suppressPrefixlen === undefined || a.suppressPrefixlen === 0xffffffff ? undefined : a.suppressPrefixlen,
     suppressIfgroup: a.suppressIfgroup === undefined || a.suppressIfgroup === 0xffffffff ? undefined : a.suppressIfgroup,
     l3mdev: (a.l3mdev ?? 0) !== 0,
-    flags: h.flags,
+    flags: FIB_RULE_NAMES.filter(([b]) => h.flags & b).map(([, n]) => n.toLowerCase()),
+    rawFlags: h.flags,
+    realms: a.flow === undefined ? undefined : { from: a.flow >>> 16, to: a.flow & 0xffff },
     attrs: a,
   };
 }
@@ -179,7 +185,7 @@ export class RuleApi {
       for (const d of [r.iif, r.oif]) {
         if (typeof d !== 'number' || byIndex.has(d)) continue;
         try {
-          byIndex.set(d, (await this.link.get(d)).name);
+          byIndex.set(d, await this.link.nameOf(d));
         } catch (e) {
           if (e instanceof NetlinkError) e.message = `device ${d}: ${e.message}`;
           throw e;

@@ -52,6 +52,8 @@ const checkId = (v: unknown, field: string): number => {
 /** The struct ifreq of TUNSETIFF for `spec` (validated; no syscall). */
 export function tunIfreq(spec: TuntapSpec, checkName: (n: unknown, f: string) => string): Buffer {
   if (spec === null || typeof spec !== 'object') throw new TypeError('link.addTuntap: expected { name, mode }');
+  const known = ['name', 'mode', 'pi', 'vnetHdr', 'multiQueue', 'owner', 'group'];
+  for (const k of Object.keys(spec)) if (!known.includes(k)) throw new TypeError(`link.addTuntap.${k}: unknown key (one of ${known.join(', ')})`);
   const name = checkName(spec.name, 'link.addTuntap.name');
   if (spec.mode !== 'tun' && spec.mode !== 'tap') throw new RangeError(`link.addTuntap.mode: expected 'tun' or 'tap', got ${JSON.stringify(spec.mode)}`);
   for (const k of ['pi', 'vnetHdr', 'multiQueue'] as const) {

@@ -26,9 +26,9 @@ const IP_FLAGS: ReadonlyArray<readonly [number, string]> = [
 ];
 
 /** The boolean flag keys `ip -j` prints for these flags (and `ifa_flags` for unknown bits). */
-export function ipFlagKeys(a: Pick<Address, 'flags' | 'family'>): Record<string, unknown> {
+export function ipFlagKeys(a: Pick<Address, 'rawFlags' | 'family'>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  let rest = a.flags;
+  let rest = a.rawFlags;
   for (const [bit, name] of IP_FLAGS) {
     if (bit === IFA_F.IFA_F_PERMANENT) { if (!(rest & bit)) out['dynamic'] = true; }
     else if (rest & bit) out[bit === IFA_F.IFA_F_SECONDARY && a.family === 6 ? 'temporary' : name] = true;
@@ -47,7 +47,7 @@ export function ipAddrInfo(a: Address): Record<string, unknown> {
   o['prefixlen'] = a.prefixlen;
   if (a.metric !== undefined) o['metric'] = a.metric;
   if (a.broadcast !== undefined) o['broadcast'] = a.broadcast;
-  o['scope'] = SCOPE_NAMES[a.scope] ?? String(a.scope);
+  o['scope'] = String(a.scope);
   Object.assign(o, ipFlagKeys(a));
   if (a.label !== undefined) o['label'] = a.label;
   if (a.validLft !== undefined) o['valid_life_time'] = lft(a.validLft);

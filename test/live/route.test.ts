@@ -32,13 +32,14 @@ function ipView(r: Route, names: ReadonlyMap<number, string>): Record<string, un
   // Keys in ip's order, so a failing comparison diffs field by field.
   const o: Record<string, unknown> = { type: String(r.type), dst: r.dst === 'default' ? 'default' : Number(len) === (r.family === 4 ? 32 : 128) ? addr : r.dst };
   if (r.gateway !== undefined) o['gateway'] = r.gateway;
-  if (r.dev !== undefined) o['dev'] = names.get(r.dev);
-  o['table'] = TABLES[r.table] ?? String(r.table);
+  // The name the Route carries, and the name of the index beside it, must both be ip's.
+  if (r.devIndex !== undefined) o['dev'] = names.get(r.devIndex) === r.dev ? r.dev : `${r.dev} != ${names.get(r.devIndex)}`;
+  o['table'] = String(r.table);
   o['protocol'] = String(r.protocol);
-  o['scope'] = r.scope === 'universe' ? 'global' : String(r.scope);
+  o['scope'] = String(r.scope);
   if (r.prefsrc !== undefined) o['prefsrc'] = r.prefsrc;
   if (r.metric !== undefined) o['metric'] = r.metric;
-  o['flags'] = flagWords(r.flags);
+  o['flags'] = [...r.flags];
   if (r.metrics) {
     // ip -j prints no lock bits, and the congestion control as `congestion`.
     const { lock: _lock, ccAlgo, ...m } = r.metrics;
@@ -48,8 +49,8 @@ function ipView(r: Route, names: ReadonlyMap<number, string>): Record<string, un
   if (r.nexthops) {
     o['nexthops'] = r.nexthops.map((h) => ({
       ...(h.gateway !== undefined ? { gateway: h.gateway } : {}),
-      ...(h.dev !== undefined ? { dev: names.get(h.dev) } : {}),
-      weight: h.weight, flags: flagWords(h.flags),
+      ...(h.devIndex !== undefined ? { dev: names.get(h.devIndex) === h.dev ? h.dev : `${h.dev} != ${names.get(h.devIndex)}` } : {}),
+      weight: h.weight, flags: [...h.flags],
     }));
   }
   return o;
@@ -114,7 +115,7 @@ for (const backend of backends) {
     // filter (on RTA_OIF) drops them. Otherwise the same routes.
     const byDev = await route.list({ family: 4, dev: 'br0' });
     const multi = byDev.filter((r) => r.nexthops);
-    t.ok(multi.length > 0 && multi.every((r) => r.nexthops!.some((h) => h.dev !== undefined && names.get(h.dev) === 'br0')), 'multipath routes with a hop on br0');
+    t.ok(multi.length > 0 && multi.every((r) => r.nexthops!.some((h) => h.dev === 'br0' && names.get(h.devIndex!) === 'br0')), 'multipath routes with a hop on br0');
     t.same(without('table', byDev.filter((r) => !r.nexthops)).map((r: any) => { delete r.dev; return r; }), ipRoutes('dev', 'br0'), 'dev filter');
     t.same(await route.list({ table: 4242 }), [], 'a table that does not exist lists as empty');
 
@@ -188,13 +189,13 @@ for (const backend of backends) {
     t.teardown(() => { sh('route del 10.2.0.0/16'); sh('route del fd00:2::/64'); });
     const br0 = linkNames();
     const pick = (o: any): unknown => ({ dst: o.dst, gateway: o.gateway, dev: o.dev, prefsrc: o.prefsrc });
-    const asIp = (r: Route): unknown => ({ dst: r.dst.split('/')[0], gateway: r.gateway, dev: br0.get(r.dev!), prefsrc: r.prefsrc });
+    const asIp = (r: Route): unknown => ({ dst: r.dst.split('/')[0], gateway: r.gateway, dev: br0.get(r.devIndex!), prefsrc: r.prefsrc });
     t.same(asIp(await route.get('10.2.3.4')), pick(ipJson('route', 'get', '10.2.3.4')[0]), '10.2.3.4');
     t.same(asIp(await route.get('10.1.0.9')), pick(ipJson('route', 'get', '10.1.0.9')[0]), 'a connected address');
     t.same(asIp(await route.get('fd00:2::5')), pick(ipJson('route', 'get', 'fd00:2::5')[0]), 'IPv6');
     const withOpts = await route.get('10.2.3.4', { from: '10.1.0.1', oif: 'br0', mark: 7 });
     const o = ipJson('route', 'get', '10.2.3.4', 'from', '10.1.0.1', 'oif', 'br0', 'mark', '7')[0];
-    t.same([withOpts.gateway, br0.get(withOpts.dev!), withOpts.attrs.mark, withOpts.attrs.src], [o.gateway, o.dev, o.mark, o.from], 'from, oif, mark');
+    t.same([withOpts.gateway, br0.get(withOpts.devIndex!), withOpts.attrs.mark, withOpts.attrs.src], [o.gateway, o.dev, o.mark, o.from], 'from, oif, mark');
     const fib = await route.get('10.2.3.4', { fibmatch: true });
     t.match(fib, { dst: ipJson('route', 'get', 'fibmatch', '10.2.3.4')[0].dst, gateway: '10.1.0.2' }, 'fibmatch: the matching FIB entry (10.2.0.0/16)');
     const unreach = await errorOf(route.get('10.99.0.1'));

@@ -43,14 +43,14 @@ const asIp = (r: Rule): Record<string, unknown> => {
     ...(r.fwmark !== undefined ? { fwmark: hex(r.fwmark) } : {}),
     ...(r.fwmask !== undefined && r.fwmask !== 0xffffffff ? { fwmask: hex(r.fwmask) } : {}),
     ...(r.iif ? { iif: r.iif } : {}),
-    ...(r.flags & FIB_RULE.FIB_RULE_IIF_DETACHED ? { iif_detached: null } : {}),
+    ...(r.rawFlags & FIB_RULE.FIB_RULE_IIF_DETACHED ? { iif_detached: null } : {}),
     ...(r.oif ? { oif: r.oif } : {}),
-    ...(r.flags & FIB_RULE.FIB_RULE_OIF_DETACHED ? { oif_detached: null } : {}),
+    ...(r.rawFlags & FIB_RULE.FIB_RULE_OIF_DETACHED ? { oif_detached: null } : {}),
     ...(r.uidrange ? { uid_start: r.uidrange[0], uid_end: r.uidrange[1] } : {}),
     ...(r.ipproto !== undefined ? { ipproto: r.ipproto === 6 ? 'tcp' : r.ipproto } : {}),
     ...(r.sport ? (r.sport[0] === r.sport[1] ? { sport: r.sport[0] } : { sport_start: r.sport[0], sport_end: r.sport[1] }) : {}),
     ...(r.dport ? (r.dport[0] === r.dport[1] ? { dport: r.dport[0] } : { dport_start: r.dport[0], dport_end: r.dport[1] }) : {}),
-    ...(r.action === 'table' || r.table ? { table: names[r.table] ?? String(r.table) } : {}),
+    ...(r.action === 'table' || r.table ? { table: String(r.table) } : {}),
     ...(r.suppressPrefixlength !== undefined ? { suppress_prefixlen: r.suppressPrefixlength } : {}),
     ...(r.action === 'goto' ? { goto: r.goto } : {}),
     ...(r.action !== 'table' && r.action !== 'goto' ? { action: r.action } : {}),
@@ -117,7 +117,7 @@ for (const backend of backends) {
     t.equal((err as BulkError).failures[0]?.code, 'EEXIST');
     const mine = (await rule.list({ family: 4 })).filter((r) => r.priority >= 2000 && r.priority < 2100);
     t.equal(mine.length, 100, 'the others were added');
-    t.ok(mine.every((r) => r.table === 254 && r.action === 'table'), 'table main, FR_ACT_TO_TBL by default');
+    t.ok(mine.every((r) => r.table === 'main' && r.action === 'table'), 'table main, FR_ACT_TO_TBL by default');
     t.same(await rule.delMany(specs.map((s) => ({ priority: s.priority! }))), { attempted: 100, failures: [] }, 'delMany');
   });
 

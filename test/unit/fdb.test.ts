@@ -9,7 +9,7 @@ import { NetlinkSocket } from '../../src/netlink/socket.js';
 import { FdbApi, fdbRequest } from '../../src/route/fdb.js';
 import { LinkApi } from '../../src/route/link.js';
 import { rtnetlink } from '../../src/route/protocol.js';
-import { loadFixture } from '../helpers/fixtures.js';
+import { fixtureNames, loadFixture } from '../helpers/fixtures.js';
 
 const stable = (b: Buffer): Buffer => {
   const c = Buffer.from(b);
@@ -32,7 +32,7 @@ for (const [name, run] of CASES) {
     const frames = fx.frames.slice(4); // after bridge's own link dump (ll_init_map)
     const tr = new ReplayTransport(frames);
     const sock = new NetlinkSocket(rtnetlink, tr);
-    results.set(name, await run(new FdbApi(sock, new LinkApi(sock))));
+    results.set(name, await run(new FdbApi(sock, fixtureNames(new LinkApi(sock), fx.frames))));
     const [ours, ...more] = tr.sent;
     t.equal(more.length, 0, 'one request');
     const theirs = frames[0]!.bytes;

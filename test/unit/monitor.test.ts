@@ -43,12 +43,12 @@ t.test(`typed events, in order (recorded: ${SCRIPT.slice(0, 60)}…)`, async (t)
     // ip link add mf0 type bridge
     'link new mf0',
     // ip addr add 10.8.0.1/24 (+ its local route), ip -6 addr add fd00:8::1/64 (+ local route)
-    'addr new 10.8.0.1/24', 'route new 10.8.0.1/32 table 255', 'addr new fd00:8::1/64', 'route new fd00:8::1/128 table 255',
+    'addr new 10.8.0.1/24', 'route new 10.8.0.1/32 table local', 'addr new fd00:8::1/64', 'route new fd00:8::1/128 table local',
     'route new 10.8.1.0/24 table 100', 'neigh new 10.8.0.5 permanent', 'rule new 100', 'nsid new 7', 'nsid del 7',
     'rule del 100', 'route del 10.8.1.0/24 table 100',
     // neigh del: marked failed, then removed
     'neigh new 10.8.0.5 failed', 'neigh del 10.8.0.5 failed',
-    'addr del 10.8.0.1/24', 'route del 10.8.0.1/32 table 255', 'route del fd00:8::1/128 table 255', 'addr del fd00:8::1/64',
+    'addr del 10.8.0.1/24', 'route del 10.8.0.1/32 table local', 'route del fd00:8::1/128 table local', 'addr del fd00:8::1/64',
     'link del mf0',
   ];
   t.same(evs.map(label), want, 'one event per change made by the script, in order');

@@ -22,13 +22,17 @@ function linksOf(frames: readonly Frame[]): { link: LinkApi; asked: string[] } {
     for (const m of decodeAll(rtnetlink, f.bytes)) if (m.name === 'RTM_NEWLINK') byName.set((m.attrs as { ifname: string }).ifname, (m.header as { index: number }).index);
   }
   const asked: string[] = [];
+  const get = async (name: string): Promise<{ index: number }> => {
+    asked.push(name);
+    const index = byName.get(name);
+    if (index === undefined) throw new NetlinkError({ errno: 19, operation: 'RTM_GETLINK', seq: 0 });
+    return { index };
+  };
+  const byIndex = new Map([...byName].map(([n, i]) => [i, n]));
   const link = {
-    get: async (name: string) => {
-      asked.push(name);
-      const index = byName.get(name);
-      if (index === undefined) throw new NetlinkError({ errno: 19, operation: 'RTM_GETLINK', seq: 0 });
-      return { index };
-    },
+    get,
+    index: async (d: string | number) => (typeof d === 'number' ? d : (await get(d)).index),
+    names: async () => (i: number) => byIndex.get(i) ?? `if${i}`,
   } as unknown as LinkApi;
   return { link, asked };
 }
@@ -88,7 +92,7 @@ for (const c of CASES) {
 
 /** Our Neighbour in the words `ip -j neigh` prints (br0 is ifindex 2 in every capture). */
 const asIp = (n: Neighbour): Record<string, unknown> => ({
-  dst: n.dst, dev: n.dev === 2 ? 'br0' : n.dev,
+  dst: n.dst, dev: n.devIndex === 2 ? 'br0' : n.dev,
   ...(n.lladdr !== undefined ? { lladdr: n.lladdr } : {}),
   ...Object.fromEntries(n.flags.map((f) => [f, null])),
   ...(n.protocol !== undefined ? { protocol: n.protocol } : {}),
@@ -103,7 +107,7 @@ t.test('list() decodes the dumps like `ip -j neigh show …` (6.18)', async (t) 
   const oracle = loadFixture('route/neigh/getneigh-dump-dev').json.oracle as Array<Record<string, unknown>>;
   t.same(dev.filter((n) => !n.state.includes('noarp')).map(asIp).map(({ dev: _d, ...o }) => o), oracle, 'family 4, dev br0 = ip -j -4 neigh show dev br0');
   t.match(all.find((n) => n.dst === 'fd00:1::5'), { family: 6, state: ['stale'], flags: ['router'], lladdr: '02:00:00:00:00:06', type: 'unicast' });
-  t.match(all.find((n) => n.dst === '10.1.0.5'), { family: 4, state: ['permanent'], flags: [], dev: 2 });
+  t.match(all.find((n) => n.dst === '10.1.0.5'), { family: 4, state: ['permanent'], flags: [], dev: 'br0', devIndex: 2 });
 });
 
 t.test('a duplicate add is a NetlinkError EEXIST, as the kernel answered iproute2', async (t) => {

@@ -12,12 +12,12 @@ import { LinkApi } from '../../src/route/link.js';
 import { RTM_GETLINK, rtnetlink } from '../../src/route/protocol.js';
 import { RouteApi } from '../../src/route/route.js';
 import type { Route } from '../../src/route/route-decode.js';
-import { loadFixture } from '../helpers/fixtures.js';
+import { fixtureNames, loadFixture } from '../helpers/fixtures.js';
 
 const api = (frames: readonly Frame[]): { r: RouteApi; tr: ReplayTransport } => {
   const tr = new ReplayTransport(frames);
   const sock = new NetlinkSocket(rtnetlink, tr);
-  return { r: new RouteApi(sock, new LinkApi(sock)), tr };
+  return { r: new RouteApi(sock, fixtureNames(new LinkApi(sock), frames)), tr };
 };
 
 /** Zero nlmsg_seq and nlmsg_pid of every message (the volatile fields). */
@@ -106,7 +106,7 @@ const asIp = (r: Route): Record<string, unknown> => {
   return {
     dst: r.dst !== 'default' && Number(len) === host ? addr : r.dst,
     ...(r.gateway ? { gateway: r.gateway } : {}),
-    ...(r.dev !== undefined ? { dev: r.dev === BR0 ? 'br0' : r.dev === 1 ? 'lo' : r.dev } : {}),
+    ...(r.devIndex !== undefined ? { dev: r.devIndex === BR0 ? 'br0' : r.devIndex === 1 ? 'lo' : r.dev } : {}),
     ...(r.prefsrc ? { prefsrc: r.prefsrc } : {}),
     ...(r.metric !== undefined ? { metric: r.metric } : {}),
   };
@@ -125,7 +125,7 @@ t.test('get() decodes the RTM_NEWROUTE answer like `ip -j route get` (6.18)', as
     t.same(got, want, `${fx}: ${JSON.stringify(want)}`);
   }
   const v4 = results.get('getroute') as Route;
-  t.match(v4, { family: 4, dst: '10.2.3.4/32', gateway: '10.1.0.2', dev: BR0, prefsrc: '10.1.0.1', table: 254, type: 'unicast', scope: 'universe' });
+  t.match(v4, { family: 4, dst: '10.2.3.4/32', gateway: '10.1.0.2', devIndex: BR0, prefsrc: '10.1.0.1', table: 'main', type: 'unicast', scope: 'global' });
   t.equal(v4.attrs.table, 254, 'RTM_F_LOOKUP_TABLE: the answer names the FIB table that matched');
   const v6 = results.get('getroute-ipv6') as Route;
   t.match(v6, { family: 6, dst: 'fd00:2::5/128', gateway: 'fd00:1::2', metric: 1024, pref: 'medium' });
@@ -141,10 +141,10 @@ t.test('list() decodes a filtered dump like `ip -j route show …` (6.18)', asyn
     t.same(got, oracle.map(ipView), `${fx}: ${routes.length} routes`);
   }
   const [kernel, via] = results.get('getroute-dump-main') as Route[];
-  t.match(kernel, { dst: '10.1.0.0/24', protocol: 'kernel', scope: 'link', type: 'unicast', table: 254, dev: BR0 });
-  t.match(via, { dst: '10.2.0.0/16', protocol: 'boot', scope: 'universe', gateway: '10.1.0.2' });
+  t.match(kernel, { dst: '10.1.0.0/24', protocol: 'kernel', scope: 'link', type: 'unicast', table: 'main', devIndex: BR0 });
+  t.match(via, { dst: '10.2.0.0/16', protocol: 'boot', scope: 'global', gateway: '10.1.0.2' });
   const [t1000] = results.get('getroute-dump-table-dev') as Route[];
-  t.match(t1000, { dst: '10.3.0.0/16', table: 1000, scope: 'link', dev: BR0 });
+  t.match(t1000, { dst: '10.3.0.0/16', table: 1000, scope: 'link', devIndex: BR0 });
 });
 
 t.test('list() without family differs from `ip route show` in rtm_family only, as the fixture says', async (t) => {

@@ -33,7 +33,9 @@ t.test('link.list() over a replayed RTM_GETLINK dump (6.18, strace of ip link sh
   const links = await h.link.list();
   t.same(links.map((l) => l.name), ['lo', 'br0', 'veth1', 'veth0']);
   t.same(links.map((l) => l.kind), [undefined, 'bridge', 'veth', 'veth']);
-  t.equal(links[3]?.master, 2, 'veth0 is a port of br0 (ifindex 2)');
+  t.equal(links[3]?.masterIndex, 2, 'veth0 is a port of br0 (ifindex 2)');
+  t.equal(links[3]?.master, 'br0', 'named from the same dump');
+  t.equal(links[3]?.link, 'veth1', 'the peer, named');
   t.equal(tr.remaining, 0, 'every recorded datagram consumed, NLMSG_DONE included');
   const [req] = decodeAll(rtnetlink, tr.sent[0]!);
   t.equal(req?.type, RTM_GETLINK);
@@ -80,12 +82,12 @@ t.test('dumpEntries() makes the same objects as dump(msg, map), without Messages
   const first = splitMessages(b)[0]!;
   b.writeUInt32LE(20, first[0]); // nlmsg_len 20: shorter than nlmsghdr + struct ifinfomsg
   const bad = await new NetlinkSocket(rtnetlink, new ReplayTransport([frames[0]!, { dir: 'recv', bytes: b.subarray(0, first[0] + 20) }, frames[2]!]))
-    .dumpEntries(req, linkOf).then(() => undefined, (e: unknown) => e);
+    .dumpEntries(req, (h, a) => linkOf(h, a)).then(() => undefined, (e: unknown) => e);
   t.match(bad, { name: 'DecodeError', message: /RTM_NEWLINK shorter than its struct ifinfomsg/ });
 });
 
 t.test('link.stream() yields link by link and reserves the socket meanwhile', async (t) => {
-  const { h } = handle(dumpFrames());
+  const { h } = handle([...dumpFrames(), ...dumpFrames()]); // the names, then the stream
   const names: string[] = [];
   for await (const l of h.link.stream()) {
     names.push(l.name);
@@ -127,7 +129,7 @@ t.test('NLMSG_ERROR with ext-ACK → NetlinkError naming IFLA_GSO_MAX_SIZE (6.18
   t.equal(e.extAck.message, 'integer out of range');
   t.equal(e.extAck.offset, 32);
   t.same(e.attrPath, ['IFLA_GSO_MAX_SIZE']);
-  t.equal(e.message, 'RTM_NEWLINK: ERANGE: Math result not representable (kernel: "integer out of range" at IFLA_GSO_MAX_SIZE)');
+  t.equal(e.message, 'RTM_NEWLINK: ERANGE: Numerical result out of range (kernel: "integer out of range" at IFLA_GSO_MAX_SIZE)');
 });
 
 t.test('bulk: errors and the final ACK matched to message indices by seq', async (t) => {
@@ -179,7 +181,8 @@ t.test('bad input is refused before anything is sent', async (t) => {
 });
 
 t.test('breaking out of a stream drains the dump, so the socket stays usable', async (t) => {
-  const frames = [...dumpFrames(), ...selectFrames(loadFixture('route/link/getlink-ifname').frames, { fd: 3, from: 5 })];
+  // stream() reads the names first (one whole dump), then streams its own dump.
+  const frames = [...dumpFrames(), ...dumpFrames(), ...selectFrames(loadFixture('route/link/getlink-ifname').frames, { fd: 3, from: 5 })];
   const { h, tr } = handle(frames);
   for await (const l of h.link.stream()) {
     t.equal(l.name, 'lo');

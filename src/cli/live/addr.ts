@@ -14,15 +14,15 @@ label, lifetimes; --json as ip -j addr show (links with addr_info).
 ${LIVE_HELP}`;
 
 export function addrTable(links: readonly Link[], addrs: readonly Address[], all: ReadonlyMap<number, Link>): string {
-  return columns(links.map((l) => [linkLabel(l, all), operstateName(l), addrs.filter((a) => a.index === l.index).map((a) => `${a.address}/${a.prefixlen}`).join(' ')]), [17, 15]);
+  return columns(links.map((l) => [linkLabel(l, all), operstateName(l), addrs.filter((a) => a.devIndex === l.index).map((a) => `${a.address}/${a.prefixlen}`).join(' ')]), [17, 15]);
 }
 
 export function addrJson(links: readonly Link[], addrs: readonly Address[], all: ReadonlyMap<number, Link>, details: boolean): unknown[] {
-  return links.map((l) => ({ ...linkJson(l, all, details), addr_info: addrs.filter((a) => a.index === l.index).map(addrInfoJson) }));
+  return links.map((l) => ({ ...linkJson(l, all, details), addr_info: addrs.filter((a) => a.devIndex === l.index).map(addrInfoJson) }));
 }
 
 function addrDetails(links: readonly Link[], addrs: readonly Address[], all: ReadonlyMap<number, Link>): string {
-  return links.map((l) => [`${l.index}: ${linkLabel(l, all)}: state ${operstateName(l)}`, ...addrs.filter((a) => a.index === l.index).map((a) => {
+  return links.map((l) => [`${l.index}: ${linkLabel(l, all)}: state ${operstateName(l)}`, ...addrs.filter((a) => a.devIndex === l.index).map((a) => {
     const j = addrInfoJson(a);
     const life = (v: unknown): string => (v === 4294967295 ? 'forever' : `${v}sec`);
     return `    ${j['family']} ${a.address}/${a.prefixlen}${a.peer ? ` peer ${a.peer}` : ''}${a.broadcast ? ` brd ${a.broadcast}` : ''} scope ${scopeName(a.scope)}${a.label && a.label !== l.name ? ` label ${a.label}` : ''}` +

@@ -22,20 +22,20 @@ export function filterLinks(links: readonly Link[], f: Readonly<Record<string, s
   }
   return links.filter((l) => (f['dev'] === undefined || l.name === f['dev'])
     && (f['type'] === undefined || l.kind === f['type'])
-    && (f['master'] === undefined || l.master === byName.get(f['master']!)!.index));
+    && (f['master'] === undefined || l.masterIndex === byName.get(f['master']!)!.index));
 }
 
 export function linkTable(links: readonly Link[], all: ReadonlyMap<number, Link>): string {
-  return columns(links.map((l) => [linkLabel(l, all), operstateName(l), l.address ?? '', `<${linkFlagWords(l.flags).join(',')}>`]), [17, 15, 18]);
+  return columns(links.map((l) => [linkLabel(l, all), operstateName(l), l.address ?? '', `<${linkFlagWords(l.rawFlags).join(',')}>`]), [17, 15, 18]);
 }
 
 export function linkDetails(links: readonly Link[], all: ReadonlyMap<number, Link>): string {
   return links.map((l) => {
     const a = l.attrs;
-    const head = [`${l.index}: ${linkLabel(l, all)}: <${linkFlagWords(l.flags).join(',')}>`];
+    const head = [`${l.index}: ${linkLabel(l, all)}: <${linkFlagWords(l.rawFlags).join(',')}>`];
     if (l.mtu !== undefined) head.push(`mtu ${l.mtu}`);
     if (a.qdisc) head.push(`qdisc ${a.qdisc}`);
-    if (l.master !== undefined) head.push(`master ${all.get(l.master)?.name ?? l.master}`);
+    if (l.masterIndex !== undefined) head.push(`master ${all.get(l.masterIndex)?.name ?? l.master}`);
     head.push(`state ${operstateName(l)}`);
     if (a.txqlen !== undefined) head.push(`qlen ${a.txqlen}`);
     const lines = [head.join(' ')];

@@ -57,11 +57,11 @@ export function eventText(ev: MonitorEvent, links: ReadonlyMap<number, Link>): s
     case 'resynced': return `resynced: the resync lines above are the whole state of ${ev.kinds.join(', ')}`;
     case 'link': {
       const l = ev.link;
-      return `link ${ev.action} ${l.index}: ${linkLabel(l, links)}: <${linkFlagWords(l.flags).join(',')}>${l.mtu !== undefined ? ` mtu ${l.mtu}` : ''} state ${operstateName(l)}${l.kind ? ` ${l.kind}` : ''}${l.address ? ` ${l.address}` : ''}`;
+      return `link ${ev.action} ${l.index}: ${linkLabel(l, links)}: <${linkFlagWords(l.rawFlags).join(',')}>${l.mtu !== undefined ? ` mtu ${l.mtu}` : ''} state ${operstateName(l)}${l.kind ? ` ${l.kind}` : ''}${l.address ? ` ${l.address}` : ''}`;
     }
     case 'addr': {
       const a = addrInfoJson(ev.addr);
-      return `addr ${ev.action} ${ev.addr.address}/${ev.addr.prefixlen}${ev.addr.peer ? ` peer ${ev.addr.peer}` : ''} dev ${dev(ev.addr.index)} ${a['family']} scope ${a['scope']}`;
+      return `addr ${ev.action} ${ev.addr.address}/${ev.addr.prefixlen}${ev.addr.peer ? ` peer ${ev.addr.peer}` : ''} dev ${dev(ev.addr.devIndex)} ${a['family']} scope ${a['scope']}`;
     }
     case 'route': return `route ${ev.action} ${routeText(ev.route, links).replace(/\n/g, ' ')}`;
     case 'neigh': {
@@ -81,7 +81,7 @@ export function eventJson(ev: MonitorEvent, links: ReadonlyMap<number, Link>): J
     case 'lost': return head;
     case 'resynced': return { ...head, kinds: ev.kinds };
     case 'link': return { ...head, action: ev.action, link: linkJson(ev.link, links, false) };
-    case 'addr': return { ...head, action: ev.action, addr: { ifindex: ev.addr.index, dev: links.get(ev.addr.index)?.name, ...addrInfoJson(ev.addr) } };
+    case 'addr': return { ...head, action: ev.action, addr: { ifindex: ev.addr.devIndex, dev: links.get(ev.addr.devIndex)?.name ?? ev.addr.dev, ...addrInfoJson(ev.addr) } };
     case 'route': return { ...head, action: ev.action, route: routeJson(ev.route, links) };
     case 'neigh': return { ...head, action: ev.action, neigh: neighJson(ev.neigh, links) };
     case 'rule': return { ...head, action: ev.action, rule: ruleJson(ev.rule, true) };

@@ -91,8 +91,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         const peer = findPeer(l, s, all);
         return {
           ifname: l.name, ifindex: l.index, ...(l.kind ? { kind: l.kind } : {}), operstate: operstateName(l),
-          addresses: s.addrs.filter((a) => a.index === l.index).map((a) => `${a.address}/${a.prefixlen}`),
-          ...(l.master !== undefined ? { master: byIndex.get(l.master)?.name ?? l.master } : {}),
+          addresses: s.addrs.filter((a) => a.devIndex === l.index).map((a) => `${a.address}/${a.prefixlen}`),
+          ...(l.masterIndex !== undefined ? { master: byIndex.get(l.masterIndex)?.name ?? l.master } : {}),
           ...(peer ? { peer } : {}),
           label: linkLabel(l, byIndex),
         };

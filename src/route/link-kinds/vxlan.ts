@@ -3,7 +3,7 @@
  * IFLA_VXLAN_* from <linux/if_link.h> "VXLAN section", typed as drivers/net/vxlan
  * vxlan_fill_info() writes them. Ports, the flow label and the port range are network order.
  */
-import { be16, be32, bytes, enumOf, flag, ipaddr, u32, u8 } from '../../netlink/kinds.js';
+import { type Kind, be16, be32, bytes, enumOf, flag, ipaddr, u32, u8 } from '../../netlink/kinds.js';
 import { attrs, struct, type AttrValues } from '../../netlink/schema.js';
 import { RTNL_SET } from '../kinds.js';
 
@@ -17,6 +17,24 @@ export const IFLA_VXLAN_PORT_RANGE_STRUCT = struct('ifla_vxlan_port_range', 4, {
 const VXLAN_DF_NAMES = { 0: 'UNSET', 1: 'SET', 2: 'INHERIT' } as const;
 /** `enum ifla_vxlan_label_policy`: IFLA_VXLAN_LABEL_POLICY values. */
 const VXLAN_LABEL_NAMES = { 0: 'FIXED', 1: 'INHERIT' } as const;
+
+/**
+ * IFLA_VXLAN_TTL_INHERIT: the kernel's policy is NLA_FLAG (a request sends it with no payload,
+ * `ip link add … ttl inherit`), but vxlan_fill_info() answers with nla_put_u8(0 or 1) on every
+ * device. Read: no payload or a non-zero byte → true, a zero byte → false. Written: `true` as
+ * the flag (a payload would fail the kernel's NLA_FLAG validation); `false` is refused (an
+ * absent key is how a request says "no").
+ */
+export const flagOrU8: Kind<boolean> = {
+  kindName: 'flag (u8 in replies)',
+  size(v, path) {
+    if (v !== true) throw new TypeError(`${path.join('.')}: set with true (the kernel takes a flag); omit it to leave it unset`);
+    return 0;
+  },
+  write: (_v, _buf, off) => off,
+  read: (buf, start, end) => (end === start ? true : buf[start] !== 0),
+  describe: (v) => String(v),
+};
 
 /** IFLA_VXLAN_*: IFLA_INFO_DATA of kind "vxlan". */
 export const IFLA_VXLAN = attrs('IFLA_VXLAN', {
@@ -50,7 +68,7 @@ export const IFLA_VXLAN = attrs('IFLA_VXLAN', {
   // IPv6 flow label, nla_put_be32().
   IFLA_VXLAN_LABEL: { type: 26, key: 'label', kind: be32 },
   IFLA_VXLAN_GPE: { type: 27, key: 'gpe', kind: flag },
-  IFLA_VXLAN_TTL_INHERIT: { type: 28, key: 'ttlInherit', kind: flag },
+  IFLA_VXLAN_TTL_INHERIT: { type: 28, key: 'ttlInherit', kind: flagOrU8 },
   IFLA_VXLAN_DF: { type: 29, key: 'df', kind: enumOf(u8, VXLAN_DF_NAMES) },
   IFLA_VXLAN_VNIFILTER: { type: 30, key: 'vnifilter', kind: u8 },
   IFLA_VXLAN_LOCALBYPASS: { type: 31, key: 'localbypass', kind: u8 },
