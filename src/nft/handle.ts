@@ -120,7 +120,7 @@ export class NftHandle {
     });
     if (!rules.some((r) => uses(r).length)) return rules;
     const all = sets ?? this.setsSync({ ...(f.family !== undefined ? { family: f.family } : {}), ...(f.table !== undefined ? { table: f.table } : {}) })
-      .filter((x) => x.name.startsWith('__')).map((x) => ({ ...x, elements: this.#elementsOf(x) }));
+      .filter((x) => x.name.startsWith('__')).map((x) => { const raw = this.#rawElementsOf(x); return { ...x, elements: decodeElements(x, raw), rawElements: raw }; });
     return rules.map((r) => {
       const names = uses(r);
       if (!names.length) return r;
