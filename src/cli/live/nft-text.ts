@@ -21,22 +21,20 @@ import type { Json } from './shape.js';
 const NFT_SET_ANONYMOUS = 1;
 /** NFT_SET_* flag bits nft prints after `flags` (constant, interval, timeout, dynamic), in nft's order. */
 const SET_FLAGS: readonly [number, string][] = [[0x2, 'constant'], [0x4, 'interval'], [0x10, 'timeout'], [0x20, 'dynamic']];
-/** Standard priority names (nft's std_prios; bridge uses others and prints numbers here). */
+/** nft's standard priority names per family (nftables src/rule.c std_prios / bridge_std_prios). */
 const PRIO_NAMES: readonly [number, string][] = [[-300, 'raw'], [-150, 'mangle'], [-100, 'dstnat'], [0, 'filter'], [50, 'security'], [100, 'srcnat']];
+const BRIDGE_PRIO_NAMES: readonly [number, string][] = [[-300, 'dstnat'], [-200, 'filter'], [100, 'out'], [300, 'srcnat']];
 
-/** `priority srcnat`, `priority filter + 5`, `priority -200` (named within ±10 as nft 1.0 does, ip/ip6/inet only). */
+/** `priority srcnat`, `priority filter + 5`, `priority -200` (named within ±10 as nft 1.0 does). */
 export function priorityText(c: Pick<Chain, 'family' | 'priority' | 'hook'>): string {
   const p = c.priority ?? 0;
+  let names: readonly [number, string][] = [];
   if (c.family === 'ip' || c.family === 'ip6' || c.family === 'inet') {
-    for (const [v, name] of PRIO_NAMES) {
-      if ((name === 'dstnat' && c.hook !== 'prerouting') || (name === 'srcnat' && c.hook !== 'postrouting')) continue;
-      if (p === v) return name;
-    }
-    for (const [v, name] of PRIO_NAMES) {
-      if ((name === 'dstnat' && c.hook !== 'prerouting') || (name === 'srcnat' && c.hook !== 'postrouting')) continue;
-      if (Math.abs(p - v) <= 10) return p > v ? `${name} + ${p - v}` : `${name} - ${v - p}`;
-    }
-  }
+    names = PRIO_NAMES.filter(([, n]) => !((n === 'dstnat' && c.hook !== 'prerouting') || (n === 'srcnat' && c.hook !== 'postrouting')));
+  } else if (c.family === 'bridge') names = BRIDGE_PRIO_NAMES;
+  else if (c.family === 'arp' || c.family === 'netdev') names = [[0, 'filter']];
+  for (const [v, name] of names) if (p === v) return name;
+  for (const [v, name] of names) if (Math.abs(p - v) <= 10) return p > v ? `${name} + ${p - v}` : `${name} - ${v - p}`;
   return String(p);
 }
 
@@ -119,9 +117,9 @@ export function rulesetText(rs: Ruleset, handles = false): string {
 /** One table as an `nft -j` object. */
 export const tableJson = (t: Table): Json => ({ table: { family: t.family, name: t.name, handle: Number(t.handle), ...(t.flags & 1 ? { flags: t.name } : {}) } });
 
-/** One chain as an `nft -j` object (`prio` a number, as nft -j prints it). */
+/** One chain as an `nft -j` object (`prio` a number, and no `dev` for netdev chains: nft 1.0.6 -j leaves it out). */
 export function chainJson(c: Chain): Json {
-  const base = c.hook !== undefined ? { type: c.type ?? 'filter', hook: c.hook, prio: c.priority ?? 0, policy: c.policy ?? 'accept', ...(c.device !== undefined ? { dev: c.device } : {}) } : {};
+  const base = c.hook !== undefined ? { type: c.type ?? 'filter', hook: c.hook, prio: c.priority ?? 0, policy: c.policy ?? 'accept' } : {};
   return { chain: { family: c.family, table: c.table, name: c.name, handle: Number(c.handle), ...base } };
 }
 

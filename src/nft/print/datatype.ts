@@ -32,6 +32,14 @@ const sym = (table: Readonly<Record<number, string>>, fallback: (v: bigint) => s
 const hex = (v: bigint, digits = 0): string => `0x${v.toString(16).padStart(digits, '0')}`;
 const str = (b: Buffer): string => { const n = b.indexOf(0); return b.toString('utf8', 0, n < 0 ? b.length : n); };
 const quote = (s: string): string => `"${s}"`;
+/** An interface name; a compare shorter than the name without its NUL is a wildcard (`"eth*"`). */
+const wild = (b: Buffer): string => (b.indexOf(0) < 0 && b.length < 16 ? `${str(b)}*` : str(b));
+/** Nanoseconds since the epoch as nft prints a date (UTC here). */
+function dateText(v: bigint): string {
+  const d = new Date(Number(v / 1000000n));
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
+}
 
 function dt(id: number, name: string, bits: number, p: Omit<Datatype, 'id' | 'name' | 'bits'>): Datatype {
   return { id, name, bits, ...p };
@@ -92,6 +100,7 @@ const ARPHRD: Readonly<Record<number, string>> = {
 const FIB_ADDRTYPES: Readonly<Record<number, string>> = {
   0: 'unspec', 1: 'unicast', 2: 'local', 3: 'broadcast', 4: 'anycast', 5: 'multicast', 6: 'blackhole', 7: 'unreachable', 8: 'prohibit', 9: 'throw', 10: 'nat', 11: 'xresolve',
 };
+const DAYS: readonly string[] = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const IGMP_TYPES: Readonly<Record<number, string>> = { 0x11: 'membership-query', 0x12: 'membership-report-v1', 0x16: 'membership-report-v2', 0x22: 'membership-report-v3', 0x17: 'leave-group' };
 
 /** A duration in seconds as nft prints it: `1d2h3m4s`, `500ms`. */
@@ -124,7 +133,7 @@ export const TYPES: readonly Datatype[] = [
   dt(2, 'nf_proto', 8, { ...sym({ 1: 'inet', 2: 'ipv4', 3: 'arp', 5: 'netdev', 7: 'bridge', 10: 'ipv6' }) }),
   dt(3, 'bitmask', 0, { text: (v) => hex(v), json: (v) => Number(v) }),
   INTEGER,
-  dt(5, 'string', 0, { text: (_v, b) => quote(str(b)), json: (_v, b) => str(b) }),
+  dt(5, 'string', 0, { host: true, text: (_v, b) => quote(str(b)), json: (_v, b) => str(b) }),
   dt(6, 'll_addr', 0, { text: (_v, b) => ether(b), json: (_v, b) => ether(b) }),
   dt(7, 'ipv4_addr', 32, { text: (_v, b) => addr4(b), json: (_v, b) => addr4(b) }),
   dt(8, 'ipv6_addr', 128, { text: (_v, b) => addr6(b), json: (_v, b) => addr6(b) }),
@@ -141,7 +150,7 @@ export const TYPES: readonly Datatype[] = [
   dt(19, 'mark', 32, { host: true, text: (v) => hex(v, 8), json: (v) => Number(v) }),
   dt(20, 'iface_index', 32, { host: true, text: (v) => quote(IFINDEX_NAMES.get(Number(v)) ?? String(v)), json: (v) => IFINDEX_NAMES.get(Number(v)) ?? Number(v) }),
   dt(21, 'iface_type', 16, { host: true, ...sym(ARPHRD) }),
-  dt(22, 'realm', 32, { host: true, text: (v) => v.toString(), json: (v) => Number(v) }),
+  dt(22, 'realm', 32, { host: true, text: (v) => v.toString(), json: (v) => v.toString() }),
   dt(23, 'classid', 32, { host: true, text: priority, json: priority }),
   dt(24, 'uid', 32, { host: true, text: (v) => v.toString(), json: (v) => Number(v) }),
   dt(25, 'gid', 32, { host: true, text: (v) => v.toString(), json: (v) => Number(v) }),
@@ -160,11 +169,11 @@ export const TYPES: readonly Datatype[] = [
   dt(38, 'fib_addrtype', 32, { host: true, ...sym(FIB_ADDRTYPES) }),
   dt(39, 'boolean', 1, { text: (v) => (v ? 'exists' : 'missing'), json: (v) => v !== 0n }),
   bitmask(40, 'ct_event', 32, [[1, 'new'], [2, 'related'], [4, 'destroy'], [8, 'reply'], [16, 'assured'], [32, 'protoinfo'], [64, 'helper'], [128, 'mark'], [256, 'seqadj'], [512, 'secmark'], [1024, 'label']], true),
-  dt(41, 'ifname', 128, { text: (_v, b) => quote(str(b)), json: (_v, b) => str(b) }),
+  dt(41, 'ifname', 128, { host: true, text: (_v, b) => quote(wild(b)), json: (_v, b) => wild(b) }),
   dt(42, 'igmp_type', 8, { ...sym(IGMP_TYPES) }),
-  dt(43, 'time', 64, { host: true, text: (v) => v.toString(), json: (v) => Number(v) }),
+  dt(43, 'time_date', 64, { host: true, text: (v) => quote(dateText(v)), json: (v) => dateText(v) }),
   dt(44, 'hour', 32, { host: true, text: (v) => `"${String(Number(v) / 3600 | 0).padStart(2, '0')}:${String((Number(v) % 3600) / 60 | 0).padStart(2, '0')}"`, json: (v) => `${String(Number(v) / 3600 | 0).padStart(2, '0')}:${String((Number(v) % 3600) / 60 | 0).padStart(2, '0')}` }),
-  dt(45, 'day', 8, { ...sym({ 0: 'Sunday', 1: 'Monday', 2: 'Tuesday', 3: 'Wednesday', 4: 'Thursday', 5: 'Friday', 6: 'Saturday' }) }),
+  dt(45, 'day', 8, { text: (v) => quote(DAYS[Number(v)] ?? String(v)), json: (v) => DAYS[Number(v)] ?? Number(v) }),
   dt(46, 'cgroupsv2', 64, { host: true, text: (v) => v.toString(), json: (v) => Number(v) }),
 ];
 

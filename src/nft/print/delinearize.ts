@@ -31,7 +31,7 @@ const LL = 0, NET = 1, TH = 2;
 
 /** nft's meta keys: name, datatype, size in bits. */
 export const META: Readonly<Record<number, readonly [string, () => Datatype, number]>> = {
-  0: ['length', () => INTEGER, 32], 1: ['protocol', () => dtype('ether_type'), 16], 2: ['priority', () => dtype('classid'), 32],
+  0: ['length', () => integer(32, true), 32], 1: ['protocol', () => dtype('ether_type'), 16], 2: ['priority', () => dtype('classid'), 32],
   3: ['mark', () => dtype('mark'), 32], 4: ['iif', () => dtype('iface_index'), 32], 5: ['oif', () => dtype('iface_index'), 32],
   6: ['iifname', () => dtype('ifname'), 128], 7: ['oifname', () => dtype('ifname'), 128], 8: ['iiftype', () => dtype('iface_type'), 16],
   9: ['oiftype', () => dtype('iface_type'), 16], 10: ['skuid', () => dtype('uid'), 32], 11: ['skgid', () => dtype('gid'), 32],
@@ -41,7 +41,7 @@ export const META: Readonly<Record<number, readonly [string, () => Datatype, num
   21: ['iifgroup', () => dtype('devgroup'), 32], 22: ['oifgroup', () => dtype('devgroup'), 32], 23: ['cgroup', () => integer(32, true), 32],
   24: ['random', () => integer(32), 32], 25: ['ipsec', () => dtype('boolean'), 8], 26: ['iifkind', () => STRING, 128],
   27: ['oifkind', () => STRING, 128], 28: ['ibrpvid', () => integer(16, true), 16], 29: ['ibrvproto', () => dtype('ether_type'), 16],
-  30: ['time', () => dtype('time'), 64], 31: ['day', () => dtype('day'), 8], 32: ['hour', () => dtype('hour'), 32],
+  30: ['time', () => dtype('time_date'), 64], 31: ['day', () => dtype('day'), 8], 32: ['hour', () => dtype('hour'), 32],
   33: ['sdif', () => dtype('iface_index'), 32], 34: ['sdifname', () => dtype('ifname'), 128],
 };
 
@@ -114,19 +114,25 @@ export class Delinearizer {
     if (family === 'bridge' || family === 'netdev') this.proto[LL] = 'ether';
   }
 
-  load(r: number, v: RegValue): void { this.regs.set(r, v); this.written.set(r, ++this.clock); }
+  load(r: number, v: RegValue): void { const k = regIndex(r); this.regs.set(k, v); this.written.set(k, ++this.clock); }
   reg(r: unknown): RegValue {
-    const v = this.regs.get(r as number);
+    const v = this.regs.get(regIndex(r as number));
     if (!v) throw new Unprintable(`register ${String(r)} not loaded`);
     return v;
   }
-  emit(s: Rendered, killsNet = false): void { this.out.push({ stmt: s, ...(killsNet ? { killsNet } : {}) }); }
+  emit(s: Rendered, killsNet = false): void { if (killsNet) this.killNet(); this.out.push({ stmt: s, ...(killsNet ? { killsNet } : {}) }); }
 
   /** The family nft names addresses by (ip or ip6), from the table or the protocol context. */
   l3(): string | undefined { return this.proto[NET]; }
 
   // -------------------------------------------------------------------------------------
   // Payload naming
+
+  /** Drop the pending `meta nfproto` dependency (an expression that implies the network protocol). */
+  killNet(): void {
+    const d = this.deps[NET];
+    if (d && 'match' in d && d.match.left.k === 'meta' && d.match.left.key === 'nfproto') this.#kill(NET);
+  }
 
   #kill(base: number): void {
     const d = this.deps[base];
@@ -192,7 +198,18 @@ export class Delinearizer {
   /** Record what a payload expression implies and drop the dependency nft would have added. */
   used(e: Expr): void {
     if (e.k === 'payload') {
-      if (this.#implied(e.base)) this.#kill(e.base);
+      if (e.base === TH && this.#implied(TH)) {
+        // `icmp` / `icmpv6` say which IP version too: nft drops the `meta nfproto` before them.
+        const d = this.deps[TH];
+        const v = d && 'match' in d && d.match.right.k === 'value' ? Number(d.match.right.v) : -1;
+        this.#kill(TH);
+        if ((this.family === 'inet' || this.family === 'bridge' || this.family === 'netdev') && (v === 1 || v === 58)) this.killNet();
+      } else if (this.#implied(e.base)) this.#kill(e.base);
+      // Fields only valid for one ICMP type (`icmpv6 mtu`) depend on the type match before them.
+      if ((e.proto === 'icmp' || e.proto === 'icmpv6') && e.field === 'mtu') {
+        const last = this.out[this.out.length - 1];
+        if (last && 'match' in last && last.match.op === '==' && last.match.left.k === 'payload' && last.match.left.proto === e.proto && last.match.left.field === 'type') this.out.pop();
+      }
     } else if (e.k === 'concat') e.parts.forEach((p) => this.used(p));
     else if (e.k === 'binop') this.used(e.l);
     else if (e.k === 'map') this.used(e.key);
@@ -219,6 +236,7 @@ export class Delinearizer {
     else if (l.k === 'payload' && l.proto === 'ether' && l.field === 'type') {
       if (v === 0x8100 || v === 0x88a8) { this.proto[LL + 10] = 'vlan'; this.deps[LL] = out; } else { this.proto[NET] = L3_BY_ETHERTYPE[v]; this.deps[NET] = out; }
     } else if (l.k === 'payload' && l.proto === 'vlan' && l.field === 'type') { this.proto[NET] = L3_BY_ETHERTYPE[v]; this.deps[NET] = out; }
+    else if (l.k === 'meta' && l.key === 'iiftype' && v === 1) { this.proto[LL] = 'ether'; this.deps[LL] = out; }
     else if (l.k === 'meta' && l.key === 'l4proto') { this.proto[TH] = L4_BY_PROTO[v]; this.deps[TH] = out; }
     else if (l.k === 'payload' && ((l.proto === 'ip' && l.field === 'protocol') || (l.proto === 'ip6' && l.field === 'nexthdr'))) { this.proto[TH] = L4_BY_PROTO[v]; this.deps[TH] = out; }
   }
@@ -284,6 +302,14 @@ export class Delinearizer {
       this.maskedLoad((src as any).$load as Load, (src as any).$mask as Buffer, op, bytes, hi);
       return;
     }
+    if (src.k === 'binop' && src.op === '&' && src.l.k === 'sel' && (src.l as any).$fields && src.r.k === 'value') {
+      const f = bitfield((src.l as any).$fields, (src.l as any).$offset, src.r.b);
+      if (f) {
+        const [text, json, type, shift] = f;
+        this.match({ k: 'sel', text, json, type, bits: type.bits }, op, this.shifted(type, bytes, shift));
+        return;
+      }
+    }
     if (src.k === 'binop' && src.op === '&' && src.r.k === 'value') {
       const t = typeOf(src.l)!;
       if (t.bitmask && !hi && (op === '==' || op === '!=') && num(bytes, false) === 0n) {
@@ -340,9 +366,9 @@ export class Delinearizer {
     const first = this.reg(sreg);
     const comps: RegValue[] = [first];
     let words = (this.len(first) + 3) >> 2;
-    const base = sreg >= NFT_REG32_00 ? sreg - NFT_REG32_00 : (sreg - 1) * 4;
-    for (let prev = sreg; keyLen === undefined || words * 4 < keyLen;) {
-      const next = NFT_REG32_00 + base + words;
+    const base = regIndex(sreg);
+    for (let prev = base; keyLen === undefined || words * 4 < keyLen;) {
+      const next = base + words;
       const v = this.regs.get(next);
       if (!v || (this.written.get(next) ?? 0) <= (this.written.get(prev) ?? 0)) break;
       comps.push(v);
@@ -357,7 +383,10 @@ export class Delinearizer {
     if (c.k === 'binop' && (c as any).$load) {
       const l = (c as any).$load as Load;
       const r = this.fields(l, (c as any).$mask);
-      if (r.fields.length === 1 && r.fields[0]!.shift >= 0) return this.payloadExpr(r.fields[0]!.f, r.fields[0]!.proto);
+      if (r.fields.length === 1 && r.fields[0]!.shift >= 0) {
+        const e = this.payloadExpr(r.fields[0]!.f, r.fields[0]!.proto);
+        return r.fields[0]!.shift ? { ...e, $shift: r.fields[0]!.shift } as unknown as Expr : e;
+      }
     }
     return c;
   }
@@ -383,9 +412,10 @@ export class Delinearizer {
     const s = this.set(name);
     if (!s) throw new Unprintable(`anonymous set ${name} not listed`);
     const types = key.map((k) => typeOf(k) ?? INTEGER);
-    const lens = key.map((k) => this.len(k as RegValue));
+    const lens = key.map((k) => ((k as any).$shift ? Math.ceil((bitsOf(k) + (k as any).$shift) / 8) : this.len(k as RegValue)));
+    const shifts = key.map((k) => ((k as any).$shift as number | undefined) ?? 0);
     void forMap;
-    return { k: 'set', elems: setElements(s, types, lens, { anonymous: true }) };
+    return { k: 'set', elems: setElements(s, types, lens, { anonymous: true, shifts }) };
   }
 
   /** The key as one expression (a concatenation when it has several components). */
@@ -404,6 +434,21 @@ export class Delinearizer {
     return this.out;
   }
 }
+
+/** The field of an extension header a masked load selects: [text, json, type, shift]. */
+function bitfield(fields: { prefix: string; kw: string; name: string; list: Record<string, [number, number, Datatype?]> }, offset: number, mask: Buffer): [string, Json, Datatype, number] | undefined {
+  const total = mask.length * 8;
+  const bits: number[] = [];
+  for (let i = 0; i < total; i++) if (mask[i >> 3]! & (0x80 >> (i & 7))) bits.push(i);
+  if (!bits.length) return undefined;
+  const from = offset + bits[0]!, len = bits[bits.length - 1]! - bits[0]! + 1;
+  const f = Object.entries(fields.list).find(([, [o, b]]) => o === from && b === len);
+  if (!f) return undefined;
+  return [`${fields.prefix}${f[0]}`, { [fields.kw]: { name: fields.name, field: f[0] } }, f[1][2] ?? integer(len), total - (bits[bits.length - 1]! + 1)];
+}
+
+/** A register as its 32-bit register index (NFT_REG_1 = NFT_REG32_00..03, NFT_REG_2 = 04..07, …). */
+export const regIndex = (r: number): number => (r >= NFT_REG32_00 ? r - NFT_REG32_00 : r === 0 ? -1 : (r - 1) * 4);
 
 /** The number of leading one bits of a prefix mask, or undefined if it is not one. */
 export function prefixLen(mask: Buffer): number | undefined {

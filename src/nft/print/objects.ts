@@ -29,6 +29,11 @@ function comment(o: NftObject): string | undefined {
 }
 
 /** The timeout policy values (seconds) of a ct timeout object, by state name. */
+/** The kernel's default timeouts (seconds) nft leaves out when printing a policy. */
+const TIMEOUT_DEFAULTS: Readonly<Record<number, readonly number[]>> = {
+  6: [120, 60, 432000, 120, 60, 30, 120, 10, 120, 300, 300], 17: [30, 120], 1: [30],
+};
+
 function timeoutPolicy(o: NftObject): [string, number][] {
   const d = o.data as Record<string, any>;
   const raw: Buffer | undefined = d['data'];
@@ -38,7 +43,8 @@ function timeoutPolicy(o: NftObject): [string, number][] {
   for (let off = 0; off + 4 <= raw.length;) {
     const len = raw.readUInt16LE(off), type = raw.readUInt16LE(off + 2) & 0x3fff;
     if (len < 4) break;
-    if (len >= 8) out.push([names[type - 1] ?? String(type), raw.readUInt32BE(off + 4)]);
+    const v = raw.readUInt32BE(off + 4);
+    if (len >= 8 && TIMEOUT_DEFAULTS[d['l4proto']]?.[type - 1] !== v) out.push([names[type - 1] ?? String(type), v]);
     off += (len + 3) & ~3;
   }
   return out;

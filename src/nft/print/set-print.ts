@@ -62,7 +62,7 @@ export function parseTypeof(buf: Buffer): KeyPart[] | undefined {
 }
 
 /** `enum nftnl_udata_set_types`. */
-const UD_KEYBYTEORDER = 0, UD_MERGE = 2, UD_KEY_TYPEOF = 3, UD_DATA_TYPEOF = 4, UD_COMMENT = 5;
+const UD_KEYBYTEORDER = 0, UD_MERGE = 2, UD_KEY_TYPEOF = 3, UD_DATA_TYPEOF = 4, UD_COMMENT = 7;
 
 function udata(s: NftSet): Map<number, Buffer> {
   const out = new Map<number, Buffer>();
@@ -107,6 +107,11 @@ function dataTypes(s: NftSet): { parts: KeyPart[]; typeof: boolean; verdict?: bo
   if (!types) throw new Unprintable(`map ${s.name}: data type ${s.dataType}`);
   if (types.length === 1) return { parts: [{ text: types[0]!.name, json: types[0]!.name, type: types[0]!, len: s.dataLen ?? 4 }], typeof: false };
   return { parts: types.map((t) => ({ text: t.name, json: t.name, type: t, len: Math.ceil(t.bits / 8) })), typeof: false };
+}
+
+/** A datatype whose values are stored shifted left by `n` bits. */
+function shiftedType(t: Datatype, n: number): Datatype {
+  return { ...t, text: (v, b) => t.text(v >> BigInt(n), b), json: (v, b) => t.json(v >> BigInt(n), b) };
 }
 
 const ADDR = new Set(['ipv4_addr', 'ipv6_addr', 'ether_addr']);
@@ -159,8 +164,13 @@ function decorate(e: Expr, el: SetElemAttrs, s: NftSet): Expr {
  * components' datatypes and byte lengths (from the rule's key for an anonymous set, from the
  * set for a named one).
  */
-export function setElements(s: NftSet, types: readonly Datatype[], lens: readonly number[], _o: { anonymous: boolean }): Expr[] {
+export function setElements(s: NftSet, types: readonly Datatype[], lens: readonly number[], o: { anonymous: boolean; shifts?: readonly number[] }): Expr[] {
   const raw = s.rawElements ?? [];
+  if (o.shifts?.some((x) => x)) {
+    // A bitfield key (`ip dscp { cs1, ef }`): the elements hold the field where it sits in its byte.
+    const sh = o.shifts;
+    types = types.map((t, i) => (sh[i] ? shiftedType(t, sh[i]!) : t));
+  }
   const isMap = (s.flags & NFT_SET_MAP) !== 0, isObj = (s.flags & NFT_SET_OBJECT) !== 0;
   const dt = dataTypes(s);
   const data = (el: SetElemAttrs): Expr | undefined => {
@@ -182,7 +192,9 @@ export function setElements(s: NftSet, types: readonly Datatype[], lens: readonl
   const host = types.length === 1 && !!types[0]!.host;
   const sortKey = (b: Buffer | undefined): bigint => (b ? num(b, host) : 0n);
   const items = raw.filter((e) => !((e.flags ?? 0) & 4)).map((e) => ({ e, n: sortKey(e.key?.value), end: ((e.flags ?? 0) & NFT_SET_ELEM_INTERVAL_END) !== 0 }));
-  items.sort((a, b) => (a.n < b.n ? -1 : a.n > b.n ? 1 : Number(b.end) - Number(a.end)));
+  // Interval concatenations (pipapo) print in the kernel's order; the rest sorted by key.
+  const concatInterval = (s.flags & NFT_SET_INTERVAL) !== 0 && (types.length > 1 || items.some((x) => x.e.keyEnd));
+  if (!concatInterval) items.sort((a, b) => (a.n < b.n ? -1 : a.n > b.n ? 1 : Number(b.end) - Number(a.end)));
   if ((s.flags & NFT_SET_INTERVAL) === 0) return items.map(({ e }) => withData(keyExpr(types, lens, e.key?.value ?? Buffer.alloc(0)), e));
   if (types.length > 1 || items.some((x) => x.e.keyEnd)) {
     return items.filter((x) => !x.end).map(({ e }) => withData(keyExpr(types, lens, e.key!.value!, e.keyEnd?.value ?? e.key!.value!), e));

@@ -3,12 +3,12 @@
  * parsers): a load into a register, a comparison, or a statement — rendered as nft syntax and
  * as nft -j JSON the way nftables' statement printers (src/statement.c, src/json.c) write them.
  */
-import { NFT_REG_VERDICT } from '../constants.js';
+import { NFT_REG32_00, NFT_REG_VERDICT } from '../constants.js';
 import { NFT_SET_OBJECT } from '../constants.js';
 import { FIB_FLAGS } from '../expr/fib.js';
 import { parseUdata } from '../userdata.js';
 import { type Datatype, type Json, INTEGER, IFINDEX_NAMES, STRING, dtype, integer, str } from './datatype.js';
-import { type Delinearizer, type Load, META, type Op, constant, verdictOf } from './delinearize.js';
+import { type Delinearizer, type Load, META, type Op, constant, regIndex, verdictOf } from './delinearize.js';
 import { setElements } from './set-print.js';
 import { type Expr, type Rendered, Unprintable, exprJson, exprText, typeOf } from './tree.js';
 
@@ -71,7 +71,11 @@ function exthdrExpr(d: Record<string, any>): Expr {
   }
   const off = (d['offset'] ?? 0) * 8, bits = (d['len'] ?? 0) * 8;
   const f = Object.entries(desc.fields).find(([, [o, b]]) => o === off && b === bits);
-  if (!f) throw new Unprintable('exthdr field');
+  const prefix = op === 0 ? `${desc.name} ` : `${kw} ${desc.name} `;
+  if (!f) {
+    // A load a bitwise narrows to a bitfield (`frag more-fragments`): named when the mask is seen.
+    return { k: 'sel', text: `${prefix}@${off},${bits}`, json: null, type: integer(bits), bits, $fields: { prefix, kw, name: desc.name, list: desc.fields }, $offset: off } as unknown as Expr;
+  }
   const t = f[1][2] ?? integer(bits);
   return { k: 'sel', text: op === 0 ? `${desc.name} ${f[0]}` : `${kw} ${desc.name} ${f[0]}`, json: { [kw]: { name: desc.name, field: f[0] } }, type: t, bits };
 }
@@ -161,7 +165,8 @@ function synproxyRendered(d: Record<string, any>): Rendered {
   const t: string[] = ['synproxy'];
   const j: Record<string, Json> = {};
   if (f & 1) { t.push(`mss ${d['mss']}`); j['mss'] = d['mss']; }
-  if (f & 2) { t.push(`wscale ${d['wscale']}`); j['wscale'] = d['wscale']; }
+  if (f & 3) t.push(`wscale ${d['wscale'] ?? 0}`);
+  if (f & 2) j['wscale'] = d['wscale'];
   const fl: string[] = [];
   if (f & 8) fl.push('timestamp');
   if (f & 4) fl.push('sack-perm');
@@ -189,11 +194,10 @@ export function statement(dl: Delinearizer, name: string, d: Record<string, any>
     case 'ct': {
       const [key, type, bits, fam] = ctKeyOf(dl, d['key']);
       const dir = d['direction'] === undefined ? undefined : d['direction'] === 0 ? 'original' : 'reply';
-      const e: Expr = { k: 'ct', key: fam ? `${fam} ${key}` : key, type, bits, ...(dir ? { dir } : {}) };
-      if (d['sreg'] === undefined) {
-        dl.load(d['dreg'], fam ? { ...e, key: `${fam} ${key}`, $json: { ct: { key, family: fam, ...(dir ? { dir } : {}) } } } as Expr : dir && (key === 'saddr' || key === 'daddr') ? { ...e, $json: { ct: { key, dir } } } as Expr : e);
-        return 0;
-      }
+      // `ct original ip saddr`: addresses are named with their family (JSON keeps the bare key).
+      const l3 = fam ?? ((key === 'saddr' || key === 'daddr') ? dl.l3() ?? 'ip' : undefined);
+      const e: Expr = { k: 'ct', key: l3 ? `${l3} ${key}` : key, jkey: key, type, bits, ...(fam ? { family: fam } : {}), ...(dir ? { dir } : {}) };
+      if (d['sreg'] === undefined) { dl.load(d['dreg'], e); return 0; }
       const v = valueFor(dl, d['sreg'], type);
       dl.emit(r(`ct ${key} set ${exprText(v)}`, { mangle: { key: { ct: { key } }, value: exprJson(v) } }));
       return 0;
@@ -262,7 +266,11 @@ export function statement(dl: Delinearizer, name: string, d: Record<string, any>
       } else if (d['dreg'] === NFT_REG_VERDICT) {
         dl.emit(r(`${exprText(key)} vmap ${exprText(right)}`, { vmap: { key: exprJson(key), data: exprJson(right) } }));
       } else {
-        dl.load(d['dreg'], { k: 'map', key, map: right, $len: set?.dataLen } as Expr);
+        const m = { k: 'map', key, map: right, $len: set?.dataLen } as Expr;
+        dl.load(d['dreg'], m);
+        // Concatenated data (`addr . port`) fills the registers after the first: they hold parts of the map's result.
+        const base = regIndex(d['dreg']);
+        for (let w = 1; w * 4 < (set?.dataLen ?? 0); w++) dl.load(NFT_REG32_00 + base + w, { ...m, $part: w } as unknown as Expr);
       }
       return 0;
     }
@@ -311,9 +319,11 @@ export function statement(dl: Delinearizer, name: string, d: Record<string, any>
       const addr = natArg(dl, d['regAddrMin'], d['regAddrMax'], at);
       let port = natArg(dl, d['regProtoMin'], d['regProtoMax'], dtype('inet_service'));
       // A map to `addr . port`: the port register is the map's second half.
-      if (addr?.k === 'map' && port?.k === 'map') port = undefined;
+      const concat = addr?.k === 'map' && port?.k === 'map';
+      if (concat) port = undefined;
       const kw = d['type'] === 1 ? 'dnat' : 'snat';
-      const famKw = dl.family === 'inet' ? (v6 ? ' ip6' : ' ip') : '';
+      // The family is written in inet tables, and for a map to `addr . port` (nft's STMT_NAT_F_CONCAT).
+      const famKw = dl.family === 'inet' || concat ? (v6 ? ' ip6' : ' ip') : '';
       const flags = natFlags(d['flags'] ?? 0);
       const text = `${kw}${famKw} to ${addrPortText(addr, port, v6)}${flags.length ? ` ${flags.join(',')}` : ''}`;
       const json: Record<string, Json> = {};
@@ -361,7 +371,7 @@ export function statement(dl: Delinearizer, name: string, d: Record<string, any>
       const nested = ((d['expressions'] as any[] | undefined) ?? (d['expr'] ? [d['expr']] : [])).map((x) => nestedStmt(dl, x));
       let elemText = exprText(key);
       let elemJson: Json = exprJson(key);
-      if (d['timeout'] !== undefined) {
+      if (d['timeout']) {
         elemText += ` timeout ${timeText(BigInt(d['timeout']))}`;
         elemJson = { elem: { val: elemJson, timeout: Number(BigInt(d['timeout']) / 1000n) } };
       }
@@ -376,6 +386,7 @@ export function statement(dl: Delinearizer, name: string, d: Record<string, any>
     }
     case 'exthdr': {
       const e = exthdrExpr(d);
+      if ((d['op'] ?? 0) === 0 || d['op'] === 2) dl.killNet();
       if (d['sreg'] !== undefined) {
         const v = valueFor(dl, d['sreg'], e.k === 'sel' ? e.type : INTEGER);
         dl.emit(r(`${exprText(e)} set ${exprText(v)}`, { mangle: { key: exprJson(e), value: exprJson(v) } }));
@@ -460,7 +471,7 @@ export function statement(dl: Delinearizer, name: string, d: Record<string, any>
       const v6 = fam === 10 || (fam === undefined && dl.l3() === 'ip6');
       const addr = d['regAddr'] !== undefined ? valueFor(dl, d['regAddr'], v6 ? dtype('ipv6_addr') : dtype('ipv4_addr')) : undefined;
       const port = d['regPort'] !== undefined ? valueFor(dl, d['regPort'], dtype('inet_service')) : undefined;
-      const famKw = dl.family === 'inet' && fam !== undefined && fam !== 1 ? (v6 ? ' ip6' : ' ip') : '';
+      const famKw = dl.family === 'inet' && fam !== undefined && fam !== 1 && fam !== 0 ? (v6 ? ' ip6' : ' ip') : '';
       const json: Record<string, Json> = {};
       if (famKw) json['family'] = v6 ? 'ip6' : 'ip';
       if (addr) json['addr'] = exprJson(addr);

@@ -9,7 +9,7 @@ export type Expr =
   | { readonly k: 'payload'; readonly proto: string; readonly field: string; readonly type: Datatype; readonly bits: number; readonly base: number }
   | { readonly k: 'raw'; readonly base: number; readonly offset: number; readonly bits: number; readonly type: Datatype }
   | { readonly k: 'meta'; readonly key: string; readonly type: Datatype; readonly bits: number }
-  | { readonly k: 'ct'; readonly key: string; readonly dir?: string; readonly type: Datatype; readonly bits: number; readonly family?: string }
+  | { readonly k: 'ct'; readonly key: string; readonly dir?: string; readonly type: Datatype; readonly bits: number; readonly family?: string; readonly jkey?: string }
   /** Any other selector (fib, rt, socket, osf, ipsec, exthdr, hash, numgen, …): its text and JSON are fixed. */
   | { readonly k: 'sel'; readonly text: string; readonly json: Json; readonly type: Datatype; readonly bits: number; readonly base?: number }
   | { readonly k: 'value'; readonly type: Datatype; readonly v: bigint; readonly b: Buffer }
@@ -87,7 +87,7 @@ export function exprJson(e: Expr): Json {
     case 'payload': return { payload: { protocol: e.proto, field: e.field } };
     case 'raw': return { payload: { base: BASES[e.base] ?? e.base, offset: e.offset, len: e.bits } };
     case 'meta': return { meta: { key: e.key } };
-    case 'ct': return { ct: { key: e.key, ...(e.family ? { family: e.family } : {}), ...(e.dir ? { dir: e.dir } : {}) } };
+    case 'ct': return { ct: { key: e.jkey ?? e.key, ...(e.family ? { family: e.family } : {}), ...(e.dir ? { dir: e.dir } : {}) } };
     case 'sel': return e.json;
     case 'value': return e.type.json(e.v, e.b);
     case 'imm': return Number(BigInt('0x' + (e.b.toString('hex') || '0')));
