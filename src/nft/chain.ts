@@ -23,6 +23,9 @@ export interface Chain {
   readonly device?: string;
   /** Number of rules and jumps referring to it. */
   readonly use: number;
+  /** NFTA_CHAIN_FLAGS and NFTA_CHAIN_USERDATA (nft keeps the chain comment there), as dumped. */
+  readonly flags?: number;
+  readonly userdata?: Buffer;
 }
 
 export interface ChainRef {
@@ -93,5 +96,7 @@ export function toChain(m: Message): Chain {
   if (a.hook?.priority !== undefined) out.priority = a.hook.priority;
   if (a.hook?.dev !== undefined) out.device = a.hook.dev;
   if (a.policy !== undefined) out.policy = a.policy === NF_DROP ? 'drop' : 'accept';
+  if (a.flags !== undefined) out.flags = a.flags;
+  if (a.userdata) out.userdata = a.userdata;
   return out;
 }

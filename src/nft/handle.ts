@@ -13,15 +13,17 @@ import { NetlinkSocket, type SocketOptions } from '../netlink/socket.js';
 import { type BatchOptions, type CommitResult, NftBatch } from './batch.js';
 import { type Chain, type ChainRef, toChain } from './chain.js';
 import {
-  NFNETLINK_V0, NFPROTO_UNSPEC, NFT_MSG_GETCHAIN, NFT_MSG_GETGEN, NFT_MSG_GETRULE, NFT_MSG_GETSET, NFT_MSG_GETSETELEM, NFT_MSG_GETTABLE, nftType,
+  NFNETLINK_V0, NFPROTO_UNSPEC, NFT_MSG_GETCHAIN, NFT_MSG_GETGEN, NFT_MSG_GETOBJ, NFT_MSG_GETRULE, NFT_MSG_GETSET, NFT_MSG_GETSETELEM, NFT_MSG_GETTABLE, nftType,
 } from './constants.js';
 import { type FamilyName, familyNumber } from './family.js';
 import type { GenAttrs } from './gen.schema.js';
 import { NatApi } from './nat.js';
+import { type NftObject, toObject } from './object.js';
+import { assembleRuleset } from './ruleset.js';
 import { nfnetlink } from './protocol.js';
 import { type Rule, type RuleRef, toRule } from './rule.js';
 import { type NftSet, type SetRef, toSet } from './set.js';
-import type { SetElemListAttrs } from './set.schema.js';
+import type { SetElemAttrs, SetElemListAttrs } from './set.schema.js';
 import { type ElementJson, decodeElements } from './set-elements.js';
 import { type Table, type TableRef, toTable } from './table.js';
 
@@ -36,6 +38,8 @@ export interface Ruleset {
   readonly rules: readonly Rule[];
   /** Sets and maps, anonymous ones (`__set0`, …) included, each with its elements. */
   readonly sets: readonly NftSet[];
+  /** Named stateful objects (counters, quotas, limits, ct helpers, ct timeouts, synproxies). */
+  readonly objects: readonly NftObject[];
 }
 
 export interface ListFilter {
@@ -116,7 +120,7 @@ export class NftHandle {
     });
     if (!rules.some((r) => uses(r).length)) return rules;
     const all = sets ?? this.setsSync({ ...(f.family !== undefined ? { family: f.family } : {}), ...(f.table !== undefined ? { table: f.table } : {}) })
-      .filter((x) => x.name.startsWith('__')).map((x) => ({ ...x, elements: this.#elementsOf(x) }));
+      .filter((x) => x.name.startsWith('__')).map((x) => { const raw = this.#rawElementsOf(x); return { ...x, elements: decodeElements(x, raw), rawElements: raw }; });
     return rules.map((r) => {
       const names = uses(r);
       if (!names.length) return r;
@@ -139,8 +143,12 @@ export class NftHandle {
   }
 
   #elementsOf(set: NftSet): ElementJson[] {
+    return decodeElements(set, this.#rawElementsOf(set));
+  }
+
+  #rawElementsOf(set: NftSet): SetElemAttrs[] {
     const msgs = this.#dump(NFT_MSG_GETSETELEM, { family: set.family }, { table: set.table, set: set.name });
-    return decodeElements(set, msgs.flatMap((m) => (m.attrs as SetElemListAttrs).elements ?? []));
+    return msgs.flatMap((m) => (m.attrs as SetElemListAttrs).elements ?? []);
   }
 
   elements(s: SetRef): Promise<ElementJson[]> { return settle(() => this.elementsSync(s)); }
@@ -159,8 +167,12 @@ export class NftHandle {
     for (let attempt = 0; ; attempt++) {
       const genid = this.genidSync();
       try {
-        const sets = this.setsSync(f).map((x) => ({ ...x, elements: this.#elementsOf(x) }));
-        const rs = { genid, tables: this.tablesSync(f), chains: this.chainsSync(f), sets, rules: this.#rules(f, sets) };
+        const sets = this.setsSync(f);
+        const elements = new Map<string, SetElemAttrs[]>();
+        for (const x of sets) elements.set(`${x.family}\0${x.table}\0${x.name}`, this.#rawElementsOf(x));
+        const rules = this.#dump(NFT_MSG_GETRULE, f, f.table !== undefined ? { table: f.table, ...(f.chain !== undefined ? { chain: f.chain } : {}) } : undefined)
+          .map(toRule).filter((r) => (f.table === undefined || r.table === f.table) && (f.chain === undefined || r.chain === f.chain));
+        const rs = assembleRuleset({ genid, tables: this.tablesSync(f), chains: this.chainsSync(f), sets, rules, elements, objects: this.objectsSync(f) });
         if (this.genidSync() === genid) return rs;
       } catch (err) {
         if (!(err instanceof DumpInterruptedError) || attempt >= 9) throw err;
@@ -168,6 +180,13 @@ export class NftHandle {
       if (attempt >= 9) throw new DumpInterruptedError('nftables ruleset', []);
     }
   }
+
+  /** Named stateful objects (NFT_MSG_GETOBJ dump): counters, quotas, limits, ct helpers, ct timeouts, synproxies. */
+  objectsSync(f: ListFilter = {}): NftObject[] {
+    return this.#dump(NFT_MSG_GETOBJ, f, f.table !== undefined ? { table: f.table } : undefined).map(toObject).filter((o) => f.table === undefined || o.table === f.table);
+  }
+
+  objects(f?: ListFilter): Promise<NftObject[]> { return settle(() => this.objectsSync(f)); }
 
   list(f?: ListFilter): Promise<Ruleset> { return settle(() => this.listSync(f)); }
 

@@ -160,7 +160,7 @@ export class NftEventDecoder {
         const set = this.#sets.get(k);
         const elements = set ? decodeElements(set, raw) : undefined;
         // Keep an anonymous set's elements for the rule that follows.
-        if (set && elements && action === 'new' && name.startsWith('__')) this.#sets.set(k, { ...set, elements: [...(set.elements ?? []), ...elements] });
+        if (set && elements && action === 'new' && name.startsWith('__')) this.#sets.set(k, { ...set, elements: [...(set.elements ?? []), ...elements], rawElements: [...(set.rawElements ?? []), ...raw] });
         return { kind, action, family, table, set: name, raw, time, ...(elements ? { elements } : {}) };
       }
       case 'rule': {

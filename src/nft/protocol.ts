@@ -2,7 +2,7 @@
  * nfnetlink (NETLINK_NETFILTER = 12) with the nftables subsystem's message table: every
  * nftables message is struct nfgenmsg + attributes, type `(NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_*`;
  * batches are framed by NFNL_MSG_BATCH_BEGIN / NFNL_MSG_BATCH_END (NLMSG_MIN_TYPE, +1).
- * Object and flowtable messages are not laid out: they decode with their payload as bytes.
+ * Flowtable messages are not laid out: they decode with their payload as bytes.
  */
 import { NETLINK_NETFILTER } from '../netlink/header.js';
 import { type MessageSchema, Protocol } from '../netlink/message.js';
@@ -10,6 +10,7 @@ import type { AttrSet } from '../netlink/schema.js';
 import * as C from './constants.js';
 import { NFTA_CHAIN } from './chain.schema.js';
 import { NFTA_GEN } from './gen.schema.js';
+import { NFTA_OBJ } from './obj.schema.js';
 import { NFGENMSG, NFNL_BATCH } from './nfgenmsg.js';
 import { NFTA_RULE } from './rule.schema.js';
 import { NFTA_SET, NFTA_SET_ELEM_LIST } from './set.schema.js';
@@ -40,4 +41,8 @@ export const nfnetlink = new Protocol('nfnetlink', NETLINK_NETFILTER).register(
   nft('NFT_MSG_DELSETELEM', C.NFT_MSG_DELSETELEM, NFTA_SET_ELEM_LIST, 'del'),
   nft('NFT_MSG_NEWGEN', C.NFT_MSG_NEWGEN, NFTA_GEN, 'new'),
   nft('NFT_MSG_GETGEN', C.NFT_MSG_GETGEN, NFTA_GEN, 'get'),
+  nft('NFT_MSG_NEWOBJ', C.NFT_MSG_NEWOBJ, NFTA_OBJ, 'new'),
+  nft('NFT_MSG_GETOBJ', C.NFT_MSG_GETOBJ, NFTA_OBJ, 'get'),
+  nft('NFT_MSG_DELOBJ', C.NFT_MSG_DELOBJ, NFTA_OBJ, 'del'),
+  nft('NFT_MSG_GETOBJ_RESET', C.NFT_MSG_GETOBJ_RESET, NFTA_OBJ, 'get'),
 );

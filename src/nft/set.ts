@@ -34,6 +34,10 @@ export interface NftSet {
   readonly map?: SetDataType;
   /** The elements as nft -j prints them, when the listing fetched them (NftHandle.list does). */
   readonly elements?: readonly ElementJson[];
+  /** The elements as the kernel dumped them (NftHandle.list): what printing and re-creating read. */
+  readonly rawElements?: readonly SetElemAttrs[];
+  /** Every attribute of the NFT_MSG_NEWSET dump (policy, size, timeout, gc-interval, userdata, expressions, …). */
+  readonly attrs?: SetAttrs;
 }
 
 export interface SetRef {
@@ -70,6 +74,7 @@ export function toSet(m: Message): NftSet {
     if (d) out.map = d;
   }
   if (a.dataLen !== undefined) out.dataLen = a.dataLen;
+  out.attrs = a;
   return out;
 }
 

@@ -15,6 +15,8 @@ export interface Table {
   readonly flags: number;
   /** Number of chains (NFTA_TABLE_USE). */
   readonly use: number;
+  /** NFTA_TABLE_USERDATA (nft keeps the table comment there). */
+  readonly userdata?: Buffer;
 }
 
 /** Which table: `{ family: 'ip', name: 'nat' }`. */
@@ -54,5 +56,5 @@ export function delTableMessage(t: TableRef & { readonly handle?: bigint }): Out
 
 export function toTable(m: Message): Table {
   const a = m.attrs as TableAttrs;
-  return { family: familyName(m.header.family), name: a.name ?? '', handle: a.handle ?? 0n, flags: a.flags ?? 0, use: a.use ?? 0 };
+  return { family: familyName(m.header.family), name: a.name ?? '', handle: a.handle ?? 0n, flags: a.flags ?? 0, use: a.use ?? 0, ...(a.userdata ? { userdata: a.userdata } : {}) };
 }

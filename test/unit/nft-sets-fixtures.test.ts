@@ -44,11 +44,11 @@ const received = (name: string, type: number): Message[] =>
 /** The list-sets dump decoded: sets with their elements, rules with their anonymous sets. */
 function listing() {
   const elemMsgs = received('nft/list-sets', NFT_MSG_NEWSETELEM);
-  const sets = received('nft/list-sets', NFT_MSG_NEWSET).map(toSet).map((s) => ({
-    ...s,
-    elements: decodeElements(s, elemMsgs.filter((m) => (m.attrs as SetElemListAttrs).set === s.name && (m.attrs as SetElemListAttrs).table === s.table)
-      .flatMap((m) => (m.attrs as SetElemListAttrs).elements ?? [])),
-  }));
+  const sets = received('nft/list-sets', NFT_MSG_NEWSET).map(toSet).map((s) => {
+    const raw = elemMsgs.filter((m) => (m.attrs as SetElemListAttrs).set === s.name && (m.attrs as SetElemListAttrs).table === s.table)
+      .flatMap((m) => (m.attrs as SetElemListAttrs).elements ?? []);
+    return { ...s, elements: decodeElements(s, raw), rawElements: raw };
+  });
   const rules = received('nft/list-sets', NFT_MSG_NEWRULE).map(toRule).map((r) => ({
     ...r, anonymousSets: sets.filter((x) => x.family === r.family && x.table === r.table && x.name.startsWith('__')),
   }));
