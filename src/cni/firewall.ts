@@ -74,7 +74,7 @@ function fibDaddrLocal(): ExprAttrs[] {
 /** `ct status dnat`: ct load status; bitwise & IPS_DST_NAT (0x20); cmp != 0 — as nft compiles it. */
 function ctStatusDnat(): ExprAttrs[] {
   return [
-    { name: 'ct', data: { key: 1, dreg: 1 } } as ExprAttrs,
+    { name: 'ct', data: { key: 2, dreg: 1 } } as ExprAttrs, // NFT_CT_STATUS
     { name: 'bitwise', data: { sreg: 1, dreg: 1, len: 4, mask: { value: le32(0x20) }, xor: { value: le32(0) } } } as ExprAttrs,
     cmp(NFT_CMP_NEQ, le32(0)),
   ];

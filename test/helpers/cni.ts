@@ -133,8 +133,10 @@ export function echoServer(ns: string, port: number): Promise<ChildProcess> {
 
 /** Connect from `ns` to host:port; the address the server saw, or an error text. */
 export function probe(ns: string, host: string, port: number): string {
-  const r = spawnSync('ip', ['netns', 'exec', ns, process.execPath, ECHO, 'client', host, String(port)], { encoding: 'utf8', timeout: 20_000 });
-  return r.status === 0 ? r.stdout.trim() : `error: ${r.stderr.trim()}`;
+  // bash's /dev/tcp: much cheaper than starting node for every probe.
+  const r = spawnSync('ip', ['netns', 'exec', ns, 'timeout', '5', 'bash', '-c', `exec 3<>/dev/tcp/${host}/${port} && cat <&3`], { encoding: 'utf8', timeout: 20_000 });
+  if (r.status === 124) return 'error: timeout';
+  return r.status === 0 ? r.stdout.trim().replace(/^::ffff:/, '') : `error: ${r.stderr.trim().replace(/^.*: /, '')}`;
 }
 
 export function netnsAdd(name: string): void { execFileSync('ip', ['netns', 'add', name]); execFileSync('ip', ['-n', name, 'link', 'set', 'lo', 'up']); }
