@@ -18,7 +18,7 @@
  * - spoofchk (bridge `macspoofchk`, as the reference's SpoofChecker): bridge table, `prerouting`
  *   (filter, priority -300) `iifname HOSTVETH ether saddr != MAC drop`.
  */
-import { NetlinkError } from '../netlink/errors.js';
+import { DumpInterruptedError, NetlinkError } from '../netlink/errors.js';
 import type { ExprAttrs } from '../nft/expr.schema.js';
 import { NFT_CMP_EQ, NFT_CMP_NEQ } from '../nft/expr/cmp.js';
 import { NFT_PAYLOAD_LL_HEADER } from '../nft/expr/payload.js';
@@ -164,12 +164,22 @@ export function addSpoofCheck(a: Attachment, hostVeth: string, mac: string): voi
 
 const FAMILIES: Readonly<Record<RuleKind, readonly FamilyName[]>> = { masq: ['ip', 'ip6'], portmap: ['ip', 'ip6'], spoofchk: ['bridge'] };
 
+/** Sleep the thread a few milliseconds (no event loop involved: everything here is synchronous). */
+const pause = (ms: number): void => { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms); };
+
+/**
+ * The table's rules of one family. Other plugin processes commit to the same table at the same
+ * time (50 containers starting at once): a dump the kernel flags as interrupted is retried.
+ */
 function rulesOf(h: NftHandle, family: FamilyName): Rule[] {
-  try {
-    return h.rulesSync({ family, table: TABLE });
-  } catch (err) {
-    if (err instanceof NetlinkError && err.code === 'ENOENT') return [];
-    throw err;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return h.rulesSync({ family, table: TABLE });
+    } catch (err) {
+      if (err instanceof NetlinkError && err.code === 'ENOENT') return [];
+      if (err instanceof DumpInterruptedError && attempt < 50) { pause(1 + Math.random() * 10); continue; }
+      throw err;
+    }
   }
 }
 
@@ -195,7 +205,7 @@ export function deleteRules(kinds: readonly RuleKind[], pick: (t: { kind: RuleKi
         return doomed.length;
       } catch (err) {
         // A concurrent DEL of the same attachment took some first: list again.
-        if (attempt < 3) continue;
+        if (attempt < 5) { pause(1 + Math.random() * 10); continue; }
         throw err;
       }
     }
