@@ -93,6 +93,7 @@ export function createFfiNapiLibc(): Libc {
     eventfd: [int, [uint32, int]],
     read: [long, [int, ptr, size_t]],
     write: [long, [int, ptr, size_t]],
+    flock: [int, [int, int]],
   });  // ioctl with a third argument: the same symbol under other signatures (one Library each).
   const ioctlArg = {
     ioctlPtr: ffi.Library('libc.so.6', { ioctl: [int, [int, ulong, ptr]] }).ioctl,
@@ -180,5 +181,6 @@ export function createFfiNapiLibc(): Libc {
     eventfd: (initval, flags) => checkCall('eventfd', f.eventfd(initval, flags) as number, errno),
     read: (fd, buf, len) => checkCall('read', Number(f.read(fd, buf, len)), errno),
     write: (fd, buf, len) => checkCall('write', Number(f.write(fd, buf, len)), errno),
+    flock(fd, operation) { checkCall('flock', f.flock(fd, operation) as number, errno); },
   };
 }

@@ -56,6 +56,7 @@ export function createKoffiLibc(): Libc {
     eventfd: c.func('int eventfd(unsigned int, int)'),
     read: c.func('long read(int, void *, size_t)'),
     write: c.func('long write(int, const void *, size_t)'),
+    flock: c.func('int flock(int, int)'),
   };
   // One reusable socklen_t cell: koffi writes `_Inout_` arrays back in place.
   const lenCell = [0];
@@ -127,5 +128,6 @@ export function createKoffiLibc(): Libc {
     eventfd: (initval, flags) => checkCall('eventfd', f.eventfd(initval, flags), errno),
     read: (fd, buf, len) => checkCall('read', f.read(fd, buf, len), errno),
     write: (fd, buf, len) => checkCall('write', f.write(fd, buf, len), errno),
+    flock(fd, operation) { checkCall('flock', f.flock(fd, operation), errno); },
   };
 }

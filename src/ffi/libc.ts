@@ -90,6 +90,12 @@ export interface Libc {
   read(fd: number, buf: Buffer, len: number): number;
   /** write(2) of `buf[0, len)`; returns the bytes written. */
   write(fd: number, buf: Buffer, len: number): number;
+  /**
+   * flock(2): `LOCK_SH` / `LOCK_EX` (blocks the calling thread until granted), `| LOCK_NB` to
+   * fail with EWOULDBLOCK instead, `LOCK_UN` to release. The lock belongs to the open file
+   * description and goes when the fd is closed.
+   */
+  flock(fd: number, operation: number): void;
 }
 
 /** socket(2) / setsockopt(2) constants (from <linux/socket.h>, <asm-generic/socket.h>). */
@@ -111,6 +117,11 @@ export const O_RDONLY = 0;
 export const O_CREAT = 0o100;
 export const O_EXCL = 0o200;
 export const O_CLOEXEC = 0o2000000;
+/** flock(2) operations (<sys/file.h>). */
+export const LOCK_SH = 1;
+export const LOCK_EX = 2;
+export const LOCK_NB = 4;
+export const LOCK_UN = 8;
 /** <linux/sched.h> */
 export const CLONE_NEWNS = 0x00020000;
 export const CLONE_NEWUTS = 0x04000000;
