@@ -1,0 +1,18 @@
+/**
+ * netlink-ts topology: declarative namespace labs. A lab file (YAML/JSON, schema in
+ * schema/netlink-lab.schema.json) is loaded and validated before any syscall; plan() diffs it
+ * against the live kernel, apply() converges (with rollback), destroy() removes what the lab
+ * owns — found from the kernel's own state, no state file.
+ */
+export { LabApplyError, LabSpecError } from './errors.js';
+export type { LabIssue } from './errors.js';
+export { loadLab, parseLabText } from './load.js';
+export type { LoadOptions } from './load.js';
+export { inSubnet, pointerToPath, structuralIssues, validateLab } from './validate.js';
+export type { ValidateOptions } from './validate.js';
+export { ENV_MARKER, linkAlias, nftTableName, nodeAlias } from './model.js';
+export type { IfaceModel, LabModel, NodeModel, RouteModel } from './model.js';
+export { LabSpecSchema, labJsonSchema } from './spec.js';
+export type {
+  LabBridge, LabEndpoint, LabExpect, LabFilter, LabFilterRule, LabHost, LabLink, LabNat, LabNode, LabNodeKind, LabOverlay, LabProcess, LabRoute, LabSpec,
+} from './spec.js';
