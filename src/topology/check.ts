@@ -42,6 +42,10 @@ export interface CheckRow {
   readonly toNode: string | undefined;
   /** The address probed. */
   readonly address: string;
+  /** The port the listener binds: the expectation's, or a dnat rule's `toPort`. */
+  readonly listenPort: number;
+  /** The dnat rule that moves the listener (`nat[2]`), if one matches. */
+  readonly via?: string;
   /** What happened; `skipped` when the probe starts on another host. */
   readonly result: ProbeOutcome | 'skipped';
   readonly seen?: string;
@@ -100,13 +104,31 @@ const hostOf = (spec: LabSpec, node: string | undefined): string | undefined => 
 export function planCheck(spec: LabSpec): Array<Omit<CheckRow, 'result' | 'pass'>> {
   return (spec.expect ?? []).map((e, index) => {
     if (!Object.hasOwn(spec.nodes, e.from)) throw new RangeError(`expect[${index}].from: node "${e.from}" is not defined`);
+    let t: { node: string | undefined; address: string };
     try {
-      const t = resolveTarget(spec, e.to);
-      return { index, expect: e, toNode: t.node, address: t.address };
+      t = resolveTarget(spec, e.to);
     } catch (err) {
       throw new RangeError(`expect[${index}].to: ${(err as Error).message.replace(/^expect: /, '')}`);
     }
+    const d = t.node !== undefined && t.node !== e.from ? dnatFor(spec, t.node, t.address, e.proto, e.port) : undefined;
+    if (d) return { index, expect: e, toNode: d.node, address: t.address, listenPort: d.port, via: d.via };
+    return { index, expect: e, toNode: t.node, address: t.address, listenPort: e.port };
   });
+}
+
+/**
+ * A port forward in `node` that catches (address, proto, port) on its way in: the listener
+ * then belongs where it points. Locally made packets skip prerouting, so a probe from the
+ * node itself is never forwarded (the caller checks).
+ */
+function dnatFor(spec: LabSpec, node: string, address: string, proto: ProbeProto, port: number): { node: string | undefined; port: number; via: string } | undefined {
+  const i = (spec.nat ?? []).findIndex((n) => n.node === node && n.kind === 'dnat' && n.to !== undefined
+    && (n.protocol === undefined || n.protocol === proto) && (n.port === undefined || n.port === port)
+    && (n.destination === undefined || n.destination.split('/')[0] === address));
+  if (i < 0) return undefined;
+  const n = spec.nat![i]!;
+  const to = n.to!.split('/')[0]!;
+  return { node: Object.keys(spec.nodes).find((x) => nodeAddresses(spec, x).includes(to)), port: n.toPort ?? port, via: `nat[${i}]` };
 }
 
 function verdict(e: LabExpect, a: ProbeAnswer): { pass: boolean; why?: string } {
@@ -129,7 +151,7 @@ export function listenersFor(spec: LabSpec, host: string | undefined): Map<strin
   for (const r of planCheck(spec)) {
     if (r.toNode === undefined || (host !== undefined && hostOf(spec, r.toNode) !== host)) continue;
     const list = need.get(r.toNode) ?? [];
-    if (!list.some((p) => p.proto === r.expect.proto && p.port === r.expect.port)) list.push({ proto: r.expect.proto, port: r.expect.port });
+    if (!list.some((p) => p.proto === r.expect.proto && p.port === r.listenPort)) list.push({ proto: r.expect.proto, port: r.listenPort });
     need.set(r.toNode, list);
   }
   return need;
@@ -211,7 +233,7 @@ export function formatCheck(report: CheckReport, o: FormatCheckOptions = {}): st
     return { text: `${mark} ${what} ${got}`, paint: r.pass ? good : bad };
   };
   const grid = froms.map((f) => tos.map((t) => report.rows.filter((r) => r.expect.from === f && r.expect.to === t).map(cell)));
-  const w0 = Math.max(4, ...froms.map((f) => [...f].length)) + 2;
+  const w0 = Math.max('from \\ to'.length, ...froms.map((f) => [...f].length)) + 2;
   const widths = tos.map((t, j) => Math.max([...t].length, ...grid.map((row) => row[j]!.reduce((n, c, k) => n + [...c.text].length + (k ? 2 : 0), 0)))) .map((w) => w + 3);
   const lines: string[] = [];
   lines.push(dim(pad('from \\ to', w0) + tos.map((t, j) => pad(t, widths[j]!)).join('').trimEnd()));

@@ -16,3 +16,13 @@ export { LabSpecSchema, labJsonSchema } from './spec.js';
 export type {
   LabBridge, LabEndpoint, LabExpect, LabFilter, LabFilterRule, LabHost, LabLink, LabNat, LabNode, LabNodeKind, LabOverlay, LabProcess, LabRoute, LabSpec,
 } from './spec.js';
+export { CHANGE_KINDS, diff, nftDesired, plan, planJson, planLines, planSummary } from './plan.js';
+export type { Change, ChangeKind, NftDesired, Plan } from './plan.js';
+export { observe, sysctlText } from './observe.js';
+export type { LabState, NodeState, ObserveOptions } from './observe.js';
+export { apply, stepsOf } from './apply.js';
+export type { ApplyOptions, ApplyResult, Step } from './apply.js';
+export { destroy, status } from './destroy.js';
+export type { DestroyOptions, DestroyResult, LabStatus, NodeStatus } from './destroy.js';
+export { findLabProcs, killProc } from './procs.js';
+export type { LabProc } from './procs.js';
