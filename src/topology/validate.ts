@@ -75,7 +75,7 @@ export function suggest(name: string, known: Iterable<string>): string {
     const dd = distance(name.toLowerCase(), k.toLowerCase());
     if (dd < bestD) { best = k; bestD = dd; }
   }
-  return best !== undefined && bestD <= Math.max(1, Math.floor(name.length / 3)) ? `; did you mean "${best}"?` : '';
+  return best !== undefined && bestD <= Math.max(1, Math.floor(name.length / 3)) && bestD < name.length ? `; did you mean "${best}"?` : '';
 }
 
 function ifnameIssue(name: string): string | undefined {
@@ -215,10 +215,12 @@ export function validateLab(value: unknown, opts: ValidateOptions = {}): LabMode
       const ha = nodes.get(l.a.node)!.host, hb = nodes.get(l.b.node)!.host;
       if (ha !== hb) err(p, `a veth cannot join nodes on different hosts ("${l.a.node}" on ${ha}, "${l.b.node}" on ${hb}); use an overlay`);
     }
+    // Both ends of a cable are on one segment: a bridge's, when either end is its port.
+    const segment = l.a.master !== undefined ? `bridge:${l.a.node}/${l.a.master}` : l.b.master !== undefined ? `bridge:${l.b.node}/${l.b.master}` : `veth:${i}`;
     for (const side of ['a', 'b'] as const) {
       const e = l[side];
       if (!nodes.has(e.node)) continue;
-      const it = addIface(e.node, e.ifname, `${p}.${side}`, e.addresses, e.master !== undefined ? `bridge:${e.node}/${e.master}` : `veth:${i}`, e.master);
+      const it = addIface(e.node, e.ifname, `${p}.${side}`, e.addresses, segment, e.master);
       if (it && e.master !== undefined) pendingMasters.push({ it, path: `${p}.${side}.master` });
     }
   });
