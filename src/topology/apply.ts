@@ -18,7 +18,7 @@ import { NftHandle } from '../nft/handle.js';
 import type { NftBatch } from '../nft/batch.js';
 import { getSysctl, setSysctl, UnknownSysctlError } from '../sysctl/sysctl.js';
 import { LabApplyError } from './errors.js';
-import { type IfaceModel, type LabModel, type NodeModel, type RouteModel, linkAlias, nftTableName, nodeAlias } from './model.js';
+import { type IfaceModel, type LabModel, type NodeModel, type RouteModel, linkAlias, linkGroup, nftTableName, nodeAlias } from './model.js';
 import type { NodeState } from './observe.js';
 import { type Change, type ChangeKind, type NftDesired, type Plan, linkAddSpec, plan as makePlan } from './plan.js';
 import { killProc, startKeeper, startProcess } from './procs.js';
@@ -208,6 +208,7 @@ async function runStep(ctx: Ctx, step: Step): Promise<void> {
       await bulk(ctx, cs, bare, (items) => h.link.addMany(items, { throwOnError: false }),
         (done) => ({ what: `delete links ${done.map((d) => d.name).join(' ')} in ${node}`, run: () => quiet(() => ctx.h(node).link.delMany(done.map((d) => d.name))) }));
       const alias = linkAlias(model.name);
+      const group = linkGroup(model.name);
       await markLinks(ctx, cs, node, specs.map((s) => [s.name, { alias }] as const));
       const byPeerNode = new Map<string, Array<readonly [string, LinkSetSpec]>>();
       cs.forEach((c, i) => {
@@ -215,7 +216,7 @@ async function runStep(ctx: Ctx, step: Step): Promise<void> {
         const s = specs[i]!;
         if (!peer || s.kind !== 'veth') return;
         const list = byPeerNode.get(peer.node) ?? [];
-        list.push([peer.name, { alias, ...(peerUp.get(s.name) ? { up: true } : {}) }]);
+        list.push([peer.name, { alias, group, ...(peerUp.get(s.name) ? { up: true } : {}) }]);
         byPeerNode.set(peer.node, list);
       });
       for (const [pn, list] of byPeerNode) await markLinks(ctx, cs, pn, list);

@@ -7,7 +7,7 @@
 import { deleteNetns, netnsNames } from '../netns/registry.js';
 import { RouteHandle } from '../route/handle.js';
 import { NftHandle } from '../nft/handle.js';
-import { type LabModel, linkAlias, nftTableName } from './model.js';
+import { type LabModel, linkAlias, linkGroup, nftTableName } from './model.js';
 import { type NodeState } from './observe.js';
 import { type Plan, plan } from './plan.js';
 import { findLabProcs, killProc } from './procs.js';
@@ -50,11 +50,18 @@ export async function destroy(lab: string | LabModel, opts: DestroyOptions = {})
   const links: string[] = [];
   const h = RouteHandle.open();
   try {
-    const mine = (await h.link.list()).filter((l) => l.attrs.ifalias === linkAlias(name));
-    // Bridges last is not needed (deleting a bridge releases its ports); veth ends vanish with their pair.
-    const r = await h.link.delMany(mine.map((l) => l.index), { throwOnError: false });
-    const bad = r.failures.find((f) => f.code !== 'ENODEV');
-    if (bad) throw bad;
+    const all = await h.link.list();
+    const mine = all.filter((l) => l.attrs.ifalias === linkAlias(name));
+    const group = linkGroup(name);
+    const inGroup = all.filter((l) => l.attrs.group === group);
+    if (mine.length > 0 && inGroup.length === mine.length && inGroup.every((l) => l.attrs.ifalias === linkAlias(name))) {
+      // One request, one batch in the kernel; only when the group holds exactly the lab's links.
+      await h.link.delGroup(group);
+    } else if (mine.length > 0) {
+      const r = await h.link.delMany(mine.map((l) => l.index), { throwOnError: false });
+      const bad = r.failures.find((f) => f.code !== 'ENODEV');
+      if (bad) throw bad;
+    }
     links.push(...mine.map((l) => l.name));
   } finally {
     h.close();

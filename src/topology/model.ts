@@ -7,6 +7,17 @@ import type { LabExpect, LabFilter, LabNat, LabNodeKind, LabProcess, LabSpec } f
 
 /** The ownership marker put on every link the lab creates (IFLA_IFALIAS). */
 export const linkAlias = (lab: string): string => `netlink-lab:${lab}`;
+/**
+ * The link group (IFLA_GROUP) of the lab's links: lets destroy delete them all with one
+ * request (`ip link del group N`: the kernel unregisters them in one batch, one RCU grace
+ * period instead of one per link). A hash of the name, so it can collide with another lab's:
+ * destroy checks every link of the group carries this lab's alias before using it.
+ */
+export function linkGroup(lab: string): number {
+  let h = 0x811c9dc5;
+  for (const c of Buffer.from(lab)) h = Math.imul(h ^ c, 0x01000193) >>> 0;
+  return (0x4c000000 | (h & 0x00ffffff)) >>> 0;
+}
 /** The alias of lo in a namespace the lab created: marks the namespace as the lab's node. */
 export const nodeAlias = (lab: string, node: string): string => `netlink-lab:${lab}:${node}`;
 /** The nftables table (family ip) the lab owns in each node with NAT or filter rules. */

@@ -5,6 +5,7 @@
  * no longer declares are deleted; objects of the same name that are NOT the lab's are
  * conflicts, and apply refuses to touch them.
  */
+import { createHash } from 'node:crypto';
 import { IFF } from '../route/ifinfomsg.js';
 import type { Link } from '../route/link.js';
 import type { LinkAddSpec } from '../route/link-request.js';
@@ -17,7 +18,7 @@ import { RuleBuilder } from '../nft/rule-builder.js';
 import { ruleStatements } from '../nft/print.js';
 import { toJson } from '../netlink/jsonable.js';
 import type { ExprAttrs } from '../nft/expr.schema.js';
-import { type IfaceModel, type LabModel, type NodeModel, type RouteModel, linkAlias, nftTableName, nodeAlias } from './model.js';
+import { type IfaceModel, type LabModel, type NodeModel, type RouteModel, linkAlias, linkGroup, nftTableName, nodeAlias } from './model.js';
 import { type LabState, type NodeState, observe, sysctlText } from './observe.js';
 
 /** Kinds of object a change is about, in the order apply runs them (deletions first where they free a name). */
@@ -131,11 +132,20 @@ const desiredText = (d: NftDesired | undefined): string => (d === undefined ? ''
 const observedText = (n: NodeState['nft']): string => (n === undefined ? '' : n.chains.map((c) =>
   `${c.name} ${c.type} ${String(c.hook)} ${String(c.priority)} ${c.policy}: ${n.rules.filter((r) => r.chain === c.name).map((r) => ruleMeaning(r.exprs)).join(' ; ')}`).sort().join('\n'));
 
+/** A stable locally administered unicast MAC for a lab's bridge: 02 + 5 bytes of sha1(lab/node/name). */
+export function bridgeMac(lab: string, node: string, name: string): string {
+  const h = createHash('sha1').update(`${lab}/${node}/${name}`).digest();
+  return ['02', ...[...h.subarray(0, 5)].map((b) => b.toString(16).padStart(2, '0'))].join(':');
+}
+
 /** LinkAddSpec of an interface (the creator end of a veth carries its peer). */
 export function linkAddSpec(model: LabModel, it: IfaceModel, peer: IfaceModel | undefined, peerRef: () => unknown): LinkAddSpec {
   const alias = linkAlias(model.name);
-  const base = { name: it.name, alias, up: it.up, ...(it.mtu !== undefined ? { mtu: it.mtu } : {}), ...(it.mac !== undefined ? { address: it.mac } : {}) };
-  if (it.kind === 'bridge') return { ...base, kind: 'bridge', data: { stpState: it.stp ? 1 : 0 } };
+  const base = { name: it.name, alias, group: linkGroup(model.name), up: it.up, ...(it.mtu !== undefined ? { mtu: it.mtu } : {}), ...(it.mac !== undefined ? { address: it.mac } : {}) };
+  // A bridge without a set MAC takes its lowest port's, and changes it when that port goes:
+  // neighbours' ARP caches then point at nothing until they expire (a repaired cable would cut
+  // the others off). A fixed, lab-derived, locally administered MAC keeps it stable.
+  if (it.kind === 'bridge') return { ...base, kind: 'bridge', data: { stpState: it.stp ? 1 : 0 }, ...(it.mac === undefined ? { address: bridgeMac(model.name, it.node, it.name) } : {}) };
   if (it.kind === 'vxlan') {
     const v = it.vxlan!;
     return { ...base, kind: 'vxlan', data: { id: v.vni, port: v.port, local: v.local, learning: 1 }, ...(v.dev !== undefined ? { link: v.dev } : {}), ...(it.master !== undefined ? { master: it.master } : {}) };
