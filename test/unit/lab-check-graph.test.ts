@@ -15,11 +15,11 @@ const lab = (f: string): LabSpec => loadLab(`${LABS}${f}`).spec;
 
 t.test('every seed lab file in examples/labs validates and has expectations', async (t) => {
   const files = readdirSync(LABS).filter((f) => f.endsWith('.yaml')).sort();
-  t.same(files, ['lab1.yaml', 'lab2-veth.yaml', 'lab2.yaml', 'lab3.yaml', 'lab4.yaml', 'lab5.yaml']);
+  t.same(files, ['lab1.yaml', 'lab2-veth.yaml', 'lab2.yaml', 'lab3.yaml', 'lab4.yaml', 'lab5.yaml', 'two-hosts.yaml']);
   for (const f of files) {
-    const s = lab(f);
+    const s = f === 'two-hosts.yaml' ? loadLab(`${LABS}${f}`, { host: 'h1' }).spec : lab(f);
     t.ok((s.expect ?? []).length >= 2, `${f}: ${s.expect?.length} expectations`);
-    t.ok(s.expect!.some((e) => e.ok) && s.expect!.some((e) => !e.ok) || f === 'lab2-veth.yaml', `${f}: some must work, some must fail`);
+    t.ok(s.expect!.some((e) => e.ok) && s.expect!.some((e) => !e.ok) || f === 'lab2-veth.yaml' || f === 'two-hosts.yaml', `${f}: some must work, some must fail`);
   }
 });
 
