@@ -249,8 +249,10 @@ export function diff(model: LabModel, state: LabState): Plan {
           op: '+', kind: 'veth', node: it.node, object: `${it.node}/${it.name}`, path: it.path.replace(/\.[ab]$/, ''),
           detail: `veth ↔ ${peer.node}/${peer.name}${it.master ? `, master ${it.master}` : ''}`, data: { it, peer },
         });
+        for (const a of it.addresses) add({ op: '+', kind: 'address', node: it.node, object: `${it.node}/${it.name} ${a}`, path: `${it.path}.addresses`, detail: '', data: { dev: it.name, address: a } });
         for (const a of peer.addresses) add({ op: '+', kind: 'address', node: peer.node, object: `${peer.node}/${peer.name} ${a}`, path: `${peer.path}.addresses`, detail: '', data: { dev: peer.name, address: a } });
         if (peer.master !== undefined) add({ op: '~', kind: 'link-set', node: peer.node, object: `${peer.node}/${peer.name}`, path: peer.path, detail: `master ${peer.master}`, data: { name: peer.name, set: { master: peer.master }, was: { master: null } } });
+        continue;
       } else {
         add({ op: '+', kind: it.kind, node: it.node, object: `${it.node}/${it.name}`, path: it.path, detail: it.kind === 'vxlan' ? `vxlan vni ${it.vxlan!.vni} local ${it.vxlan!.local}, master ${it.master}` : `bridge${it.stp ? ', stp' : ''}`, data: { it } });
       }
@@ -341,7 +343,10 @@ export function diff(model: LabModel, state: LabState): Plan {
     // Address and route deletions go before additions of their kind.
     return k * 2 + (c.op === '-' ? 0 : 1);
   };
-  const sorted = changes.map((c, i) => [c, i] as const).sort((x, y) => order(x[0]) - order(y[0]) || x[1] - y[1]).map(([c]) => c);
+  // Within a kind, one node's changes together: each becomes one bulk request.
+  const nodeRank = new Map(model.nodes.map((n, i) => [n.name, i] as const));
+  const sorted = changes.map((c, i) => [c, i] as const)
+    .sort((x, y) => order(x[0]) - order(y[0]) || nodeRank.get(x[0].node)! - nodeRank.get(y[0].node)! || x[1] - y[1]).map(([c]) => c);
   return { lab: model.name, changes: sorted, conflicts, state, model };
 }
 
