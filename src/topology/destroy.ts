@@ -80,7 +80,7 @@ export async function destroy(lab: string | LabModel, opts: DestroyOptions = {})
   // 3. Named namespaces marked as the lab's (only the spec's names when given a model).
   const candidates = typeof lab === 'string'
     ? netnsNames(dir)
-    : lab.nodes.filter((n) => n.kind === 'netns').map((n) => n.netns!).filter((n) => netnsNames(dir).includes(n));
+    : ((have) => lab.nodes.filter((n) => n.kind === 'netns').map((n) => n.netns!).filter((n) => have.has(n)))(new Set(netnsNames(dir)));
   const namespaces: string[] = [];
   for (const ns of candidates) {
     let alias: string | undefined;

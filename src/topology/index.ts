@@ -26,3 +26,8 @@ export { destroy, status } from './destroy.js';
 export type { DestroyOptions, DestroyResult, LabStatus, NodeStatus } from './destroy.js';
 export { findLabProcs, killProc } from './procs.js';
 export type { LabProc } from './procs.js';
+export { check, formatCheck, listenersFor, nodeAddresses, planCheck, resolveTarget, serveCheck } from './check.js';
+export type { CheckOptions, CheckReport, CheckRow, FormatCheckOptions } from './check.js';
+export { dotQuote, labDot, labSvg, renderSvg } from './graph.js';
+export { runClient, startListener } from './probe.js';
+export type { Listener, NodePlace, ProbeAnswer, ProbeOutcome, ProbeProto, ProbeSpec } from './probe.js';

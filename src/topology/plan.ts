@@ -159,9 +159,23 @@ export function linkAddSpec(model: LabModel, it: IfaceModel, peer: IfaceModel | 
 // ---- diff ----
 
 const isUp = (l: Link): boolean => (l.flags & IFF.IFF_UP) !== 0;
-const globalAddrs = (st: NodeState, index: number): string[] => st.addrs
-  .filter((a) => a.index === index && !(a.family === 6 && a.address.toLowerCase().startsWith('fe80:')))
-  .map((a) => `${a.address}/${a.prefixlen}`);
+// Addresses by interface index, made once per observed node (a host with a thousand ports
+// would otherwise filter all its addresses once per port).
+const addrIndex = new WeakMap<NodeState, Map<number, string[]>>();
+const globalAddrs = (st: NodeState, index: number): string[] => {
+  let m = addrIndex.get(st);
+  if (!m) {
+    m = new Map();
+    for (const a of st.addrs) {
+      if (a.family === 6 && a.address.toLowerCase().startsWith('fe80:')) continue;
+      let l = m.get(a.index);
+      if (!l) m.set(a.index, l = []);
+      l.push(`${a.address}/${a.prefixlen}`);
+    }
+    addrIndex.set(st, m);
+  }
+  return m.get(index) ?? [];
+};
 
 function routeMatches(r: Route, want: RouteModel, st: NodeState): boolean {
   if (r.family !== want.family || r.table !== want.table) return false;
@@ -211,12 +225,13 @@ export function diff(model: LabModel, state: LabState): Plan {
 
   // Owned links no longer declared; declared names held by someone else; kind changes.
   const recreate = new Set<IfaceModel>();
+  const wantByKey = new Map(model.ifaces.map((i) => [`${i.node}/${i.name}`, i] as const));
   for (const n of model.nodes) {
     const st = stOf(n.name);
     if (!st.present || !st.owned) continue;
     for (const l of st.links) {
       if (l.attrs.ifalias !== alias) continue;
-      const want = model.ifaces.find((i) => i.node === n.name && i.name === l.name);
+      const want = wantByKey.get(`${n.name}/${l.name}`);
       if (!want) add({ op: '-', kind: 'link-del', node: n.name, object: `${n.name}/${l.name}`, path: '', detail: `${l.kind ?? 'link'} no longer in the lab`, data: { name: l.name, index: l.index } });
       else if (l.kind !== want.kind) {
         add({ op: '-', kind: 'link-del', node: n.name, object: `${n.name}/${l.name}`, path: want.path, detail: `is a ${l.kind}, the lab wants a ${want.kind}`, data: { name: l.name, index: l.index } });
@@ -273,9 +288,11 @@ export function diff(model: LabModel, state: LabState): Plan {
   }
 
   // Routes.
+  const routesOf = new Map<string, RouteModel[]>();
+  for (const r of model.routes) { const l = routesOf.get(r.node); if (l) l.push(r); else routesOf.set(r.node, [r]); }
   for (const n of model.nodes) {
     const st = stOf(n.name);
-    const wants = model.routes.filter((r) => r.node === n.name);
+    const wants = routesOf.get(n.name) ?? [];
     const matched = new Set<Route>();
     for (const r of wants) {
       const found = st.present ? st.routes.find((x) => !matched.has(x) && routeMatches(x, r, st)) : undefined;
