@@ -16,6 +16,7 @@ import { parse, bool } from '../args.js';
 import { namespaceError, openHandle } from './common.js';
 import { byIndexOf } from './link.js';
 import { linkLabel, operstateName, routeJson, routeText } from './shape.js';
+import type { Style } from '../style.js';
 
 export const HELP = `usage: netlink-dump netns [--json] [--dir DIR]
 
@@ -30,7 +31,7 @@ Options:
       --dir DIR where the names live (default /run/netns)
   -h, --help    this text`;
 
-interface NsState { readonly name: string; readonly links: Link[]; readonly addrs: Address[]; readonly routes: Route[] }
+export interface NsState { readonly name: string; readonly links: Link[]; readonly addrs: Address[]; readonly routes: Route[] }
 
 const HERE = 'the current namespace';
 
@@ -59,6 +60,59 @@ async function load(name: string, path: string | undefined): Promise<NsState> {
   }
 }
 
+/** One namespace's view: its links (with addresses, bridge, peer) and routes. */
+export type NsView = ReturnType<typeof nsView>[number];
+
+/**
+ * The view of `spaces`; `all` (a superset) is where veth peers are looked for. Shared with
+ * `netlink-lab status`, which passes a lab's nodes.
+ */
+export function nsView(spaces: readonly NsState[], all: readonly NsState[]) {
+  return spaces.map((s) => {
+    const byIndex = byIndexOf(s.links);
+    return {
+      name: s.name,
+      links: s.links.map((l) => {
+        const peer = findPeer(l, s, all);
+        return {
+          ifname: l.name, ifindex: l.index, ...(l.kind ? { kind: l.kind } : {}), operstate: operstateName(l),
+          addresses: s.addrs.filter((a) => a.devIndex === l.index).map((a) => `${a.address}/${a.prefixlen}`),
+          ...(l.masterIndex !== undefined ? { master: byIndex.get(l.masterIndex)?.name ?? l.master } : {}),
+          ...(peer ? { peer } : {}),
+          label: linkLabel(l, byIndex),
+        };
+      }),
+      routes: s.routes.map((r) => routeJson(r, byIndex)),
+      routeText: s.routes.map((r) => routeText(r, byIndex)),
+    };
+  });
+}
+
+/** The JSON form of a view (what `netlink-dump netns --json` prints under `namespaces`). */
+export function nsJson(view: readonly NsView[]) {
+  return view.map(({ routeText: _t, links, ...v }) => ({ ...v, links: links.map(({ label: _l, ...l }) => l) }));
+}
+
+/** The text form: a heading per namespace, a line per link, a line per route. `note(ns, ifname)` adds to a link's line. */
+export function nsText(view: readonly NsView[], st: Style, note?: (ns: string, ifname: string) => string | undefined): string[] {
+  const out: string[] = [];
+  for (const v of view) {
+    out.push(st.bold(`${v.name}`) + st.dim(` (${v.links.length} links, ${v.links.reduce((n, l) => n + l.addresses.length, 0)} addresses, ${v.routes.length} routes)`));
+    for (const l of v.links) {
+      const notes: string[] = [];
+      if (l.kind) notes.push(l.kind);
+      if (l.master !== undefined) notes.push(`port of ${l.master}`);
+      const ports = v.links.filter((x) => x.master === l.ifname).map((x) => x.ifname);
+      if (ports.length) notes.push(`ports: ${ports.join(' ')}`);
+      if (l.peer) notes.push('unknown' in l.peer ? `peer ${l.peer.unknown}` : `peer ${l.peer.ifname} in ${l.peer.netns === v.name ? 'this namespace' : l.peer.netns}`);
+      const extra = note?.(v.name, l.ifname);
+      out.push(`  ${l.label.padEnd(16)} ${l.operstate.padEnd(8)} ${l.addresses.join(' ').padEnd(24)} ${notes.join(', ')}${extra ? `  ${extra}` : ''}`.trimEnd());
+    }
+    for (const r of v.routeText) out.push(`  route ${r}`);
+  }
+  return out;
+}
+
 export async function run(argv: readonly string[], io: Io): Promise<number> {
   const p = parse(argv, { json: { type: 'boolean', short: 'j' }, dir: { type: 'string' } }, 'netns');
   if (p.help) { io.out(HELP); return 0; }
@@ -82,44 +136,14 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   }
   // Our own namespace takes part in peer matching (host ends of veth pairs) but is not listed.
   const here = await load(HERE, undefined);
-  const all = [...spaces, here];
-  const view = spaces.map((s) => {
-    const byIndex = byIndexOf(s.links);
-    return {
-      name: s.name,
-      links: s.links.map((l) => {
-        const peer = findPeer(l, s, all);
-        return {
-          ifname: l.name, ifindex: l.index, ...(l.kind ? { kind: l.kind } : {}), operstate: operstateName(l),
-          addresses: s.addrs.filter((a) => a.devIndex === l.index).map((a) => `${a.address}/${a.prefixlen}`),
-          ...(l.masterIndex !== undefined ? { master: byIndex.get(l.masterIndex)?.name ?? l.master } : {}),
-          ...(peer ? { peer } : {}),
-          label: linkLabel(l, byIndex),
-        };
-      }),
-      routes: s.routes.map((r) => routeJson(r, byIndex)),
-      routeText: s.routes.map((r) => routeText(r, byIndex)),
-    };
-  });
+  const view = nsView(spaces, [...spaces, here]);
   if (bool(p, 'json')) {
-    io.out(JSON.stringify({ namespaces: view.map(({ routeText: _t, links, ...v }) => ({ ...v, links: links.map(({ label: _l, ...l }) => l) })), errors }));
+    io.out(JSON.stringify({ namespaces: nsJson(view), errors }));
   } else {
     const st = io.style;
     const out: string[] = [];
     if (!names.length) out.push(`no named network namespaces (${dir} is empty)`);
-    for (const v of view) {
-      out.push(st.bold(`${v.name}`) + st.dim(` (${v.links.length} links, ${v.links.reduce((n, l) => n + l.addresses.length, 0)} addresses, ${v.routes.length} routes)`));
-      for (const l of v.links) {
-        const notes: string[] = [];
-        if (l.kind) notes.push(l.kind);
-        if (l.master !== undefined) notes.push(`port of ${l.master}`);
-        const ports = v.links.filter((x) => x.master === l.ifname).map((x) => x.ifname);
-        if (ports.length) notes.push(`ports: ${ports.join(' ')}`);
-        if (l.peer) notes.push('unknown' in l.peer ? `peer ${l.peer.unknown}` : `peer ${l.peer.ifname} in ${l.peer.netns === v.name ? 'this namespace' : l.peer.netns}`);
-        out.push(`  ${l.label.padEnd(16)} ${l.operstate.padEnd(8)} ${l.addresses.join(' ').padEnd(24)} ${notes.join(', ')}`.trimEnd());
-      }
-      for (const r of v.routeText) out.push(`  route ${r}`);
-    }
+    out.push(...nsText(view, st));
     for (const e of errors) out.push(st.bad(`${e.name}: ${e.error}`));
     io.out(out.join('\n'));
   }
