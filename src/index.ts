@@ -8,7 +8,8 @@ export type { BackendName, Libc, RecvResult } from './ffi/libc.js';
 
 // Errors
 export {
-  BulkError, DecodeError, DumpInterruptedError, NetlinkError, NetlinkTimeoutError, ProtocolError, SocketStateError, SyscallError,
+  BackendUnavailableError, BulkError, DecodeError, DumpInterruptedError, NetlinkError, NetlinkTimeoutError, ProtocolError, SocketStateError, SyscallError,
+  NetlinkTsError,
 } from './netlink/errors.js';
 export type { ExtAck } from './netlink/errors.js';
 

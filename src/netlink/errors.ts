@@ -1,9 +1,9 @@
 /**
  * Errors a caller can catch by class. Every class sets `name`, and `cause` where there is one.
  */
-import { errnoMessage, errnoName } from '../ffi/errors.js';
+import { NetlinkTsError, errnoMessage, errnoName } from '../ffi/errors.js';
 
-export { SyscallError } from '../ffi/errors.js';
+export { BackendUnavailableError, NetlinkTsError, SyscallError } from '../ffi/errors.js';
 
 /** Extended ACK details (NLMSGERR_ATTR_*) the kernel attached to an NLMSG_ERROR. */
 export interface ExtAck {
@@ -35,11 +35,10 @@ export interface NetlinkErrorInit {
 }
 
 /** The kernel answered a request with NLMSG_ERROR and a non-zero error. */
-export class NetlinkError extends Error {
+export class NetlinkError extends NetlinkTsError {
   override readonly name = 'NetlinkError';
+  /** Positive errno. */
   readonly errno: number;
-  /** Symbolic errno, e.g. `EEXIST`. */
-  readonly code: string;
   readonly operation: string;
   readonly seq: number;
   readonly extAck: ExtAck;
@@ -52,9 +51,8 @@ export class NetlinkError extends Error {
     const where = init.attrPath?.length ? ` at ${init.attrPath.join('.')}` : '';
     const kernel = init.extAck?.message ? ` (kernel: "${init.extAck.message}"${where})` : where ? ` (${where.trim()})` : '';
     const missing = init.missingAttr ?? (init.extAck?.missingType !== undefined ? `attribute type ${init.extAck.missingType}` : undefined);
-    super(`${init.operation}: ${code}: ${errnoMessage(init.errno)}${kernel}${missing ? ` [missing ${missing}]` : ''}`);
+    super(`${init.operation}: ${code}: ${errnoMessage(init.errno)}${kernel}${missing ? ` [missing ${missing}]` : ''}`, code);
     this.errno = init.errno;
-    this.code = code;
     this.operation = init.operation;
     this.seq = init.seq;
     this.extAck = init.extAck ?? {};
@@ -65,14 +63,14 @@ export class NetlinkError extends Error {
 }
 
 /** Bytes that do not parse: carries where (attribute path and byte offset). */
-export class DecodeError extends Error {
+export class DecodeError extends NetlinkTsError {
   override readonly name = 'DecodeError';
   readonly path: readonly string[];
   readonly offset: number;
   /** The message without path and offset. */
   readonly reason: string;
   constructor(message: string, path: readonly string[], offset: number, options?: { cause?: unknown }) {
-    super(`${path.length ? path.join('.') + ': ' : ''}${message} (at byte ${offset})`, options);
+    super(`${path.length ? path.join('.') + ': ' : ''}${message} (at byte ${offset})`, 'ERR_DECODE', options);
     this.path = path;
     this.offset = offset;
     this.reason = message;
@@ -93,18 +91,18 @@ export function rethrowWithin(err: unknown, ...prefix: string[]): never {
 }
 
 /** A dump was interrupted (NLM_F_DUMP_INTR): the table changed while being dumped. Retry. */
-export class DumpInterruptedError<T = unknown> extends Error {
+export class DumpInterruptedError<T = unknown> extends NetlinkTsError {
   override readonly name = 'DumpInterruptedError';
   /** Everything received, possibly inconsistent. */
   readonly partial: readonly T[];
   constructor(operation: string, partial: readonly T[]) {
-    super(`${operation}: dump interrupted (NLM_F_DUMP_INTR): the kernel's table changed during the dump; results may be inconsistent — retry`);
+    super(`${operation}: dump interrupted (NLM_F_DUMP_INTR): the kernel's table changed during the dump; results may be inconsistent — retry`, 'ERR_DUMP_INTERRUPTED');
     this.partial = partial;
   }
 }
 
-/** Some messages of a bulk request failed. */
-export class BulkError extends Error {
+/** Some messages of a bulk request failed. `code` is the first failure's errno name. */
+export class BulkError extends NetlinkTsError {
   override readonly name = 'BulkError';
   /** One NetlinkError per failed message, each with its `index`. */
   readonly failures: readonly NetlinkError[];
@@ -114,7 +112,7 @@ export class BulkError extends Error {
   constructor(operation: string, failures: readonly NetlinkError[], attempted: number, total: number) {
     const first = failures[0];
     super(`${operation}: ${failures.length} of ${attempted} messages failed (${total} requested)` +
-      (first ? `; first: #${first.index}: ${first.message}` : ''), first ? { cause: first } : undefined);
+      (first ? `; first: #${first.index}: ${first.message}` : ''), first?.code ?? 'ERR_BULK', first ? { cause: first } : undefined);
     this.failures = failures;
     this.attempted = attempted;
     this.total = total;
@@ -122,16 +120,25 @@ export class BulkError extends Error {
 }
 
 /** The socket is in a state that forbids the call (closed, or reserved by an open dump stream). */
-export class SocketStateError extends Error {
-  override readonly name = 'SocketStateError';
+export class SocketStateError extends NetlinkTsError {
+  override readonly name: string = 'SocketStateError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'ERR_SOCKET_STATE', options);
+  }
 }
 
 /** No reply within the socket's receive timeout. */
-export class NetlinkTimeoutError extends Error {
-  override readonly name = 'NetlinkTimeoutError';
+export class NetlinkTimeoutError extends NetlinkTsError {
+  override readonly name: string = 'NetlinkTimeoutError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'ETIMEDOUT', options);
+  }
 }
 
 /** The kernel's reply violates the protocol (wrong seq, wrong port id, truncated datagram). */
-export class ProtocolError extends Error {
-  override readonly name = 'ProtocolError';
+export class ProtocolError extends NetlinkTsError {
+  override readonly name: string = 'ProtocolError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'ERR_PROTOCOL', options);
+  }
 }

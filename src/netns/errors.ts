@@ -2,19 +2,18 @@
  * Errors of the netns module, catchable by class. Each carries the namespace it is about
  * (`netns`: a name, path or `pid N`), the errno `code` where one caused it, and `cause`.
  */
+import { NetlinkTsError } from '../ffi/errors.js';
 
 /** Something about a network namespace failed. */
-export class NetnsError extends Error {
+export class NetnsError extends NetlinkTsError {
   override name = 'NetnsError';
   /** The namespace concerned: its name, path, or `pid N`. */
   readonly netns: string;
-  /** Symbolic errno (`ENOENT`, `EBUSY`, …) when a syscall caused this. */
-  readonly code: string | undefined;
 
+  /** `code`: the symbolic errno (`ENOENT`, `EBUSY`, …) when a syscall caused this, else `ERR_NETNS`. */
   constructor(message: string, netns: string, options: { code?: string; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(message, options.code ?? 'ERR_NETNS', options);
     this.netns = netns;
-    this.code = options.code;
   }
 }
 
