@@ -59,6 +59,7 @@ export { broadcastOf, networkOf, parsePrefix } from './route/prefix.js';
 export type { Prefix } from './route/prefix.js';
 export * from './route/protocol.js';
 export { IFLA, IFLA_INFO } from './route/link.schema.js';
+export { RTNL_SET } from './route/kinds.js';
 export type { LinkAttrs } from './route/link.schema.js';
 export { IFA, IFADDRMSG } from './route/addr.schema.js';
 export { RTA, RTMSG } from './route/route.schema.js';
