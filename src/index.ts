@@ -74,6 +74,8 @@ export type { ListNetnsOptions, NamedNetns, NetnsDirOptions } from './netns/regi
 export { runInNetns, spawnInNetns, spawnUnshared } from './netns/run.js';
 export type { NetnsRunOptions, NetnsSpawnOptions, RunResult, UnsharedNetns, UnsharedOptions } from './netns/run.js';
 export { netns, withNetns } from './netns/index.js';
+export { DEFAULT_UNSHARED_DIR, findUnshared, stopUnshared } from './netns/unshared-owner.js';
+export type { FoundUnshared, UnsharedTarget } from './netns/unshared-owner.js';
 export { NsidApi, NETNSA_NSID_NOT_ASSIGNED } from './route/nsid.js';
 export { FdbApi, fdbRequest, toFdbEntry } from './route/fdb.js';
 export type { FdbEntry, FdbSpec } from './route/fdb.js';

@@ -32,6 +32,11 @@ export interface NetlinkErrorInit {
   readonly missingAttr?: string;
   /** Position of the failed message within a bulk request. */
   readonly index?: number;
+  /**
+   * What was being done to which object, in iproute2's words where it has them:
+   * `Cannot find device "nope"`, `cannot add link "br0"`. Leads the message.
+   */
+  readonly subject?: string;
 }
 
 /** The kernel answered a request with NLMSG_ERROR and a non-zero error. */
@@ -45,13 +50,15 @@ export class NetlinkError extends NetlinkTsError {
   readonly attrPath: readonly string[] | undefined;
   readonly missingAttr: string | undefined;
   readonly index: number | undefined;
+  /** What was being done to which object (`Cannot find device "nope"`), when the caller knows. */
+  readonly subject: string | undefined;
 
   constructor(init: NetlinkErrorInit) {
     const code = errnoName(init.errno);
     const where = init.attrPath?.length ? ` at ${init.attrPath.join('.')}` : '';
     const kernel = init.extAck?.message ? ` (kernel: "${init.extAck.message}"${where})` : where ? ` (${where.trim()})` : '';
     const missing = init.missingAttr ?? (init.extAck?.missingType !== undefined ? `attribute type ${init.extAck.missingType}` : undefined);
-    super(`${init.operation}: ${code}: ${errnoMessage(init.errno)}${kernel}${missing ? ` [missing ${missing}]` : ''}`, code);
+    super(`${init.subject ? `${init.subject}: ` : ''}${init.operation}: ${code}: ${errnoMessage(init.errno)}${kernel}${missing ? ` [missing ${missing}]` : ''}`, code);
     this.errno = init.errno;
     this.operation = init.operation;
     this.seq = init.seq;
@@ -59,7 +66,38 @@ export class NetlinkError extends NetlinkTsError {
     this.attrPath = init.attrPath;
     this.missingAttr = init.missingAttr;
     this.index = init.index;
+    this.subject = init.subject;
   }
+
+  /**
+   * The same error, saying what was being done to which object (`subject` replaces an earlier
+   * one; `undefined` keeps it), optionally at another bulk `index`.
+   */
+  withSubject(subject: string | undefined, index = this.index): NetlinkError {
+    const e = new NetlinkError({
+      errno: this.errno, operation: this.operation, seq: this.seq, extAck: this.extAck,
+      ...((subject ?? this.subject) !== undefined ? { subject: subject ?? this.subject } : {}),
+      ...(this.attrPath ? { attrPath: this.attrPath } : {}),
+      ...(this.missingAttr !== undefined ? { missingAttr: this.missingAttr } : {}),
+      ...(index !== undefined ? { index } : {}),
+    });
+    if (this.stack) e.stack = `${e.name}: ${e.message}${this.stack.slice(this.stack.indexOf('\n'))}`;
+    return e;
+  }
+}
+
+/** iproute2's words for a device the kernel does not have (ENODEV / "No such device"). */
+export function cannotFindDevice(dev: string | number): string {
+  return typeof dev === 'number' ? `Cannot find device with index ${dev}` : `Cannot find device "${dev}"`;
+}
+
+/**
+ * `err` with `subject` if it is a NetlinkError that has none yet: ENODEV (no such device) says
+ * `Cannot find device "DEV"` when `dev` is given, anything else `subject`. Other errors as is.
+ */
+export function named(err: unknown, subject: string, dev?: string | number): unknown {
+  if (!(err instanceof NetlinkError) || err.subject !== undefined) return err;
+  return err.withSubject(err.code === 'ENODEV' && dev !== undefined ? cannotFindDevice(dev) : subject);
 }
 
 /** Bytes that do not parse: carries where (attribute path and byte offset). */
