@@ -8,7 +8,8 @@ export type { BackendName, Libc, RecvResult } from './ffi/libc.js';
 
 // Errors
 export {
-  BulkError, DecodeError, DecodeLimitError, DumpInterruptedError, NetlinkError, NetlinkTimeoutError, ProtocolError, SocketStateError, SyscallError,
+  BackendUnavailableError, BulkError, DecodeError, DecodeLimitError, DumpInterruptedError, NetlinkError, NetlinkTimeoutError, ProtocolError, SocketStateError, SyscallError,
+  NetlinkTsError,
 } from './netlink/errors.js';
 export type { ExtAck } from './netlink/errors.js';
 
@@ -58,6 +59,7 @@ export { broadcastOf, networkOf, parsePrefix } from './route/prefix.js';
 export type { Prefix } from './route/prefix.js';
 export * from './route/protocol.js';
 export { IFLA, IFLA_INFO } from './route/link.schema.js';
+export { RTNL_SET } from './route/kinds.js';
 export type { LinkAttrs } from './route/link.schema.js';
 export { IFA, IFADDRMSG } from './route/addr.schema.js';
 export { RTA, RTMSG } from './route/route.schema.js';
@@ -72,6 +74,8 @@ export type { ListNetnsOptions, NamedNetns, NetnsDirOptions } from './netns/regi
 export { runInNetns, spawnInNetns, spawnUnshared } from './netns/run.js';
 export type { NetnsRunOptions, NetnsSpawnOptions, RunResult, UnsharedNetns, UnsharedOptions } from './netns/run.js';
 export { netns, withNetns } from './netns/index.js';
+export { DEFAULT_UNSHARED_DIR, findUnshared, stopUnshared } from './netns/unshared-owner.js';
+export type { FoundUnshared, UnsharedTarget } from './netns/unshared-owner.js';
 export { NsidApi, NETNSA_NSID_NOT_ASSIGNED } from './route/nsid.js';
 export { FdbApi, fdbRequest, toFdbEntry } from './route/fdb.js';
 export type { FdbEntry, FdbSpec } from './route/fdb.js';

@@ -4,6 +4,7 @@
  * (src/netlink/strace.ts) and pcap / pcapng with LINKTYPE_NETLINK (pcap.ts). The format is
  * detected from the bytes unless forced.
  */
+import { NetlinkTsError } from '../ffi/errors.js';
 import { parseHexFixture } from '../netlink/fixture.js';
 import { SEND_CALLS, StraceParseError, looksLikeStrace, parseStrace } from '../netlink/strace.js';
 import { isPcap, isPcapng, readPcap, readPcapng } from './pcap.js';
@@ -33,10 +34,10 @@ export interface Capture {
 }
 
 /** The file is not the format it claims or seems to be. `offset`: byte (binary) or line (text) of the failure. */
-export class CaptureError extends Error {
+export class CaptureError extends NetlinkTsError {
   override readonly name = 'CaptureError';
   constructor(message: string, readonly offset: number, readonly unit: 'byte' | 'line' = 'byte') {
-    super(message);
+    super(message, 'ERR_CAPTURE');
   }
 }
 

@@ -8,7 +8,7 @@
  * capture), 2 usage error. Errors are one line on stderr; never a stack trace unless
  * NETLINK_DUMP_DEBUG=1.
  */
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CliError, UsageError } from './errors.js';
 import { type Io, processIo } from './io.js';
@@ -47,10 +47,32 @@ Commands:
 ${Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(8)} ${c.summary}`).join('\n')}
 
 Live commands take --netns NAME|PATH or --pid PID (default: this process's namespace),
---json (shaped like ip -j) and -d (details). Run netlink-dump COMMAND --help for more.`;
+--json (shaped like ip -j) and -d (details); link, addr, route, neigh and rule also take
+ip's listing verb (netlink-dump link show). Run netlink-dump COMMAND --help for more.
+--version prints the version.`;
+
+/** `ip link show`, `ip addr list`, `ip route ls`: the listing verb is optional, as with ip. */
+const LISTING = new Set(['link', 'addr', 'route', 'neigh', 'rule']);
+const SHOW_VERBS = new Set(['show', 'list', 'ls', 'lst']);
+
+/** The package's version, from the package.json above this file (bundle or tsc build). */
+export function packageVersion(): string {
+  for (let dir = new URL('./', import.meta.url); dir.pathname !== '/'; dir = new URL('../', dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL('package.json', dir), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'netlink-ts' && pkg.version) return pkg.version;
+    } catch { /* not here: go up */ }
+  }
+  return 'unknown';
+}
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
-  const [cmd, ...rest] = argv;
+  const [cmd, ...args] = argv;
+  const rest = cmd !== undefined && LISTING.has(cmd) && args[0] !== undefined && SHOW_VERBS.has(args[0]) ? args.slice(1) : args;
+  if (cmd === '--version' || cmd === '-V') {
+    io.out(`netlink-dump (netlink-ts) ${packageVersion()}`);
+    return 0;
+  }
   if (cmd === '--help' || cmd === '-h' || cmd === 'help') {
     if (cmd === 'help' && rest[0] && COMMANDS[rest[0]]) return (await COMMANDS[rest[0]]!.load()).run(['--help'], io);
     io.out(USAGE);

@@ -17,23 +17,62 @@ export function errnoMessage(errno: number): string {
 }
 
 /**
+ * The base class of every error netlink-ts throws on purpose (SyscallError, NetlinkError,
+ * DecodeError, BulkError, NetnsError, SysctlError, NftBatchError, …): `catch (e) { if (e
+ * instanceof NetlinkTsError) … }` tells the library's failures from bugs. `code` is the
+ * symbolic errno (`'ENOENT'`) when a syscall or the kernel caused the error, else an
+ * `ERR_*` name for the class (`'ERR_DECODE'`). Bad arguments stay `TypeError`/`RangeError`.
+ */
+export class NetlinkTsError extends Error {
+  override readonly name: string = 'NetlinkTsError';
+  /** Symbolic errno (`'EEXIST'`) or an `ERR_*` code of the error class. */
+  readonly code: string;
+  constructor(message: string, code: string, options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+  }
+}
+
+/**
  * A libc call failed. Thrown by every {@link Libc} method when the call returns -1;
  * `errno` is read right after the call, before any other FFI call can clobber it.
  */
-export class SyscallError extends Error {
+export class SyscallError extends NetlinkTsError {
   override readonly name = 'SyscallError';
   /** The libc function, e.g. `'setns'`. */
   readonly syscall: string;
+  /** The errno value read right after the call. */
   readonly errno: number;
-  /** Symbolic errno, e.g. `'EPERM'`. */
-  readonly code: string;
+  /** What the call was about (a path, a device), when the caller said: `open (/run/netns/x)`. */
+  readonly detail: string | undefined;
 
   constructor(syscall: string, errno: number, options?: { cause?: unknown; detail?: string }) {
-    const code = errnoName(errno);
-    super(`${syscall}${options?.detail ? ` (${options.detail})` : ''}: ${code}: ${errnoMessage(errno)}`, options?.cause === undefined ? undefined : { cause: options.cause });
+    super(`${syscall}${options?.detail ? ` (${options.detail})` : ''}: ${errnoName(errno)}: ${errnoMessage(errno)}`, errnoName(errno), options);
     this.syscall = syscall;
     this.errno = errno;
-    this.code = code;
+    this.detail = options?.detail;
+  }
+}
+
+/**
+ * An FFI backend was asked for but cannot load: its packages are not installed (they are
+ * optional dependencies of netlink-ts), or they are installed without their native build
+ * (`npm install --ignore-scripts`, or no compiler). The message says what to install.
+ */
+export class BackendUnavailableError extends NetlinkTsError {
+  override readonly name = 'BackendUnavailableError';
+  /** The backend asked for: `'ffi-napi'` or `'koffi'`. */
+  readonly backend: string;
+  /** The npm packages the backend needs. */
+  readonly packages: readonly string[];
+  constructor(backend: string, packages: readonly string[], reason: 'missing' | 'unbuilt', cause: unknown) {
+    const install = `npm install ${packages.join(' ')}`;
+    super(reason === 'missing'
+      ? `FFI backend ${backend} is not installed: run \`${install}\`${backend === 'ffi-napi' ? ' (its native modules build from source: needs python3, make and a C++ compiler)' : ''}`
+      : `FFI backend ${backend} is installed but its native modules are not built (installed with --ignore-scripts or without a compiler?): run \`npm rebuild ${packages.join(' ')}\` with python3, make and a C++ compiler available — ${(cause as Error)?.message?.split('\n')[0] ?? String(cause)}`,
+    'ERR_BACKEND_UNAVAILABLE', { cause });
+    this.backend = backend;
+    this.packages = packages;
   }
 }
 

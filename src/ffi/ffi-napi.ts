@@ -6,7 +6,7 @@
  * for platforms where koffi does not load, and to cross-check koffi's behaviour.
  */
 import { createRequire } from 'node:module';
-import { checkCall, settlePollAsync } from './errors.js';
+import { BackendUnavailableError, checkCall, settlePollAsync } from './errors.js';
 import type { Libc, RecvResult } from './libc.js';
 
 /** The part of a ref-napi "type" object we rely on; the rest is opaque. */
@@ -37,6 +37,31 @@ interface StructType<T> extends RefType {
 type StructFactory = <T>(fields: Record<keyof T, TypeLike>) => StructType<T>;
 
 /** Pointer-typed struct fields accept a Buffer (its address is written) or null. */
+/** The npm packages of this backend: optional dependencies of netlink-ts. */
+export const FFI_NAPI_PACKAGES = ['@2060.io/ffi-napi', '@2060.io/ref-napi', 'ref-struct-di'] as const;
+
+/**
+ * Load the three modules. ref-napi is taken from where ffi-napi resolves it, so both use one
+ * copy of the native module (two copies would each keep their own type registry).
+ */
+function loadFfiNapi(): { ffi: FfiNapi; ref: RefNapi; Struct: StructFactory } {
+  const require = createRequire(import.meta.url);
+  const need = [...FFI_NAPI_PACKAGES];
+  for (const pkg of need) {
+    try { require.resolve(pkg); } catch (err) {
+      throw new BackendUnavailableError('ffi-napi', need, 'missing', err);
+    }
+  }
+  try {
+    const ffi = require('@2060.io/ffi-napi') as FfiNapi;
+    const ref = createRequire(require.resolve('@2060.io/ffi-napi'))('@2060.io/ref-napi') as RefNapi;
+    const Struct = (require('ref-struct-di') as (ref: RefNapi) => StructFactory)(ref);
+    return { ffi, ref, Struct };
+  } catch (err) {
+    throw new BackendUnavailableError('ffi-napi', need, 'unbuilt', err);
+  }
+}
+
 type Ptr = Buffer | null;
 interface Iovec { iov_base: Ptr; iov_len: number }
 interface Msghdr {
@@ -49,13 +74,11 @@ interface Msghdr {
  * names as the koffi backend. Loads the ffi-napi / ref-napi native modules on first call,
  * so merely importing this module costs nothing.
  *
- * @throws if the native modules fail to load (e.g. no prebuilt binary for this Node ABI).
+ * @throws BackendUnavailableError if the packages (optional dependencies of netlink-ts) are
+ * not installed, or are installed without their native build.
  */
 export function createFfiNapiLibc(): Libc {
-  const require = createRequire(import.meta.url);
-  const ffi = require('ffi-napi') as FfiNapi;
-  const ref = require('ref-napi') as RefNapi;
-  const Struct = (require('ref-struct-di') as (ref: RefNapi) => StructFactory)(ref);
+  const { ffi, ref, Struct } = loadFfiNapi();
   const errno = (): number => ffi.errno();
   const { int, uint32, long, ulong, size_t } = ref.types;
   const ptr = 'pointer';

@@ -4,7 +4,7 @@
  * marshalled by koffi only for sendmsg/recvmsg, which cost ~1.5 µs more per call.
  */
 import { createRequire } from 'node:module';
-import { checkCall, settlePollAsync } from './errors.js';
+import { BackendUnavailableError, checkCall, settlePollAsync } from './errors.js';
 import type { Libc, RecvResult } from './libc.js';
 
 type KoffiFn = ((...args: unknown[]) => number | bigint) & {
@@ -21,7 +21,13 @@ interface Koffi {
 /** Build the koffi-backed {@link Libc}. Loads the koffi native module on first call. */
 export function createKoffiLibc(): Libc {
   const require = createRequire(import.meta.url);
-  const koffi = require('koffi') as Koffi;
+  let koffi: Koffi;
+  try {
+    koffi = require('koffi') as Koffi;
+  } catch (err) {
+    const missing = (err as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && /'koffi'/.test((err as Error).message);
+    throw new BackendUnavailableError('koffi', ['koffi'], missing ? 'missing' : 'unbuilt', err);
+  }
   const c = koffi.load('libc.so.6');
   const errno = (): number => koffi.errno();
   koffi.struct('nlts_iovec', { iov_base: 'void *', iov_len: 'size_t' });

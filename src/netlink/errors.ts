@@ -1,9 +1,9 @@
 /**
  * Errors a caller can catch by class. Every class sets `name`, and `cause` where there is one.
  */
-import { errnoMessage, errnoName } from '../ffi/errors.js';
+import { NetlinkTsError, errnoMessage, errnoName } from '../ffi/errors.js';
 
-export { SyscallError } from '../ffi/errors.js';
+export { BackendUnavailableError, NetlinkTsError, SyscallError } from '../ffi/errors.js';
 
 /** Extended ACK details (NLMSGERR_ATTR_*) the kernel attached to an NLMSG_ERROR. */
 export interface ExtAck {
@@ -32,47 +32,83 @@ export interface NetlinkErrorInit {
   readonly missingAttr?: string;
   /** Position of the failed message within a bulk request. */
   readonly index?: number;
+  /**
+   * What was being done to which object, in iproute2's words where it has them:
+   * `Cannot find device "nope"`, `cannot add link "br0"`. Leads the message.
+   */
+  readonly subject?: string;
 }
 
 /** The kernel answered a request with NLMSG_ERROR and a non-zero error. */
-export class NetlinkError extends Error {
+export class NetlinkError extends NetlinkTsError {
   override readonly name = 'NetlinkError';
+  /** Positive errno. */
   readonly errno: number;
-  /** Symbolic errno, e.g. `EEXIST`. */
-  readonly code: string;
   readonly operation: string;
   readonly seq: number;
   readonly extAck: ExtAck;
   readonly attrPath: readonly string[] | undefined;
   readonly missingAttr: string | undefined;
   readonly index: number | undefined;
+  /** What was being done to which object (`Cannot find device "nope"`), when the caller knows. */
+  readonly subject: string | undefined;
 
   constructor(init: NetlinkErrorInit) {
     const code = errnoName(init.errno);
     const where = init.attrPath?.length ? ` at ${init.attrPath.join('.')}` : '';
     const kernel = init.extAck?.message ? ` (kernel: "${init.extAck.message}"${where})` : where ? ` (${where.trim()})` : '';
     const missing = init.missingAttr ?? (init.extAck?.missingType !== undefined ? `attribute type ${init.extAck.missingType}` : undefined);
-    super(`${init.operation}: ${code}: ${errnoMessage(init.errno)}${kernel}${missing ? ` [missing ${missing}]` : ''}`);
+    super(`${init.subject ? `${init.subject}: ` : ''}${init.operation}: ${code}: ${errnoMessage(init.errno)}${kernel}${missing ? ` [missing ${missing}]` : ''}`, code);
     this.errno = init.errno;
-    this.code = code;
     this.operation = init.operation;
     this.seq = init.seq;
     this.extAck = init.extAck ?? {};
     this.attrPath = init.attrPath;
     this.missingAttr = init.missingAttr;
     this.index = init.index;
+    this.subject = init.subject;
+  }
+
+  /**
+   * The same error, saying what was being done to which object (`subject` replaces an earlier
+   * one; `undefined` keeps it), optionally at another bulk `index`.
+   */
+  withSubject(subject: string | undefined, index = this.index): NetlinkError {
+    const e = new NetlinkError({
+      errno: this.errno, operation: this.operation, seq: this.seq, extAck: this.extAck,
+      ...((subject ?? this.subject) !== undefined ? { subject: subject ?? this.subject } : {}),
+      ...(this.attrPath ? { attrPath: this.attrPath } : {}),
+      ...(this.missingAttr !== undefined ? { missingAttr: this.missingAttr } : {}),
+      ...(index !== undefined ? { index } : {}),
+    });
+    if (this.stack) e.stack = `${e.name}: ${e.message}${this.stack.slice(this.stack.indexOf('\n'))}`;
+    return e;
   }
 }
 
+/** iproute2's words for a device the kernel does not have (ENODEV / "No such device"). */
+export function cannotFindDevice(dev: string | number): string {
+  return typeof dev === 'number' ? `Cannot find device with index ${dev}` : `Cannot find device "${dev}"`;
+}
+
+/**
+ * `err` with `subject` if it is a NetlinkError that has none yet: ENODEV (no such device) says
+ * `Cannot find device "DEV"` when `dev` is given, anything else `subject`. Other errors as is.
+ */
+export function named(err: unknown, subject: string, dev?: string | number): unknown {
+  if (!(err instanceof NetlinkError) || err.subject !== undefined) return err;
+  return err.withSubject(err.code === 'ENODEV' && dev !== undefined ? cannotFindDevice(dev) : subject);
+}
+
 /** Bytes that do not parse: carries where (attribute path and byte offset). */
-export class DecodeError extends Error {
+export class DecodeError extends NetlinkTsError {
   override readonly name = 'DecodeError';
   readonly path: readonly string[];
   readonly offset: number;
   /** The message without path and offset. */
   readonly reason: string;
   constructor(message: string, path: readonly string[], offset: number, options?: { cause?: unknown }) {
-    super(`${path.length ? path.join('.') + ': ' : ''}${message} (at byte ${offset})`, options);
+    super(`${path.length ? path.join('.') + ': ' : ''}${message} (at byte ${offset})`, 'ERR_DECODE', options);
     this.path = path;
     this.offset = offset;
     this.reason = message;
@@ -108,18 +144,18 @@ export function rethrowWithin(err: unknown, ...prefix: string[]): never {
 }
 
 /** A dump was interrupted (NLM_F_DUMP_INTR): the table changed while being dumped. Retry. */
-export class DumpInterruptedError<T = unknown> extends Error {
+export class DumpInterruptedError<T = unknown> extends NetlinkTsError {
   override readonly name = 'DumpInterruptedError';
   /** Everything received, possibly inconsistent. */
   readonly partial: readonly T[];
   constructor(operation: string, partial: readonly T[]) {
-    super(`${operation}: dump interrupted (NLM_F_DUMP_INTR): the kernel's table changed during the dump; results may be inconsistent — retry`);
+    super(`${operation}: dump interrupted (NLM_F_DUMP_INTR): the kernel's table changed during the dump; results may be inconsistent — retry`, 'ERR_DUMP_INTERRUPTED');
     this.partial = partial;
   }
 }
 
-/** Some messages of a bulk request failed. */
-export class BulkError extends Error {
+/** Some messages of a bulk request failed. `code` is the first failure's errno name. */
+export class BulkError extends NetlinkTsError {
   override readonly name = 'BulkError';
   /** One NetlinkError per failed message, each with its `index`. */
   readonly failures: readonly NetlinkError[];
@@ -129,7 +165,7 @@ export class BulkError extends Error {
   constructor(operation: string, failures: readonly NetlinkError[], attempted: number, total: number) {
     const first = failures[0];
     super(`${operation}: ${failures.length} of ${attempted} messages failed (${total} requested)` +
-      (first ? `; first: #${first.index}: ${first.message}` : ''), first ? { cause: first } : undefined);
+      (first ? `; first: #${first.index}: ${first.message}` : ''), first?.code ?? 'ERR_BULK', first ? { cause: first } : undefined);
     this.failures = failures;
     this.attempted = attempted;
     this.total = total;
@@ -137,16 +173,25 @@ export class BulkError extends Error {
 }
 
 /** The socket is in a state that forbids the call (closed, or reserved by an open dump stream). */
-export class SocketStateError extends Error {
-  override readonly name = 'SocketStateError';
+export class SocketStateError extends NetlinkTsError {
+  override readonly name: string = 'SocketStateError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'ERR_SOCKET_STATE', options);
+  }
 }
 
 /** No reply within the socket's receive timeout. */
-export class NetlinkTimeoutError extends Error {
-  override readonly name = 'NetlinkTimeoutError';
+export class NetlinkTimeoutError extends NetlinkTsError {
+  override readonly name: string = 'NetlinkTimeoutError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'ETIMEDOUT', options);
+  }
 }
 
 /** The kernel's reply violates the protocol (wrong seq, wrong port id, truncated datagram). */
-export class ProtocolError extends Error {
-  override readonly name = 'ProtocolError';
+export class ProtocolError extends NetlinkTsError {
+  override readonly name: string = 'ProtocolError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'ERR_PROTOCOL', options);
+  }
 }

@@ -108,6 +108,16 @@ export abstract class NotificationStream<E> implements AsyncIterableIterator<E> 
     return { value: undefined, done: true };
   }
 
+  /** `using m = monitor()`: closed when the scope ends. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /** `await using m = monitor()`: closed, and the pool thread has let go, when the scope ends. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.return();
+  }
+
   /**
    * Stop now: the wait is cancelled (the shared poll is woken and drops our fd) and the
    * netlink socket closed before this returns. Idempotent. A pending `next()` resolves `done`.

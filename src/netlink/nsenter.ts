@@ -5,6 +5,7 @@
  * `async function` is refused before anything is entered, and a returned Promise is refused.
  */
 import { type Libc, CLONE_NEWNET, O_CLOEXEC, O_RDONLY } from '../ffi/libc.js';
+import { openNetnsPath } from './netns-errors.js';
 
 /**
  * A network namespace: an open fd (or an object owning one, such as a `Netns` handle), a
@@ -48,6 +49,8 @@ export function netnsSource(ref: NetnsRef, field = 'netns', nsFile = 'net'): { f
 export interface NsEntry {
   readonly source: { fd: number; path?: undefined } | { path: string; fd?: undefined };
   readonly nstype: number;
+  /** The reference as the caller gave it (a name, `{ pid }`), for error messages. */
+  readonly ref?: unknown;
   /** /proc/thread-self/ns/<file> of this type (net, uts, …), to come back. */
   readonly nsFile: string;
 }
@@ -101,7 +104,7 @@ export function enterSync<T>(lib: Libc, entries: readonly NsEntry[], fn: () => T
       own.push(o);
       preflight(lib, o.fd, o.nstype, e.nsFile);
       if (e.source.fd !== undefined) return e.source.fd;
-      const fd = lib.open(e.source.path, O_RDONLY | O_CLOEXEC);
+      const fd = openNetnsPath(lib, e.source.path, O_RDONLY | O_CLOEXEC, e.ref);
       opened.push(fd);
       return fd;
     });
@@ -159,5 +162,5 @@ export function unshareSync<T>(lib: Libc, kinds: readonly { readonly nstype: num
 
 /** Run a synchronous `fn` with the calling thread in network namespace `target`; always come back. */
 export function withNetnsSync<T>(lib: Libc, target: NetnsRef, fn: () => T): T {
-  return enterSync(lib, [{ source: netnsSource(target), nstype: CLONE_NEWNET, nsFile: 'net' }], fn);
+  return enterSync(lib, [{ source: netnsSource(target), ref: target, nstype: CLONE_NEWNET, nsFile: 'net' }], fn);
 }

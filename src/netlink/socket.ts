@@ -123,6 +123,11 @@ export class NetlinkSocket {
     return this.transport.closed;
   }
 
+  /** `using s = NetlinkSocket.open(…)`: closed when the scope ends. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
   close(): void {
     this.transport.close();
   }

@@ -12,6 +12,7 @@
  * with the pid column from `-f -o`, `[pid N] ` from `-f` on stderr, none without `-f`; and,
  * when processes interleave, `… <unfinished ...>` / `<... recvmsg resumed>…`.
  */
+import { NetlinkTsError } from '../ffi/errors.js';
 
 /** One traced send/receive call. */
 export interface Syscall {
@@ -45,10 +46,10 @@ export interface StraceParse {
 }
 
 /** The trace does not parse (a hex dump out of sequence). */
-export class StraceParseError extends SyntaxError {
+export class StraceParseError extends NetlinkTsError {
   override readonly name = 'StraceParseError';
   constructor(message: string, readonly line: number) {
-    super(`strace output line ${line}: ${message}`);
+    super(`strace output line ${line}: ${message}`, 'ERR_STRACE_PARSE');
   }
 }
 

@@ -7,6 +7,7 @@ import { libc as defaultLibc, type Libc } from '../ffi/libc.js';
 import { Netns } from './netns.js';
 import { addNetns, attachNetns, deleteNetns, identifyNetns, listNetns, netnsByNsid, netnsExists } from './registry.js';
 import { runInNetns, spawnInNetns, spawnUnshared } from './run.js';
+import { findUnshared, stopUnshared } from './unshared-owner.js';
 
 /**
  * Run a SYNCHRONOUS `fn` with the main thread inside `ns`, and always come back (also when
@@ -31,4 +32,6 @@ export const netns = {
   spawn: spawnInNetns,
   run: runInNetns,
   unshare: spawnUnshared,
+  findUnshared,
+  stopUnshared,
 } as const;

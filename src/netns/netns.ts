@@ -97,10 +97,11 @@ export class Netns {
     try {
       fd = lib.open(path, O_RDONLY | O_CLOEXEC);
     } catch (err) {
+      const what = name !== undefined ? `"${name}"` : label;
       if (err instanceof SyscallError && err.code === 'ENOENT') {
-        throw new NetnsNotFoundError(`network namespace ${label} not found (${path})`, label, { code: err.code, cause: err });
+        throw new NetnsNotFoundError(`network namespace ${what} not found (${path})`, label, { code: err.code, cause: err });
       }
-      throw new NetnsError(`cannot open network namespace ${label} (${path}): ${(err as Error).message}`, label, { code: (err as SyscallError).code, cause: err });
+      throw new NetnsError(`cannot open network namespace ${what} (${path}): ${(err as Error).message}`, label, { code: (err as SyscallError).code, cause: err });
     }
     const inode = netnsInodeOfFd(fd, lib);
     if (inode === undefined) {

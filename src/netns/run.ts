@@ -10,6 +10,7 @@
 import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
 import { type Libc, CLONE_NEWNET, CLONE_NEWUTS, libc as defaultLibc } from '../ffi/libc.js';
 import { type NetnsRef, type NsEntry, enterSync, netnsSource, unshareSync } from '../netlink/nsenter.js';
+import { OWNER_MARK, claimPidFile, removePidFile, unsharedPidFile } from './unshared-owner.js';
 
 export interface NetnsSpawnOptions extends SpawnOptions {
   /**
@@ -22,10 +23,10 @@ export interface NetnsSpawnOptions extends SpawnOptions {
 }
 
 function entries(ns: NetnsRef, uts: boolean | undefined, where: string): NsEntry[] {
-  const list: NsEntry[] = [{ source: netnsSource(ns, `${where}.netns`), nstype: CLONE_NEWNET, nsFile: 'net' }];
+  const list: NsEntry[] = [{ source: netnsSource(ns, `${where}.netns`), ref: ns, nstype: CLONE_NEWNET, nsFile: 'net' }];
   if (uts) {
     if (ns === null || typeof ns !== 'object' || !('pid' in ns)) throw new TypeError(`${where}.uts: only a { pid } target has a UTS namespace to enter`);
-    list.push({ source: netnsSource(ns, `${where}.netns`, 'uts'), nstype: CLONE_NEWUTS, nsFile: 'uts' });
+    list.push({ source: netnsSource(ns, `${where}.netns`, 'uts'), ref: ns, nstype: CLONE_NEWUTS, nsFile: 'uts' });
   }
   return list;
 }
@@ -98,6 +99,19 @@ export interface UnsharedOptions {
   readonly spawn?: SpawnOptions;
   /** FFI backend. Default: libc(). */
   readonly libc?: Libc;
+  /**
+   * Let the namespace outlive this process: the owner is `sleep infinity` in a session of its
+   * own (detached, no stdio), which runs until someone ends it — by pid, or by the pid file
+   * written with `pidFile` / `name` ({@link stopUnshared}, {@link findUnshared}). Default
+   * false: the owner exits when this process does. Not with `command`.
+   */
+  readonly persist?: boolean;
+  /** Write the owner's pid to this file (created exclusively; removed by {@link stopUnshared}). */
+  readonly pidFile?: string;
+  /** Shorthand for `pidFile: <dir>/<name>.pid`, so a later process finds it by name. */
+  readonly name?: string;
+  /** Directory of `name`'s pid file. Default /run/netlink-ts/unshared. */
+  readonly dir?: string;
 }
 
 /** An unnamed namespace held by a child process; address it by `{ pid }` (or `ref`). */
@@ -107,8 +121,12 @@ export interface UnsharedNetns {
   /** `{ pid }`, for RouteHandle.open({ netns }), link specs, spawnInNetns(), Netns.open(). */
   readonly ref: { readonly pid: number };
   readonly hostname: string | undefined;
+  /** The pid file written for `pidFile` / `name`, if any. */
+  readonly pidFile: string | undefined;
   /** End the owning process (SIGTERM) and wait for it; the namespace goes when nothing else holds it. */
   stop(): Promise<void>;
+  /** `await using box = netns.unshare()`: {@link stop} when the scope ends. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 function checkHostname(h: unknown): string {
@@ -125,33 +143,54 @@ function checkHostname(h: unknown): string {
  */
 export function spawnUnshared(opts: UnsharedOptions = {}): UnsharedNetns {
   const hostname = opts.hostname === undefined ? undefined : checkHostname(opts.hostname);
-  const command = opts.command ?? '/bin/sh';
-  const args = opts.args ?? (opts.command === undefined ? ['-c', 'read x'] : []);
+  const persist = opts.persist ?? false;
+  if (persist && opts.command !== undefined) throw new TypeError('unshared.persist: the owner of a persistent namespace is sleep infinity; drop command');
+  const pidFile = unsharedPidFile(opts);
+  const command = persist ? 'sleep' : opts.command ?? '/bin/sh';
+  const args = persist ? ['infinity'] : opts.args ?? (opts.command === undefined ? ['-c', 'read x'] : []);
   checkCommand(command, args, 'unshared');
   const lib = opts.libc ?? defaultLibc();
-  const spawnOpts: SpawnOptions = opts.spawn ?? (opts.command === undefined ? { stdio: ['pipe', 'ignore', 'inherit'] } : {});
+  const spawnOpts: SpawnOptions = persist
+    ? { detached: true, stdio: 'ignore', env: { ...process.env, [OWNER_MARK]: pidFile ?? '1' } }
+    : opts.spawn ?? (opts.command === undefined ? { stdio: ['pipe', 'ignore', 'inherit'] } : {});
+  // The pid file is claimed before anything is created: a name in use fails here.
+  const claim = pidFile !== undefined ? claimPidFile(pidFile) : undefined;
   const kinds = [{ nstype: CLONE_NEWNET, nsFile: 'net' }, ...(hostname !== undefined ? [{ nstype: CLONE_NEWUTS, nsFile: 'uts' }] : [])];
-  const child = unshareSync(lib, kinds, () => {
-    if (hostname !== undefined) lib.sethostname(hostname);
-    return spawn(command, [...args], spawnOpts);
-  });
+  let child: ChildProcess;
+  try {
+    child = unshareSync(lib, kinds, () => {
+      if (hostname !== undefined) lib.sethostname(hostname);
+      return spawn(command, [...args], spawnOpts);
+    });
+  } catch (err) {
+    claim?.abandon();
+    throw err;
+  }
   // Before anything can throw: a spawn that fails reports it as an 'error' event on the next
   // tick, which would crash the process with no listener.
   child.on('error', () => undefined);
   if (child.pid === undefined) {
+    claim?.abandon();
     // spawn() failed (ENOENT, EACCES): Node reports why on that 'error' event, after this returns.
     throw new Error(`unshared: could not start ${JSON.stringify(command)} (not found or not executable)`);
   }
   const pid = child.pid;
+  claim?.write(pid);
   const exited = new Promise<void>((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) resolve();
     else child.once('exit', () => resolve());
   });
-  return {
-    pid, child, hostname, ref: { pid },
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await exited;
-    },
+  // Neither the owner nor its stdin pipe keeps this process alive: a script that never calls
+  // stop() still exits, and the default owner then reads EOF and exits too.
+  child.unref();
+  (child.stdin as { unref?: () => void } | null)?.unref?.();
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.ref(); // waiting for its exit must keep this process alive
+      child.kill('SIGTERM');
+    }
+    await exited;
+    if (pidFile !== undefined) removePidFile(pidFile, pid);
   };
+  return { pid, child, hostname, ref: { pid }, pidFile, stop, [Symbol.asyncDispose]: stop };
 }

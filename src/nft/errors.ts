@@ -1,4 +1,5 @@
 /** Errors of the nftables layer. */
+import { NetlinkTsError } from '../ffi/errors.js';
 import type { NetlinkError } from '../netlink/errors.js';
 
 /**
@@ -6,8 +7,9 @@ import type { NetlinkError } from '../netlink/errors.js';
  * Each failure is a NetlinkError (errno, code, ext-ACK text) whose `index` is the position of
  * the failed operation in the batch (0 = the first operation after NFNL_MSG_BATCH_BEGIN;
  * -1 = the batch as a whole, e.g. ERESTART when the generation id no longer matches).
+ * `code` is the first failure's errno name.
  */
-export class NftBatchError extends Error {
+export class NftBatchError extends NetlinkTsError {
   override readonly name = 'NftBatchError';
   readonly failures: readonly NetlinkError[];
   /** What each failed operation was, e.g. `NFT_MSG_NEWRULE ip nat postrouting`, parallel to `failures`. */
@@ -15,7 +17,7 @@ export class NftBatchError extends Error {
   constructor(failures: readonly NetlinkError[], operations: readonly string[], total: number) {
     const first = failures[0]!;
     const where = first.index === -1 ? 'the batch as a whole' : `operation #${first.index} of ${total} (${operations[0]})`;
-    super(`nftables batch rejected, nothing applied: ${where}: ${first.message}${failures.length > 1 ? ` (+${failures.length - 1} more)` : ''}`, { cause: first });
+    super(`nftables batch rejected, nothing applied: ${where}: ${first.message}${failures.length > 1 ? ` (+${failures.length - 1} more)` : ''}`, first.code, { cause: first });
     this.failures = failures;
     this.operations = operations;
   }

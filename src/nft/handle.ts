@@ -67,8 +67,14 @@ export class NftHandle {
     return new NftHandle(NetlinkSocket.open(nfnetlink, { sndbuf: 16 << 20, rcvbuf: 16 << 20, ...opts }));
   }
 
+  /** Close the socket. Idempotent. */
   close(): void {
     this.socket.close();
+  }
+
+  /** `using h = …Handle.open()`: closed when the scope ends. */
+  [Symbol.dispose](): void {
+    this.close();
   }
 
   /** A new, empty batch on this handle's socket. */

@@ -3,7 +3,7 @@
  * kernel's address lists, and `ip addr add|replace|del` as typed calls (requests built in
  * addr-request.ts, byte for byte as iproute2 6.1 builds them).
  */
-import { NetlinkError } from '../netlink/errors.js';
+import { NetlinkError, named } from '../netlink/errors.js';
 import { formatBits } from '../netlink/header.js';
 import type { Message, OutMessage } from '../netlink/message.js';
 import type { BulkOptions, BulkResult, NetlinkSocket } from '../netlink/socket.js';
@@ -171,13 +171,21 @@ export class AddrApi {
    */
   async add(spec: AddressSpec, opts: { readonly replace?: boolean } = {}): Promise<void> {
     const req = addrRequest(opts.replace ? 'replace' : 'add', spec, opts.replace ? 'addr.replace' : 'addr.add');
-    await this.sock.request(addrMessage(req, await this.#index(req.dev, 'addr.add.dev')));
+    try {
+      await this.sock.request(addrMessage(req, await this.#index(req.dev, 'addr.add.dev')));
+    } catch (err) {
+      throw named(err, `cannot add address ${spec.address} to ${typeof req.dev === 'string' ? `"${req.dev}"` : `ifindex ${req.dev}`}`, req.dev);
+    }
   }
 
   /** Delete an address (`ip addr del ADDRESS/LEN dev DEV`); missing → NetlinkError EADDRNOTAVAIL. */
   async del(spec: AddressSpec): Promise<void> {
     const req = addrRequest('del', spec, 'addr.del');
-    await this.sock.request(addrMessage(req, await this.#index(req.dev, 'addr.del.dev')));
+    try {
+      await this.sock.request(addrMessage(req, await this.#index(req.dev, 'addr.del.dev')));
+    } catch (err) {
+      throw named(err, `cannot delete address ${spec.address} from ${typeof req.dev === 'string' ? `"${req.dev}"` : `ifindex ${req.dev}`}`, req.dev);
+    }
   }
 
   /**
@@ -217,7 +225,7 @@ export class AddrApi {
         names.set(r.dev, await this.#index(r.dev, `${field}[${i}].dev`));
       } catch (e) {
         // Say which spec named the missing device (the first one that did).
-        if (e instanceof NetlinkError) throw new NetlinkError({ errno: e.errno, operation: e.operation, seq: e.seq, extAck: e.extAck, index: i });
+        if (e instanceof NetlinkError) throw e.withSubject(undefined, i);
         throw e;
       }
     }

@@ -46,7 +46,13 @@ export class RouteHandle {
     return new RouteHandle(NetlinkSocket.open(rtnetlink, opts), opts);
   }
 
+  /** Close the socket. Idempotent. */
   close(): void {
     this.socket.close();
+  }
+
+  /** `using h = …Handle.open()`: closed when the scope ends. */
+  [Symbol.dispose](): void {
+    this.close();
   }
 }

@@ -4,6 +4,7 @@
  * resolved by the caller (link.ts) where the kernel needs an index.
  */
 import { type Libc, O_CLOEXEC, O_RDONLY } from '../ffi/libc.js';
+import { openNetnsPath } from '../netlink/netns-errors.js';
 import { type NetnsRef, netnsSource } from '../netlink/nsenter.js';
 import type { OutMessage } from '../netlink/message.js';
 import type { BondAttrs } from './link-kinds/bond.js';
@@ -106,7 +107,7 @@ export class NetnsFds {
     if (ref !== null && typeof ref === 'object' && 'pid' in ref) return { netnsPid: checkUint(ref.pid, `${field}.pid`, 0x7fffffff, 1) };
     const src = netnsSource(ref, field);
     if (src.fd !== undefined) return { netnsFd: src.fd };
-    const fd = this.lib.open(src.path, O_RDONLY | O_CLOEXEC);
+    const fd = openNetnsPath(this.lib, src.path, O_RDONLY | O_CLOEXEC, ref);
     this.#open.push(fd);
     return { netnsFd: fd };
   }

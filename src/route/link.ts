@@ -4,7 +4,7 @@
  * link-request.ts).
  */
 import { type Libc, libc } from '../ffi/libc.js';
-import { BulkError, NetlinkError } from '../netlink/errors.js';
+import { BulkError, NetlinkError, named } from '../netlink/errors.js';
 import { NLM_F_CREATE, NLM_F_EXCL } from '../netlink/header.js';
 import { type Message, type OutMessage } from '../netlink/message.js';
 import { type BulkOptions, type BulkResult, NetlinkSocket } from '../netlink/socket.js';
@@ -179,7 +179,11 @@ export class LinkApi {
    * a fraction of moving it there afterwards.
    */
   async add(spec: LinkAddSpec): Promise<void> {
-    await single(this.addMany([spec]));
+    try {
+      await single(this.addMany([spec]));
+    } catch (err) {
+      throw named(err, `cannot add link "${spec?.name}"`);
+    }
   }
 
   /**
@@ -248,7 +252,11 @@ export class LinkApi {
 
   /** Change a link: `ip link set DEV [up|down] [mtu N] [address A] [master M|nomaster] [netns NS] [name NEW] …`. */
   async set(dev: string | number, changes: LinkSetSpec): Promise<void> {
-    await single(this.setMany([[dev, changes]]));
+    try {
+      await single(this.setMany([[dev, changes]]));
+    } catch (err) {
+      throw named(err, `cannot change link "${dev}"`, dev);
+    }
   }
 
   /** Many `set`s in one bulk request; failure indices refer to `changes`. */
@@ -274,7 +282,11 @@ export class LinkApi {
 
   /** Delete a link (`ip link del DEV`); deleting one end of a veth pair deletes both. */
   async del(dev: string | number): Promise<void> {
-    await this.sock.request(delLinkMessage(dev));
+    try {
+      await this.sock.request(delLinkMessage(dev));
+    } catch (err) {
+      throw named(err, `cannot delete link "${dev}"`, dev);
+    }
   }
 
   /**
@@ -369,13 +381,18 @@ export class LinkApi {
   async #get(nameOrIndex: string | number): Promise<Link> {
     const byIndex = typeof nameOrIndex === 'number';
     if (byIndex && (!Number.isInteger(nameOrIndex) || nameOrIndex <= 0)) throw new RangeError(`link.get: index must be a positive integer, got ${nameOrIndex}`);
-    const [m] = await this.sock.request({
-      type: RTM_GETLINK,
-      flags: 0,
-      header: { family: 0, type: 0, index: byIndex ? nameOrIndex : 0, flags: 0, change: 0 },
-      // As ip does: no counters in the answer (a look-up needs none; they are half the bytes).
-      attrs: byIndex ? { extMask: LOOKUP_EXT_MASK } : { extMask: LOOKUP_EXT_MASK, ifname: nameOrIndex },
-    }, { ack: false });
+    let m: Message | undefined;
+    try {
+      [m] = await this.sock.request({
+        type: RTM_GETLINK,
+        flags: 0,
+        header: { family: 0, type: 0, index: byIndex ? nameOrIndex : 0, flags: 0, change: 0 },
+        // As ip does: no counters in the answer (a look-up needs none; they are half the bytes).
+        attrs: byIndex ? { extMask: LOOKUP_EXT_MASK } : { extMask: LOOKUP_EXT_MASK, ifname: nameOrIndex },
+      }, { ack: false });
+    } catch (err) {
+      throw named(err, `cannot look up link "${nameOrIndex}"`, nameOrIndex);
+    }
     if (!m) throw new Error(`link.get(${JSON.stringify(nameOrIndex)}): the kernel sent no reply`);
     return toLink(m);
   }

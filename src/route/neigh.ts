@@ -226,13 +226,7 @@ export class NeighApi {
     const byName = new Map<string, number>();
     for (const d of devs) {
       if (typeof d !== 'string' || byName.has(d)) continue;
-      try {
-        byName.set(d, await this.link.index(d));
-      } catch (e) {
-        // The kernel's ENODEV does not say which name; the caller needs to know.
-        if (e instanceof NetlinkError) e.message = `device "${d}": ${e.message}`;
-        throw e;
-      }
+      byName.set(d, (await this.link.get(d)).index); // ENODEV: `Cannot find device "d"`
     }
     return (d) => (typeof d === 'number' ? d : byName.get(d)!);
   }

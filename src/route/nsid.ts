@@ -8,6 +8,7 @@
  * candidate namespace, which id it has here: {@link NsidApi.get}.
  */
 import { type Libc, O_CLOEXEC, O_RDONLY, libc as defaultLibc } from '../ffi/libc.js';
+import { openNetnsPath } from '../netlink/netns-errors.js';
 import { type NetnsRef, netnsSource } from '../netlink/nsenter.js';
 import type { OutMessage } from '../netlink/message.js';
 import type { NetlinkSocket } from '../netlink/socket.js';
@@ -47,7 +48,7 @@ export class NsidApi {
       return Promise.reject(err);
     }
     if (src.fd !== undefined) return fn({ fd: src.fd });
-    const fd = this.#lib.open(src.path, O_RDONLY | O_CLOEXEC);
+    const fd = openNetnsPath(this.#lib, src.path, O_RDONLY | O_CLOEXEC, ref);
     return fn({ fd }).finally(() => this.#lib.close(fd));
   }
 

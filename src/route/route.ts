@@ -5,7 +5,7 @@
  * kernel (strict checking: ip_valid_fib_dump_req() honours rtm_table/RTA_TABLE, RTA_OIF,
  * rtm_protocol, rtm_type and the family).
  */
-import { NetlinkError, ProtocolError } from '../netlink/errors.js';
+import { NetlinkError, ProtocolError, named } from '../netlink/errors.js';
 import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../netlink/header.js';
 import type { OutMessage } from '../netlink/message.js';
 import type { BulkOptions, BulkResult, NetlinkSocket } from '../netlink/socket.js';
@@ -126,14 +126,22 @@ export class RouteApi {
     const flags = addFlags(opts, 'route.add');
     const r = checkRouteSpec(spec, 'route');
     const idx = await this.#resolve([r]);
-    await this.sock.request(routeMessage(RTM_NEWROUTE, r, idx, flags));
+    try {
+      await this.sock.request(routeMessage(RTM_NEWROUTE, r, idx, flags));
+    } catch (err) {
+      throw named(err, `cannot add route ${String(spec.dst)}`);
+    }
   }
 
   /** Delete a route (`ip route del`): unstated protocol, type and (IPv4) scope match any. */
   async del(spec: RouteSpec): Promise<void> {
     const r = checkRouteSpec(spec, 'route');
     const idx = await this.#resolve([r]);
-    await this.sock.request(routeMessage(RTM_DELROUTE, r, idx, 0));
+    try {
+      await this.sock.request(routeMessage(RTM_DELROUTE, r, idx, 0));
+    } catch (err) {
+      throw named(err, `cannot delete route ${String(spec.dst)}`);
+    }
   }
 
   /**
@@ -238,13 +246,7 @@ export class RouteApi {
     const byName = new Map<string, number>();
     for (const d of devs) {
       if (typeof d !== 'string' || byName.has(d)) continue;
-      try {
-        byName.set(d, await this.link.index(d));
-      } catch (e) {
-        // The kernel's ENODEV does not say which name; the caller needs to know.
-        if (e instanceof NetlinkError) e.message = `device "${d}": ${e.message}`;
-        throw e;
-      }
+      byName.set(d, (await this.link.get(d)).index); // ENODEV: `Cannot find device "d"`
     }
     return (d) => (typeof d === 'number' ? d : byName.get(d)!);
   }

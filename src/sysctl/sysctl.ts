@@ -9,6 +9,7 @@
  * section. Keys outside net.* are not per-namespace; they work but mean the whole machine.
  */
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { NetlinkTsError } from '../ffi/errors.js';
 import { type Libc, libc as defaultLibc } from '../ffi/libc.js';
 import { type NetnsRef, withNetnsSync } from '../netlink/nsenter.js';
 
@@ -23,16 +24,14 @@ export interface SysctlOptions {
 }
 
 /** A sysctl read or write failed. */
-export class SysctlError extends Error {
+export class SysctlError extends NetlinkTsError {
   override name = 'SysctlError';
   /** The key as given. */
   readonly key: string;
-  /** Symbolic errno (`EACCES`, `EINVAL`, …). */
-  readonly code: string | undefined;
+  /** `code`: the symbolic errno (`EACCES`, `EINVAL`, …), else `ERR_SYSCTL`. */
   constructor(message: string, key: string, options: { code?: string; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(message, options.code ?? 'ERR_SYSCTL', options);
     this.key = key;
-    this.code = options.code;
   }
 }
 

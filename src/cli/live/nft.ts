@@ -1,7 +1,7 @@
 /** `netlink-dump nft`: the nftables ruleset, like `nft list ruleset` / `nft -j list ruleset`. */
 import type { NftHandle } from '../../nft/handle.js';
 import { bool, parse, str } from '../args.js';
-import { UsageError } from '../errors.js';
+import { CliError, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 import { LIVE_OPTIONS, namespaceError } from './common.js';
 import { rulesetJson, rulesetText } from './nft-text.js';
@@ -40,7 +40,15 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     throw namespaceError(err, netns);
   }
   try {
-    const rs = await h.list();
+    let rs: Awaited<ReturnType<NftHandle['list']>>;
+    try {
+      rs = await h.list();
+    } catch (err) {
+      if ((err as { code?: string }).code === 'EPERM') {
+        throw new CliError(`nft: ${(err as Error).message} — reading the nftables ruleset needs CAP_NET_ADMIN in the namespace's user namespace (nft list ruleset needs it too): run as root, e.g. sudo netlink-dump nft`, 1, { cause: err });
+      }
+      throw err;
+    }
     if (bool(p, 'json')) io.out(JSON.stringify(rulesetJson(rs)));
     else {
       const text = rulesetText(rs, bool(p, 'handle'));

@@ -1,0 +1,106 @@
+// Live: every ```ts and ```sh block of README.md and docs/*.md runs as written (the convention
+// is docs/README.md; block extraction is test/helpers/doc-blocks.ts, the static checks
+// test/unit/doc-blocks.test.ts).
+//
+// - A temporary project has node_modules/netlink-ts linked to this checkout, so `import … from
+//   'netlink-ts'` resolves through package.json "exports" to the built bundle and its .d.ts,
+//   as in a user's project, and node_modules/.bin holds the package's bins.
+// - All ts blocks are typechecked together against that package (strict, nodenext), one
+//   assertion per block; then each block is transpiled (esbuild) and run as its own node
+//   process, sh blocks with `bash -e -o pipefail`.
+// - Each run gets a fresh network + mount + UTS namespace with a private /run/netns (unshare
+//   inside the sandbox), so blocks start from nothing and leave nothing, and runs once under
+//   each FFI backend (NETLINK_TS_FFI=koffi, ffi-napi).
+// - The working directory is an empty directory linking the checkout's top-level entries
+//   (fixtures/, examples/, …): relative paths work as in a checkout, new files land nowhere.
+// (npm test builds first; run `npm run build` before running this file alone.)
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { transformSync } from 'esbuild';
+import t from 'tap';
+import { allDocBlocks, where, type DocBlock } from '../helpers/doc-blocks.js';
+import { ROOT } from '../helpers/cli.js';
+import { backends, requireSandbox } from '../helpers/live.js';
+
+requireSandbox();
+const TIMEOUT_MS = 240_000;
+const blocks = allDocBlocks(ROOT).filter((b) => (b.kind === 'ts' || b.kind === 'sh') && b.skip === undefined);
+
+const proj = mkdtempSync(join(tmpdir(), 'nlts-doc-'));
+t.teardown(() => rmSync(proj, { recursive: true, force: true }));
+mkdirSync(join(proj, 'node_modules/.bin'), { recursive: true });
+mkdirSync(join(proj, 'blocks'));
+symlinkSync(ROOT, join(proj, 'node_modules/netlink-ts'));
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; bin?: Record<string, string> };
+for (const [name, file] of Object.entries(pkg.bin ?? {})) {
+  chmodSync(join(ROOT, file), 0o755);
+  symlinkSync(join(ROOT, file), join(proj, 'node_modules/.bin', name));
+}
+writeFileSync(join(proj, 'package.json'), JSON.stringify({ name: 'doc-blocks', private: true, type: 'module' }));
+writeFileSync(join(proj, 'tsconfig.json'), JSON.stringify({
+  compilerOptions: {
+    module: 'nodenext', target: 'es2022', lib: ['es2022', 'esnext.disposable'], strict: true, noEmit: true, skipLibCheck: true,
+    types: ['node'], typeRoots: [join(ROOT, 'node_modules/@types')], noUnusedLocals: false,
+  },
+  include: ['blocks/*.ts'],
+}));
+
+const slug = (b: DocBlock): string => `${b.file.replace(/[^A-Za-z0-9]+/g, '_')}_${b.line}`;
+const isTs = (b: DocBlock): boolean => b.lang === 'ts' || b.lang === 'typescript';
+for (const b of blocks) {
+  if (b.kind !== 'ts') continue;
+  // `export {}` keeps a block without imports a module (top-level await, its own scope).
+  const src = `${b.code}\nexport {};\n`;
+  if (isTs(b)) writeFileSync(join(proj, 'blocks', `${slug(b)}.ts`), src);
+  writeFileSync(join(proj, 'blocks', `${slug(b)}.mjs`), transformSync(src, { loader: 'ts', format: 'esm', target: 'node20', sourcefile: where(b) }).code);
+}
+
+/** A directory that looks like the checkout (its top-level entries linked) and is empty otherwise. */
+function workdir(): string {
+  const dir = mkdtempSync(join(proj, 'cwd-'));
+  for (const e of readdirSync(ROOT)) if (e !== 'node_modules' && !e.startsWith('.')) symlinkSync(join(ROOT, e), join(dir, e));
+  return dir;
+}
+
+/** Run argv in a fresh net + mount + uts namespace with a private /run/netns and lo up. */
+function isolated(argv: readonly string[], cwd: string, backend: string): { code: number | null; out: string } {
+  const setup = 'mount -t tmpfs -o mode=755 nlts-doc /run/netns && ip link set lo up && exec "$@"';
+  const r = spawnSync('unshare', ['--net', '--mount', '--uts', '--propagation', 'private', '--', 'bash', '-c', setup, 'doc-block', ...argv], {
+    cwd, encoding: 'utf8', timeout: TIMEOUT_MS, maxBuffer: 64 << 20,
+    env: { ...process.env, NETLINK_TS_FFI: backend, NO_COLOR: '1', PATH: `${join(proj, 'node_modules/.bin')}:${process.env['PATH']}` },
+  });
+  if (r.error) throw r.error;
+  return { code: r.status, out: `${r.stdout}${r.stderr}${r.signal ? `\n(killed by ${r.signal})` : ''}` };
+}
+
+const tail = (s: string): string => s.split('\n').slice(-40).join('\n');
+
+t.test('every ts block typechecks against the package as a user imports it', async (t) => {
+  const tsBlocks = blocks.filter(isTs);
+  t.ok(tsBlocks.length > 0, 'there are ts blocks');
+  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', proj, '--pretty', 'false'], { encoding: 'utf8', timeout: TIMEOUT_MS });
+  const diags = `${r.stdout}${r.stderr}`.split('\n');
+  for (const b of tsBlocks) {
+    const mine = diags.filter((l) => l.startsWith(`blocks/${slug(b)}.ts(`)).map((l) => {
+      const m = /^[^(]+\((\d+),(\d+)\): (.*)$/.exec(l);
+      return m ? `${b.file}:${b.line + Number(m[1])}:${m[2]}: ${m[3]}` : l;
+    });
+    t.same(mine, [], `${where(b)} typechecks`);
+  }
+  t.equal(diags.filter((l) => /error TS/.test(l) && !/^blocks\//.test(l)).length, 0, 'no errors outside the blocks');
+});
+
+for (const b of blocks) {
+  t.test(`${where(b)} (\`\`\`${b.lang}) runs as written`, async (t) => {
+    for (const backend of backends) {
+      const cwd = workdir();
+      const argv = b.kind === 'sh'
+        ? ['bash', '-e', '-o', 'pipefail', '-c', b.code]
+        : [process.execPath, '--enable-source-maps', join(proj, 'blocks', `${slug(b)}.mjs`)];
+      const r = isolated(argv, cwd, backend);
+      t.equal(r.code, 0, `${backend}: exits 0`, r.code === 0 ? {} : { output: tail(r.out) });
+    }
+  });
+}

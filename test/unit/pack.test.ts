@@ -1,0 +1,112 @@
+// What a user gets from `npm install netlink-ts`: the packed tarball installed into fresh
+// projects, (1) with install scripts off (`--ignore-scripts`: nothing is compiled) and (2) with
+// scripts on but no compiler on PATH (no python3, make, g++: ffi-napi's optional builds fail
+// and npm drops them). Both must run a README example on the default koffi backend, typecheck
+// a TypeScript user's file against the shipped .d.ts, and say exactly what to install when the
+// ffi-napi backend is selected. Installs use the npm cache (--prefer-offline); `npm ci` filled it.
+// (npm test builds first; run `npm run build` before running this file alone.)
+import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t, { type Test } from 'tap';
+import { ROOT } from '../helpers/cli.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'nlts-pack-'));
+t.teardown(() => rmSync(tmp, { recursive: true, force: true }));
+
+function run(cmd: string, args: readonly string[], opts: SpawnSyncOptions = {}): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20, timeout: 240_000, ...opts });
+  if (r.error) throw r.error;
+  return { code: r.status, stdout: String(r.stdout), stderr: String(r.stderr) };
+}
+
+const packed = run('npm', ['pack', '--json', '--pack-destination', tmp], { cwd: ROOT });
+const info = JSON.parse(packed.stdout) as [{ filename: string; files: { path: string }[] }];
+const tarball = join(tmp, info[0].filename);
+
+// A user's code, as the README's first lines: a read-only link dump in the caller's own netns.
+const EXAMPLE_JS = `import { RouteHandle, libc } from 'netlink-ts';
+const h = RouteHandle.open();
+const links = await h.link.list();
+h.close();
+console.log(JSON.stringify({ backend: libc().backend, names: links.map((l) => l.name) }));
+`;
+const EXAMPLE_TS = `import { RouteHandle, NetlinkTsError, NetlinkError, type Link } from 'netlink-ts';
+const h = RouteHandle.open();
+const links: Link[] = await h.link.list();
+try { await h.link.get('nope'); } catch (e) { if (e instanceof NetlinkTsError && e instanceof NetlinkError) console.log(e.code); }
+h.close();
+console.log(links.length);
+`;
+const SELECT_FFI_NAPI = `import { setBackend, BackendUnavailableError, NetlinkTsError } from 'netlink-ts';
+try { setBackend('ffi-napi'); console.log('loaded'); }
+catch (e) { console.log(JSON.stringify({ name: e.name, base: e instanceof NetlinkTsError, cls: e instanceof BackendUnavailableError, code: e.code, message: e.message })); }
+`;
+
+function project(name: string): string {
+  const dir = join(tmp, name);
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0', private: true, type: 'module' }));
+  writeFileSync(join(dir, 'example.mjs'), EXAMPLE_JS);
+  writeFileSync(join(dir, 'select.mjs'), SELECT_FFI_NAPI);
+  writeFileSync(join(dir, 'example.ts'), EXAMPLE_TS);
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
+    compilerOptions: { module: 'nodenext', target: 'es2022', strict: true, noEmit: true, skipLibCheck: false, types: ['node'], typeRoots: [join(ROOT, 'node_modules/@types')] },
+    files: ['example.ts'],
+  }));
+  return dir;
+}
+
+function checkProject(t: Test, dir: string, env: NodeJS.ProcessEnv, expectFfi: 'missing' | 'unbuilt'): void {
+  const ex = run(process.execPath, ['example.mjs'], { cwd: dir, env });
+  t.equal(ex.code, 0, `example runs: ${ex.stderr}`);
+  const out = JSON.parse(ex.stdout || '{}') as { backend?: string; names?: string[] };
+  t.equal(out.backend, 'koffi', 'on the default koffi backend');
+  t.ok(out.names?.includes('lo'), 'and lists lo');
+
+  const sel = run(process.execPath, ['select.mjs'], { cwd: dir, env });
+  const e = JSON.parse(sel.stdout || '{}') as { name?: string; base?: boolean; cls?: boolean; code?: string; message?: string };
+  t.equal(e.name, 'BackendUnavailableError', `selecting ffi-napi: ${sel.stdout}${sel.stderr}`);
+  t.ok(e.base && e.cls, 'a NetlinkTsError, catchable by class');
+  t.equal(e.code, 'ERR_BACKEND_UNAVAILABLE');
+  if (expectFfi === 'missing') t.match(e.message, /is not installed: run `npm install @2060\.io\/ffi-napi @2060\.io\/ref-napi ref-struct-di`/, 'says what to install');
+  else t.match(e.message, /not built .*run `npm rebuild @2060\.io\/ffi-napi @2060\.io\/ref-napi ref-struct-di`/, 'says what to rebuild');
+
+  const tsc = run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: dir, env });
+  t.equal(tsc.code, 0, `a TypeScript user's file typechecks against the shipped .d.ts (skipLibCheck off): ${tsc.stdout}${tsc.stderr}`);
+
+  const bin = run(join(dir, 'node_modules/.bin/netlink-dump'), ['--help'], { cwd: dir, env });
+  t.equal(bin.code, 0, `the netlink-dump bin runs: ${bin.stderr}`);
+}
+
+t.test('install with --ignore-scripts: nothing compiled, koffi works, ffi-napi says npm rebuild', async (t) => {
+  const dir = project('ignore-scripts');
+  const inst = run('npm', ['install', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund', tarball], { cwd: dir });
+  t.equal(inst.code, 0, `npm install: ${inst.stderr}`);
+  checkProject(t, dir, process.env, 'unbuilt');
+});
+
+t.test('install on a PATH without python3, make or g++: optional builds dropped, ffi-napi says npm install', async (t) => {
+  const dir = project('no-compiler');
+  const bin = join(tmp, 'bin');
+  mkdirSync(bin);
+  for (const tool of ['node', 'npm', 'sh', 'bash', 'env', 'uname', 'cat', 'rm', 'mkdir', 'cp', 'mv', 'ln', 'chmod']) {
+    const w = run('bash', ['-c', `command -v ${tool}`]);
+    if (w.code === 0) symlinkSync(w.stdout.trim(), join(bin, tool));
+  }
+  const env = { ...process.env, PATH: bin };
+  for (const cc of ['python3', 'python', 'make', 'g++', 'cc', 'gcc']) t.not(run('sh', ['-c', `command -v ${cc}`], { env }).code, 0, `${cc} not on PATH`);
+  const inst = run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], { cwd: dir, env });
+  t.equal(inst.code, 0, `npm install: ${inst.stderr}`);
+  checkProject(t, dir, env, 'missing');
+});
+
+t.test('one copy of each native module in the dependency tree', async (t) => {
+  const ls = run('npm', ['ls', '--all', '--parseable'], { cwd: ROOT });
+  const paths = ls.stdout.split('\n').filter(Boolean);
+  for (const mod of ['ref-napi', 'ffi-napi', 'koffi']) {
+    const copies = paths.filter((p) => /\/node_modules\/(@[^/]+\/)?([^/]+)$/.exec(p)?.[2] === mod);
+    t.equal(copies.length, 1, `${mod}: ${copies.join(', ')}`);
+  }
+});
