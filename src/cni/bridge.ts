@@ -86,10 +86,10 @@ async function ensureBridge(h: RouteHandle, conf: BridgeConf): Promise<Link> {
     br = await h.link.get(conf.bridge);
   }
   if (br.kind !== 'bridge') throw new CniError(CNI_INVALID_CONFIG, `${JSON.stringify(conf.bridge)} already exists but is not a bridge`);
-  if (conf.promiscMode && !(br.flags & IFF_PROMISC)) await setFlag(h, br.index, IFF_PROMISC, true);
+  if (conf.promiscMode && !(br.rawFlags & IFF_PROMISC)) await setFlag(h, br.index, IFF_PROMISC, true);
   // We own the routes of this interface (as the reference).
   trySysctl(`net/ipv6/conf/${conf.bridge}/accept_ra`, 0);
-  if (!(br.flags & 1)) await h.link.set(br.index, { up: true });
+  if (!(br.rawFlags & 1)) await h.link.set(br.index, { up: true });
   return h.link.get(br.index);
 }
 
@@ -359,7 +359,7 @@ export async function bridgeCheck(conf: BridgeConf, stdin: string, env: CniEnv):
     if (!br) throw checkFail(`Interface name ${conf.bridge} not found`);
     if (br.kind !== 'bridge') throw checkFail(`Interface ${conf.bridge} does not have link type of bridge`);
     if (brI.mac && brI.mac !== br.address) throw checkFail(`Bridge interface ${conf.bridge} Mac doesn't match: ${brI.mac}`);
-    if (!!(br.flags & IFF_PROMISC) !== conf.promiscMode) throw checkFail(`Bridge interface ${conf.bridge} configured Promisc Mode ${conf.promiscMode} doesn't match current state`);
+    if (!!(br.rawFlags & IFF_PROMISC) !== conf.promiscMode) throw checkFail(`Bridge interface ${conf.bridge} configured Promisc Mode ${conf.promiscMode} doesn't match current state`);
     const cl = await getLink(c, env.ifname);
     if (!cl) throw checkFail(`Interface name ${env.ifname} not found in ${env.netns}`);
     if (cl.kind !== 'veth') throw checkFail(`Container interface ${env.ifname} not of type veth`);
@@ -369,7 +369,7 @@ export async function bridgeCheck(conf: BridgeConf, stdin: string, env: CniEnv):
     let found = false;
     for (const hi of hostVeths) {
       const l = await getLink(host, hi.name);
-      if (!l || l.kind !== 'veth' || l.index !== peer || l.master !== br.index) continue;
+      if (!l || l.kind !== 'veth' || l.index !== peer || l.masterIndex !== br.index) continue;
       if (hi.mac && hi.mac !== l.address) throw checkFail(`Interface ${hi.name} Mac doesn't match: ${hi.mac}`);
       found = true;
     }

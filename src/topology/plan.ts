@@ -158,7 +158,10 @@ export function linkAddSpec(model: LabModel, it: IfaceModel, peer: IfaceModel | 
 
 // ---- diff ----
 
-const isUp = (l: Link): boolean => (l.flags & IFF.IFF_UP) !== 0;
+const isUp = (l: Link): boolean => (l.rawFlags & IFF.IFF_UP) !== 0;
+// Route.table is ip's word for the well-known tables (main/local/default), a number otherwise.
+const TABLE_IDS: Record<string, number> = { default: 253, main: 254, local: 255 };
+const tableId = (t: string | number): number => (typeof t === 'number' ? t : TABLE_IDS[t] ?? Number(t));
 // Addresses by interface index, made once per observed node (a host with a thousand ports
 // would otherwise filter all its addresses once per port).
 const addrIndex = new WeakMap<NodeState, Map<number, string[]>>();
@@ -168,8 +171,8 @@ const globalAddrs = (st: NodeState, index: number): string[] => {
     m = new Map();
     for (const a of st.addrs) {
       if (a.family === 6 && a.address.toLowerCase().startsWith('fe80:')) continue;
-      let l = m.get(a.index);
-      if (!l) m.set(a.index, l = []);
+      let l = m.get(a.devIndex);
+      if (!l) m.set(a.devIndex, l = []);
       l.push(`${a.address}/${a.prefixlen}`);
     }
     addrIndex.set(st, m);
@@ -178,11 +181,11 @@ const globalAddrs = (st: NodeState, index: number): string[] => {
 };
 
 function routeMatches(r: Route, want: RouteModel, st: NodeState): boolean {
-  if (r.family !== want.family || r.table !== want.table) return false;
+  if (r.family !== want.family || tableId(r.table) !== want.table) return false;
   if (r.dst !== (want.dst === 'default' ? 'default' : want.dst)) return false;
   const gw = want.via === undefined ? undefined : parsePrefix(want.via, 'via').address;
   if (r.gateway !== gw) return false;
-  if (want.dev !== undefined && (r.dev === undefined || st.byIndex.get(r.dev)?.name !== want.dev)) return false;
+  if (want.dev !== undefined && (r.devIndex === undefined || st.byIndex.get(r.devIndex)?.name !== want.dev)) return false;
   if ((r.metric ?? 0) !== (want.metric ?? (want.family === 6 ? 1024 : 0))) return false;
   return true;
 }
@@ -279,7 +282,7 @@ export function diff(model: LabModel, state: LabState): Plan {
     if (isUp(l) !== it.up) { set['up'] = it.up; was['up'] = isUp(l); words.push(`${isUp(l) ? 'up' : 'down'} → ${it.up ? 'up' : 'down'}`); }
     if (it.mtu !== undefined && l.mtu !== it.mtu) { set['mtu'] = it.mtu; was['mtu'] = l.mtu; words.push(`mtu ${l.mtu} → ${it.mtu}`); }
     if (it.mac !== undefined && l.address?.toLowerCase() !== it.mac.toLowerCase()) { set['address'] = it.mac; was['address'] = l.address; words.push(`mac ${l.address} → ${it.mac}`); }
-    const masterName = l.master === undefined ? undefined : st.byIndex.get(l.master)?.name;
+    const masterName = l.masterIndex === undefined ? undefined : st.byIndex.get(l.masterIndex)?.name;
     if (masterName !== it.master) { set['master'] = it.master ?? null; was['master'] = masterName ?? null; words.push(`master ${masterName ?? '-'} → ${it.master ?? '-'}`); }
     if (words.length) add({ op: '~', kind: 'link-set', node: it.node, object: `${it.node}/${it.name}`, path: it.path, detail: words.join(', '), data: { name: it.name, set, was } });
     const have = globalAddrs(st, l.index);
@@ -303,8 +306,8 @@ export function diff(model: LabModel, state: LabState): Plan {
     // Routes the lab would have made but no longer declares: static routes in its own
     // namespaces, or through its own devices in the host.
     for (const x of st.routes) {
-      if (matched.has(x) || x.protocol === 'kernel' || x.table === 255 || x.type !== 'unicast' || x.protocol === 'ra') continue;
-      const dev = x.dev === undefined ? undefined : st.byIndex.get(x.dev);
+      if (matched.has(x) || x.protocol === 'kernel' || tableId(x.table) === 255 || x.type !== 'unicast' || x.protocol === 'ra') continue;
+      const dev = x.devIndex === undefined ? undefined : st.byIndex.get(x.devIndex);
       if (n.kind === 'host' && dev?.attrs.ifalias !== alias) continue;
       if (x.family === 6 && x.dst.startsWith('fe80:')) continue;
       add({ op: '-', kind: 'route', node: n.name, object: `${n.name} route ${x.dst}${x.gateway ? ` via ${x.gateway}` : ''}${dev ? ` dev ${dev.name}` : ''}`, path: '', detail: 'not in the lab', data: x });
@@ -317,7 +320,7 @@ export function diff(model: LabModel, state: LabState): Plan {
     const st = stOf(it.node);
     const l = st.present ? st.byName.get(it.name) : undefined;
     for (const remote of it.vxlan!.remotes) {
-      const has = l !== undefined && st.fdb.some((e) => e.dev === l.index && e.mac === '00:00:00:00:00:00' && e.dst === remote);
+      const has = l !== undefined && st.fdb.some((e) => e.devIndex === l.index && e.mac === '00:00:00:00:00:00' && e.dst === remote);
       if (!has) add({ op: '+', kind: 'fdb', node: it.node, object: `${it.node}/${it.name} fdb 00:00:00:00:00:00 dst ${remote}`, path: it.path, detail: '', data: { dev: it.name, dst: remote } });
     }
   }
