@@ -12,7 +12,11 @@ import { bridgeMac, linkAddSpec } from '../../src/topology/plan.js';
 
 const lab = (f: string): LabModel => loadLab(new URL(`../../examples/labs/${f}`, import.meta.url).pathname);
 
-const lo: Link = { index: 1, name: 'lo', type: 772, flags: 0, mtu: 65536, operstate: 0, address: undefined, kind: undefined, master: undefined, attrs: {} };
+const lo: Link = {
+  index: 1, name: 'lo', type: 'loopback', flags: [], rawFlags: 0, mtu: 65536, operstate: 'UNKNOWN', address: undefined, broadcast: undefined, kind: undefined,
+  slaveKind: undefined, master: undefined, masterIndex: undefined, link: undefined, linkIndex: undefined, linkNetnsid: undefined, group: 'default', txqlen: 1000,
+  qdisc: undefined, ifalias: undefined, promiscuity: 0, allmulti: 0, attrs: {},
+};
 
 /** A machine with nothing of the lab: the host namespace has lo only, ip_forward 0. */
 function empty(model: LabModel): LabState {
