@@ -23,7 +23,6 @@ import { ipamAdd, ipamCheck, ipamDel } from './ipam.js';
 import type { CniInterface, CniResult, CniRoute } from './result.js';
 
 const IFF_PROMISC = 0x100;
-const IF_OPER_UP = 6;
 const AF_BRIDGE = 7;
 /** IFLA_BRPORT_MODE value: BRIDGE_MODE_HAIRPIN. */
 const BRIDGE_MODE_HAIRPIN = 1;
@@ -302,7 +301,7 @@ function routeSpec(r: CniRoute, gw: string | undefined, dev: number) {
 async function waitUp(h: RouteHandle, name: string): Promise<void> {
   for (const ms of [0, 50, 500, 1000, 1000]) {
     if (ms) await sleep(ms);
-    if ((await h.link.get(name)).operstate === IF_OPER_UP) return;
+    if ((await h.link.get(name)).operstate === 'UP') return;
   }
   throw new CniError(CNI_ERR_NETLINK, `bridge port ${name} in error state (not operationally up)`);
 }
