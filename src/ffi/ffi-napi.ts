@@ -1,9 +1,21 @@
 /**
  * Second FFI backend: ffi-napi + ref-napi + ref-struct-di (libffi underneath).
  *
- * Much slower than koffi (several µs per call) because every ffi-napi call allocates a
- * result Buffer, an argument array and one Buffer per argument; it exists as a fallback
- * for platforms where koffi does not load, and to cross-check koffi's behaviour.
+ * Slower than koffi; it exists as a fallback for platforms where koffi does not load, and to
+ * cross-check koffi's behaviour.
+ *
+ * Memory (issue 17): ffi-napi's own call wrapper (`ffi.Library` functions) allocates, per call,
+ * a result Buffer, an argument list and one Buffer per argument, and writes each argument's
+ * address with ref-napi's attaching writePointer — a strong napi reference released only by a
+ * finalizer on the argument list. Those finalizers run only after a GC *and* a turn of the event
+ * loop, so synchronous call sequences (a dump's recvmsg loop, bulk sends) piled them up: ~1 KB
+ * of heap and ~6 KB of RSS per call that did not come back (58 → 1,099 MiB over 20k operations).
+ * The synchronous calls here therefore go through {@link fastCall}: one libffi CIF per function,
+ * argument slots and the argument list allocated once and reused, pointers written without
+ * attaching (the Buffers are alive for the whole synchronous call anyway), and msghdr/iovec
+ * laid out by hand in reused Buffers instead of ref-struct instances built per call. Only the
+ * pool-thread poll (`poll.async`) still uses ffi-napi's wrapper: it needs its buffers to outlive
+ * the call.
  */
 import { createRequire } from 'node:module';
 import { BackendUnavailableError, checkCall, settlePollAsync } from './errors.js';
@@ -27,7 +39,22 @@ type FfiFn = ((...args: unknown[]) => number | string) & {
 interface FfiNapi {
   Library<K extends string>(path: string, funcs: Record<K, [TypeLike, TypeLike[]]>): Record<K, FfiFn>;
   errno(): number;
+  /** ffi_prep_cif: a Buffer holding the `ffi_cif` for these (coerced) types. */
+  CIF(ret: RefType, args: RefType[]): Buffer;
+  DynamicLibrary: new (path: string) => { get(symbol: string): Buffer };
 }
+/** ffi-napi's native bindings (lib/bindings.js): the raw call its wrapper makes. */
+interface FfiBindings {
+  ffi_call(cif: Buffer, fn: Buffer, result: Buffer, args: Buffer): void;
+  readonly StaticFunctions: { readonly _errno: Buffer };
+}
+/** ref-napi's non-attaching pointer write and C string allocation. */
+interface RefNapiRaw {
+  _writePointer(buf: Buffer, offset: number, ptr: Buffer | null): void;
+  allocCString(s: string): Buffer;
+}
+/** How an argument is stored in its slot. */
+type Arg = 'i32' | 'u32' | 'i64' | 'ptr' | 'str';
 /** A ref-struct-di instance: fields are accessors over the backing Buffer returned by `ref()`. */
 type StructOf<T> = T & { ref(): Buffer };
 interface StructType<T> extends RefType {
@@ -37,37 +64,50 @@ interface StructType<T> extends RefType {
 type StructFactory = <T>(fields: Record<keyof T, TypeLike>) => StructType<T>;
 
 /** Pointer-typed struct fields accept a Buffer (its address is written) or null. */
-/** The npm packages of this backend: optional dependencies of netlink-ts. */
-export const FFI_NAPI_PACKAGES = ['@2060.io/ffi-napi', '@2060.io/ref-napi', 'ref-struct-di'] as const;
-
-/**
- * Load the three modules. ref-napi is taken from where ffi-napi resolves it, so both use one
- * copy of the native module (two copies would each keep their own type registry).
- */
-function loadFfiNapi(): { ffi: FfiNapi; ref: RefNapi; Struct: StructFactory } {
-  const require = createRequire(import.meta.url);
-  const need = [...FFI_NAPI_PACKAGES];
-  for (const pkg of need) {
-    try { require.resolve(pkg); } catch (err) {
-      throw new BackendUnavailableError('ffi-napi', need, 'missing', err);
-    }
-  }
-  try {
-    const ffi = require('@2060.io/ffi-napi') as FfiNapi;
-    const ref = createRequire(require.resolve('@2060.io/ffi-napi'))('@2060.io/ref-napi') as RefNapi;
-    const Struct = (require('ref-struct-di') as (ref: RefNapi) => StructFactory)(ref);
-    return { ffi, ref, Struct };
-  } catch (err) {
-    throw new BackendUnavailableError('ffi-napi', need, 'unbuilt', err);
-  }
-}
-
 type Ptr = Buffer | null;
 interface Iovec { iov_base: Ptr; iov_len: number }
 interface Msghdr {
   msg_name: Ptr; msg_namelen: number; msg_iov: Ptr; msg_iovlen: number;
   msg_control: Ptr; msg_controllen: number; msg_flags: number;
 }
+
+/**
+ * A synchronous foreign call with no per-call allocation (see the module comment): the CIF,
+ * result, argument list and one 8-byte slot per argument are made once; each call writes the
+ * arguments into the slots and calls ffi_call. Not reentrant (nothing here calls back into JS).
+ */
+function fastCall(ffi: FfiNapi, bindings: FfiBindings, ref: RefNapi & RefNapiRaw, fn: Buffer, ret: 'i32' | 'i64', args: readonly Arg[]): (...a: unknown[]) => number {
+  const T = ref.types;
+  const typeOf = (a: Arg | 'i32' | 'i64'): RefType => (a === 'i32' ? T.int : a === 'u32' ? T.uint32 : a === 'i64' ? T.long : ref.refType(T.int) /* any pointer */);
+  const cif = ffi.CIF(typeOf(ret), args.map(typeOf));
+  const result = Buffer.alloc(8);
+  const list = Buffer.alloc(8 * Math.max(1, args.length));
+  const slots = args.map(() => Buffer.alloc(8));
+  slots.forEach((slot, i) => ref._writePointer(list, 8 * i, slot));
+  const keep: unknown[] = [cif, fn, result, list, slots]; // referenced by the closure for its lifetime
+  return (...a: unknown[]): number => {
+    let strings: Buffer[] | undefined;
+    for (let i = 0; i < args.length; i++) {
+      const v = a[i], slot = slots[i]!;
+      switch (args[i]) {
+        case 'i32': slot.writeInt32LE((v as number) | 0, 0); break;
+        case 'u32': slot.writeUInt32LE((v as number) >>> 0, 0); break;
+        case 'i64': slot.writeBigInt64LE(BigInt.asIntN(64, BigInt(Math.trunc(v as number))), 0); break;
+        case 'ptr': if (v == null) slot.writeBigUInt64LE(0n, 0); else ref._writePointer(slot, 0, v as Buffer); break;
+        case 'str':
+          if (v == null) slot.writeBigUInt64LE(0n, 0);
+          else { const c = ref.allocCString(v as string); (strings ??= []).push(c); ref._writePointer(slot, 0, c); }
+          break;
+      }
+    }
+    bindings.ffi_call(cif, fn, result, list);
+    void keep; void strings; // the C strings stay referenced until the call returned
+    return ret === 'i32' ? result.readInt32LE(0) : Number(result.readBigInt64LE(0));
+  };
+}
+
+/** struct msghdr / struct iovec on LP64 Linux (x86_64, arm64): offsets of <bits/socket.h>. */
+const MSGHDR_SIZE = 56, IOVEC_SIZE = 16;
 
 /**
  * Build the ffi-napi-backed {@link Libc}: same calls, same `SyscallError`s and syscall
@@ -77,133 +117,160 @@ interface Msghdr {
  * @throws BackendUnavailableError if the packages (optional dependencies of netlink-ts) are
  * not installed, or are installed without their native build.
  */
+/** The npm packages of this backend: optional dependencies of netlink-ts. */
+export const FFI_NAPI_PACKAGES = ['@2060.io/ffi-napi', '@2060.io/ref-napi', 'ref-struct-di'] as const;
+
+/**
+ * Load the modules. ref-napi is taken from where ffi-napi resolves it, so both use one copy of
+ * the native module (two copies would each keep their own type registry); the raw ffi_call
+ * comes from ffi-napi's lib/bindings.js (its package has no "exports" map; version pinned).
+ */
+function loadFfiNapi(): { ffi: FfiNapi; ref: RefNapi & RefNapiRaw; bindings: FfiBindings } {
+  const require = createRequire(import.meta.url);
+  const need = [...FFI_NAPI_PACKAGES];
+  for (const pkg of need) {
+    try { require.resolve(pkg); } catch (err) {
+      throw new BackendUnavailableError('ffi-napi', need, 'missing', err);
+    }
+  }
+  try {
+    const ffi = require('@2060.io/ffi-napi') as FfiNapi;
+    const ref = createRequire(require.resolve('@2060.io/ffi-napi'))('@2060.io/ref-napi') as RefNapi & RefNapiRaw;
+    const bindings = require('@2060.io/ffi-napi/lib/bindings.js') as FfiBindings;
+    return { ffi, ref, bindings };
+  } catch (err) {
+    throw new BackendUnavailableError('ffi-napi', need, 'unbuilt', err);
+  }
+}
+
 export function createFfiNapiLibc(): Libc {
-  const { ffi, ref, Struct } = loadFfiNapi();
-  const errno = (): number => ffi.errno();
-  const { int, uint32, long, ulong, size_t } = ref.types;
+  const { ffi, ref, bindings } = loadFfiNapi();
+  const { int, uint32, ulong } = ref.types;
   const ptr = 'pointer';
-  const str = 'string'; // CString: JS string or null → NUL-terminated copy / NULL
 
-  const Iovec = Struct<Iovec>({ iov_base: ptr, iov_len: size_t });
-  const Msghdr = Struct<Msghdr>({
-    msg_name: ptr, msg_namelen: uint32, msg_iov: ref.refType(Iovec), msg_iovlen: size_t,
-    msg_control: ptr, msg_controllen: size_t, msg_flags: int,
-  });
-
-  const f = ffi.Library('libc.so.6', {
-    socket: [int, [int, int, int]],
-    bind: [int, [int, ptr, uint32]],
-    getsockname: [int, [int, ptr, ptr]],
-    setsockopt: [int, [int, int, int, ptr, uint32]],
-    getsockopt: [int, [int, int, int, ptr, ptr]],
-    sendto: [long, [int, ptr, size_t, int, ptr, uint32]],
-    sendmsg: [long, [int, ptr, int]],
-    recvfrom: [long, [int, ptr, size_t, int, ptr, ptr]],
-    recvmsg: [long, [int, ptr, int]],
-    close: [int, [int]],
-    setns: [int, [int, int]],
-    unshare: [int, [int]],
-    mount: [int, [str, str, str, ulong, str]],
-    umount2: [int, [str, int]],
+  const libc = new ffi.DynamicLibrary('libc.so.6');
+  const sym = (name: string, ret: 'i32' | 'i64', args: readonly Arg[]) => fastCall(ffi, bindings, ref, libc.get(name), ret, args);
+  const rawErrno = fastCall(ffi, bindings, ref, bindings.StaticFunctions._errno, 'i32', []);
+  const errno = (): number => rawErrno();
+  const f = {
+    socket: sym('socket', 'i32', ['i32', 'i32', 'i32']),
+    bind: sym('bind', 'i32', ['i32', 'ptr', 'u32']),
+    getsockname: sym('getsockname', 'i32', ['i32', 'ptr', 'ptr']),
+    setsockopt: sym('setsockopt', 'i32', ['i32', 'i32', 'i32', 'ptr', 'u32']),
+    getsockopt: sym('getsockopt', 'i32', ['i32', 'i32', 'i32', 'ptr', 'ptr']),
+    sendto: sym('sendto', 'i64', ['i32', 'ptr', 'i64', 'i32', 'ptr', 'u32']),
+    sendmsg: sym('sendmsg', 'i64', ['i32', 'ptr', 'i32']),
+    recvfrom: sym('recvfrom', 'i64', ['i32', 'ptr', 'i64', 'i32', 'ptr', 'ptr']),
+    recvmsg: sym('recvmsg', 'i64', ['i32', 'ptr', 'i32']),
+    close: sym('close', 'i32', ['i32']),
+    setns: sym('setns', 'i32', ['i32', 'i32']),
+    unshare: sym('unshare', 'i32', ['i32']),
+    mount: sym('mount', 'i32', ['str', 'str', 'str', 'i64', 'str']),
+    umount2: sym('umount2', 'i32', ['str', 'i32']),
     // open(2) is variadic; passing mode as a fixed third int is ABI-identical on SysV x86_64/arm64.
-    open: [int, [str, int, uint32]],
-    // ioctl(2) is variadic; with no third argument the fixed-args call is ABI-identical.
-    ioctl: [int, [int, ulong]],
-    sethostname: [int, [ptr, size_t]],
-    gettid: [int, []],
-    getpid: [int, []],
-    poll: [int, [ptr, ulong, int]],
-    eventfd: [int, [uint32, int]],
-    read: [long, [int, ptr, size_t]],
-    write: [long, [int, ptr, size_t]],
-    flock: [int, [int, int]],
-  });  // ioctl with a third argument: the same symbol under other signatures (one Library each).
-  const ioctlArg = {
-    ioctlPtr: ffi.Library('libc.so.6', { ioctl: [int, [int, ulong, ptr]] }).ioctl,
-    ioctlInt: ffi.Library('libc.so.6', { ioctl: [int, [int, ulong, ulong]] }).ioctl,
+    open: sym('open', 'i32', ['str', 'i32', 'u32']),
+    // ioctl(2) is variadic; with no third argument (or one more word) the fixed-args call is ABI-identical.
+    ioctl: sym('ioctl', 'i32', ['i32', 'i64']),
+    ioctlPtr: sym('ioctl', 'i32', ['i32', 'i64', 'ptr']),
+    ioctlInt: sym('ioctl', 'i32', ['i32', 'i64', 'i64']),
+    sethostname: sym('sethostname', 'i32', ['ptr', 'i64']),
+    gettid: sym('gettid', 'i32', []),
+    getpid: sym('getpid', 'i32', []),
+    poll: sym('poll', 'i32', ['ptr', 'i64', 'i32']),
+    eventfd: sym('eventfd', 'i32', ['u32', 'i32']),
+    read: sym('read', 'i64', ['i32', 'ptr', 'i64']),
+    write: sym('write', 'i64', ['i32', 'ptr', 'i64']),
+    flock: sym('flock', 'i32', ['i32', 'i32']),
   };
-
+  // The pool-thread poll keeps ffi-napi's own wrapper (its async call needs buffers that outlive it).
+  const asyncPoll = ffi.Library('libc.so.6', { poll: [int, [ptr, ulong, int]] }).poll;
+  void uint32;
 
   // One reusable socklen_t cell, read back through a native-endian view of the same memory.
   const lenBuf = Buffer.alloc(4);
   const lenCell = new Uint32Array(lenBuf.buffer, lenBuf.byteOffset, 1);
 
-  // msghdr/iovec are built fresh per call on purpose: ref-napi's writePointer pins the
-  // pointee with a finalizer on the *target* buffer, so a long-lived, reused msghdr would
-  // accumulate one pinned reference per call (a leak retaining every Buffer ever sent).
-  const msghdr = (addr: Buffer | null, iov: Buffer, iovlen: number): StructOf<Msghdr> =>
-    new Msghdr({
-      msg_name: addr, msg_namelen: addr ? addr.length : 0, msg_iov: iov, msg_iovlen: iovlen,
-      msg_control: null, msg_controllen: 0, msg_flags: 0,
-    });
+  // Reused msghdr and iovec array, written by hand (no ref-struct instance per call): pointers
+  // are written without attaching, which is safe because every pointee is alive for the call.
+  const msg = Buffer.alloc(MSGHDR_SIZE);
+  let iovs = Buffer.alloc(IOVEC_SIZE * 8);
+  const fillMsghdr = (addr: Buffer | null, iov: Buffer, iovlen: number): void => {
+    msg.fill(0);
+    if (addr) { ref._writePointer(msg, 0, addr); msg.writeUInt32LE(addr.length, 8); }
+    ref._writePointer(msg, 16, iov);
+    msg.writeBigUInt64LE(BigInt(iovlen), 24);
+  };
+  const setIov = (i: number, b: Buffer): void => {
+    ref._writePointer(iovs, i * IOVEC_SIZE, b);
+    iovs.writeBigUInt64LE(BigInt(b.length), i * IOVEC_SIZE + 8);
+  };
 
   return {
     backend: 'ffi-napi',
-    socket: (domain, type, protocol) => checkCall('socket', f.socket(domain, type, protocol) as number, errno),
-    bind(fd, addr) { checkCall('bind', f.bind(fd, addr, addr.length) as number, errno); },
+    socket: (domain, type, protocol) => checkCall('socket', f.socket(domain, type, protocol), errno),
+    bind(fd, addr) { checkCall('bind', f.bind(fd, addr, addr.length), errno); },
     getsockname(fd, addr) {
       lenCell[0] = addr.length;
-      checkCall('getsockname', f.getsockname(fd, addr, lenBuf) as number, errno);
+      checkCall('getsockname', f.getsockname(fd, addr, lenBuf), errno);
       return lenCell[0]!;
     },
     setsockopt(fd, level, name, value) {
-      checkCall('setsockopt', f.setsockopt(fd, level, name, value, value.length) as number, errno);
+      checkCall('setsockopt', f.setsockopt(fd, level, name, value, value.length), errno);
     },
     getsockopt(fd, level, name, value) {
       lenCell[0] = value.length;
-      checkCall('getsockopt', f.getsockopt(fd, level, name, value, lenBuf) as number, errno);
+      checkCall('getsockopt', f.getsockopt(fd, level, name, value, lenBuf), errno);
       return lenCell[0]!;
     },
     sendto: (fd, buf, len, flags, addr) =>
-      checkCall('sendto', Number(f.sendto(fd, buf, len, flags, addr, addr ? addr.length : 0)), errno),
+      checkCall('sendto', f.sendto(fd, buf, len, flags, addr, addr ? addr.length : 0), errno),
     sendmsg(fd, iov, addr, flags) {
-      // Contiguous struct iovec[]: each Iovec view writes into its slice of one Buffer.
-      const iovs = Buffer.alloc(iov.length * Iovec.size);
-      iov.forEach((b, i) => new Iovec(iovs.subarray(i * Iovec.size, (i + 1) * Iovec.size), { iov_base: b, iov_len: b.length }));
-      const msg = msghdr(addr, iovs, iov.length);
-      return checkCall('sendmsg', Number(f.sendmsg(fd, msg.ref(), flags)), errno);
+      if (iovs.length < iov.length * IOVEC_SIZE) iovs = Buffer.alloc(iov.length * IOVEC_SIZE * 2);
+      iov.forEach((b, i) => setIov(i, b));
+      fillMsghdr(addr, iovs, iov.length);
+      return checkCall('sendmsg', f.sendmsg(fd, msg, flags), errno);
     },
     recvfrom(fd, buf, len, flags, addr) {
-      if (!addr) return checkCall('recvfrom', Number(f.recvfrom(fd, buf, len, flags, null, null)), errno);
+      if (!addr) return checkCall('recvfrom', f.recvfrom(fd, buf, len, flags, null, null), errno);
       lenCell[0] = addr.length;
-      return checkCall('recvfrom', Number(f.recvfrom(fd, buf, len, flags, addr, lenBuf)), errno);
+      return checkCall('recvfrom', f.recvfrom(fd, buf, len, flags, addr, lenBuf), errno);
     },
     recvmsg(fd, buf, flags, addr): RecvResult {
-      const iov = new Iovec({ iov_base: buf, iov_len: buf.length });
-      const msg = msghdr(addr, iov.ref(), 1);
-      const bytes = checkCall('recvmsg', Number(f.recvmsg(fd, msg.ref(), flags)), errno);
-      return { bytes, flags: msg.msg_flags, addrLen: msg.msg_namelen };
+      setIov(0, buf);
+      fillMsghdr(addr, iovs, 1);
+      const bytes = checkCall('recvmsg', f.recvmsg(fd, msg, flags), errno);
+      return { bytes, flags: msg.readInt32LE(48), addrLen: msg.readUInt32LE(8) };
     },
-    close(fd) { checkCall('close', f.close(fd) as number, errno); },
-    setns(fd, nstype) { checkCall('setns', f.setns(fd, nstype) as number, errno); },
-    unshare(flags) { checkCall('unshare', f.unshare(flags) as number, errno); },
+    close(fd) { checkCall('close', f.close(fd), errno); },
+    setns(fd, nstype) { checkCall('setns', f.setns(fd, nstype), errno); },
+    unshare(flags) { checkCall('unshare', f.unshare(flags), errno); },
     mount(source, target, fstype, flags, data) {
-      checkCall('mount', f.mount(source, target, fstype, flags, data) as number, errno);
+      checkCall('mount', f.mount(source, target, fstype, flags, data), errno);
     },
-    umount2(target, flags) { checkCall('umount2', f.umount2(target, flags) as number, errno); },
-    open: (path, flags, mode = 0) => checkCall('open', f.open(path, flags, mode) as number, errno),
-    ioctl: (fd, request, arg) => checkCall('ioctl', (arg === undefined ? f.ioctl(fd, request)
-      : typeof arg === 'number' ? ioctlArg.ioctlInt(fd, request, arg) : ioctlArg.ioctlPtr(fd, request, arg)) as number, errno),
+    umount2(target, flags) { checkCall('umount2', f.umount2(target, flags), errno); },
+    open: (path, flags, mode = 0) => checkCall('open', f.open(path, flags, mode), errno),
+    ioctl: (fd, request, arg) => checkCall('ioctl', arg === undefined ? f.ioctl(fd, request)
+      : typeof arg === 'number' ? f.ioctlInt(fd, request, arg) : f.ioctlPtr(fd, request, arg), errno),
     sethostname(name) {
       const b = Buffer.from(name, 'utf8');
-      checkCall('sethostname', f.sethostname(b, b.length) as number, errno);
+      checkCall('sethostname', f.sethostname(b, b.length), errno);
     },
-    gettid: () => f.gettid() as number,
-    getpid: () => f.getpid() as number,
-    poll: (fds, nfds, timeoutMs) => checkCall('poll', f.poll(fds, nfds, timeoutMs) as number, errno),
+    gettid: () => f.gettid(),
+    getpid: () => f.getpid(),
+    poll: (fds, nfds, timeoutMs) => checkCall('poll', f.poll(fds, nfds, timeoutMs), errno),
     pollAsync: (fds, nfds, timeoutMs) => new Promise<number>((resolve, reject) => {
-      f.poll.async(fds, nfds, timeoutMs, (err: unknown, ret: number) => {
+      asyncPoll.async(fds, nfds, timeoutMs, (err: unknown, ret: number) => {
         if (err) { reject(err); return; }
         try {
-          resolve(settlePollAsync(Number(ret), () => checkCall('poll', f.poll(fds, nfds, 0) as number, errno)));
+          resolve(settlePollAsync(Number(ret), () => checkCall('poll', f.poll(fds, nfds, 0), errno)));
         } catch (e) {
           reject(e);
         }
       });
     }),
-    eventfd: (initval, flags) => checkCall('eventfd', f.eventfd(initval, flags) as number, errno),
-    read: (fd, buf, len) => checkCall('read', Number(f.read(fd, buf, len)), errno),
-    write: (fd, buf, len) => checkCall('write', Number(f.write(fd, buf, len)), errno),
-    flock(fd, operation) { checkCall('flock', f.flock(fd, operation) as number, errno); },
+    eventfd: (initval, flags) => checkCall('eventfd', f.eventfd(initval, flags), errno),
+    read: (fd, buf, len) => checkCall('read', f.read(fd, buf, len), errno),
+    write: (fd, buf, len) => checkCall('write', f.write(fd, buf, len), errno),
+    flock(fd, operation) { checkCall('flock', f.flock(fd, operation), errno); },
   };
 }

@@ -14,8 +14,7 @@
  * Delete is umount2(MNT_DETACH) + unlink. Processes or fds still in a deleted namespace keep it
  * alive, as with `ip netns del`.
  */
-import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readlinkSync, statSync, statfsSync, unlinkSync, constants as fsc } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, readlinkSync, realpathSync, statSync, unlinkSync, constants as fsc } from 'node:fs';
 import {
   type Libc, CLONE_NEWNET, MNT_DETACH, MS_BIND, MS_REC, MS_SHARED, libc as defaultLibc,
 } from '../ffi/libc.js';
@@ -47,8 +46,6 @@ const codeOf = (err: unknown): string | undefined => (err as { code?: string } |
 
 /** umount2(2) flag: do not follow a symlink at the target (<sys/mount.h>). */
 const UMOUNT_NOFOLLOW = 8;
-/** statfs f_type of the namespace filesystem (<linux/magic.h> NSFS_MAGIC). */
-const NSFS_MAGIC = 0x6e736673;
 
 /** `dir` must be a directory (or not exist yet): checked before anything is created or mounted. */
 function checkDir(dir: unknown, name: string): string {
@@ -160,16 +157,38 @@ function refuseForeign(path: string, name: string): void {
     throw new NotANetnsError(`refusing to delete "${name}": ${path} is a symlink (to ${to}), not a namespace name netns.add made; nothing unmounted or removed`, name, { code: 'ELOOP' });
   }
   if (!st.isFile()) throw new NotANetnsError(`refusing to delete "${name}": ${path} is not a file netns.add made (a ${st.isDirectory() ? 'directory' : 'special file'}); nothing unmounted or removed`, name, { code: st.isDirectory() ? 'EISDIR' : 'EINVAL' });
-  // A mount point has another device than its directory; it must be the namespace filesystem.
-  let parentDev: number | undefined;
-  try { parentDev = statSync(dirname(path)).dev; } catch { /* checked by umount */ }
-  if (parentDev !== undefined && st.dev !== parentDev) {
-    let type: number | undefined;
-    try { type = statfsSync(path).type; } catch { /* cannot tell: let umount decide */ }
-    if (type !== undefined && type !== NSFS_MAGIC) {
-      throw new NotANetnsError(`refusing to delete "${name}": ${path} has a filesystem of type 0x${type.toString(16)} mounted on it, not a network namespace; nothing unmounted or removed`, name, { code: 'EINVAL' });
-    }
+  // Mounted on: it must be the namespace filesystem (a bind mount of a file from the same
+  // filesystem has its directory's st_dev, so ask the mount table).
+  const type = mountTypeAt(path);
+  if (type !== undefined && type !== 'nsfs') {
+    throw new NotANetnsError(`refusing to delete "${name}": ${path} has a filesystem of type ${type} mounted on it, not a network namespace; nothing unmounted or removed`, name, { code: 'EINVAL' });
   }
+}
+
+/** The filesystem type of the topmost mount at `path` (/proc/self/mountinfo), if it is a mount point. */
+function mountTypeAt(path: string): string | undefined {
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch {
+    return undefined;
+  }
+  let type: string | undefined;
+  let text: string;
+  try {
+    text = readFileSync('/proc/self/mountinfo', 'utf8');
+  } catch {
+    return undefined;
+  }
+  // Fields: id parent major:minor root mount-point options [optional…] - fstype source super-options.
+  const unescape = (s: string): string => s.replace(/\\([0-7]{3})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8)));
+  for (const line of text.split('\n')) {
+    const f = line.split(' ');
+    if (f.length < 7 || unescape(f[4]!) !== real) continue;
+    const dash = f.indexOf('-', 6);
+    if (dash > 0) type = f[dash + 1]; // later lines are mounted on top: keep the last
+  }
+  return type;
 }
 
 /**
