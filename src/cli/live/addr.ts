@@ -18,7 +18,7 @@ export function addrTable(links: readonly Link[], addrs: readonly Address[], all
 }
 
 export function addrJson(links: readonly Link[], addrs: readonly Address[], all: ReadonlyMap<number, Link>, details: boolean): unknown[] {
-  return links.map((l) => ({ ...linkJson(l, all, details), addr_info: addrs.filter((a) => a.devIndex === l.index).map(addrInfoJson) }));
+  return links.map((l) => ({ ...linkJson(l, all, details, true), addr_info: addrs.filter((a) => a.devIndex === l.index).map(addrInfoJson) }));
 }
 
 function addrDetails(links: readonly Link[], addrs: readonly Address[], all: ReadonlyMap<number, Link>): string {
