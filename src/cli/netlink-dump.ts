@@ -34,6 +34,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   route: { summary: 'routes (like ip route / ip -j route)', load: () => live(import('./live/route.js')) },
   neigh: { summary: 'ARP/NDP neighbours (like ip neigh)', load: () => live(import('./live/neigh.js')) },
   rule: { summary: 'policy routing rules (like ip rule)', load: () => live(import('./live/rule.js')) },
+  fdb: { summary: 'bridge forwarding database (like bridge fdb / bridge -j fdb)', load: () => live(import('./live/fdb.js')) },
   nft: { summary: 'the nftables ruleset (like nft list ruleset / nft -j list ruleset)', load: () => import('./live/nft.js') },
   all: { summary: 'everything about one namespace on one screen', load: () => live(import('./live/all.js')) },
   netns: { summary: 'every named namespace: links, addresses, routes, veth peers, bridges', load: () => live(import('./live/netns.js')) },
@@ -78,7 +79,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     io.out(USAGE);
     return 0;
   }
-  if (cmd === undefined) throw new UsageError('no command given (decode, link, addr, route, neigh, rule, nft, all, netns, monitor, record; see netlink-dump --help)');
+  if (cmd === undefined) throw new UsageError('no command given (decode, link, addr, route, neigh, rule, fdb, nft, all, netns, monitor, record; see netlink-dump --help)');
   const c = Object.hasOwn(COMMANDS, cmd) ? COMMANDS[cmd] : undefined;
   if (!c) throw new UsageError(`unknown command "${cmd}" (one of ${Object.keys(COMMANDS).join(', ')}; see netlink-dump --help)`);
   return (await c.load()).run(rest, io);

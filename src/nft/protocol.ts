@@ -15,6 +15,7 @@ import { NFGENMSG, NFNL_BATCH } from './nfgenmsg.js';
 import { NFTA_RULE } from './rule.schema.js';
 import { NFTA_SET, NFTA_SET_ELEM_LIST } from './set.schema.js';
 import { NFTA_TABLE } from './table.schema.js';
+import { NFTA_FLOWTABLE } from './flowtable.schema.js';
 
 const msg = (name: string, type: number, attrs: AttrSet, flagClass: MessageSchema['flagClass']): MessageSchema =>
   ({ name, type, header: NFGENMSG, attrs, flagClass });
@@ -45,4 +46,7 @@ export const nfnetlink = new Protocol('nfnetlink', NETLINK_NETFILTER).register(
   nft('NFT_MSG_GETOBJ', C.NFT_MSG_GETOBJ, NFTA_OBJ, 'get'),
   nft('NFT_MSG_DELOBJ', C.NFT_MSG_DELOBJ, NFTA_OBJ, 'del'),
   nft('NFT_MSG_GETOBJ_RESET', C.NFT_MSG_GETOBJ_RESET, NFTA_OBJ, 'get'),
+  nft('NFT_MSG_NEWFLOWTABLE', C.NFT_MSG_NEWFLOWTABLE, NFTA_FLOWTABLE, 'new'),
+  nft('NFT_MSG_GETFLOWTABLE', C.NFT_MSG_GETFLOWTABLE, NFTA_FLOWTABLE, 'get'),
+  nft('NFT_MSG_DELFLOWTABLE', C.NFT_MSG_DELFLOWTABLE, NFTA_FLOWTABLE, 'del'),
 );

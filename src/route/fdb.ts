@@ -10,7 +10,7 @@
  *   device's table), NTF_SELF when neither is given;
  * - NDA_LLADDR, then NDA_DST (a VXLAN remote) and NDA_VLAN, in that order.
  */
-import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../netlink/header.js';
+import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../netlink/header.js';
 import { ipFamily } from '../netlink/ip.js';
 import type { Message, OutMessage } from '../netlink/message.js';
 import type { NetlinkSocket } from '../netlink/socket.js';
@@ -37,6 +37,14 @@ export interface FdbSpec {
   readonly dst?: string;
   /** NDA_VLAN (1..4094). The bridge refuses it unless vlan_filtering is on (EINVAL). */
   readonly vlan?: number;
+  /** NDA_PORT: the remote VTEP's UDP port (`port 4789`). */
+  readonly port?: number;
+  /** NDA_VNI: the VNI to use towards the remote VTEP (`vni 42`). */
+  readonly vni?: number;
+  /** NDA_SRC_VNI: the VNI of the entry on a collect-metadata (external) device (`src_vni 42`). */
+  readonly srcVni?: number;
+  /** NDA_IFINDEX: the device to reach the remote VTEP through (`via DEV`), name or ifindex. */
+  readonly via?: string | number;
 }
 
 /** An FDB entry, as `bridge -j fdb show` reports it. */
@@ -56,6 +64,13 @@ export interface FdbEntry {
   readonly state: string;
   readonly vlan: number | undefined;
   readonly dst: string | undefined;
+  /** NDA_PORT / NDA_VNI / NDA_SRC_VNI of a VXLAN entry. */
+  readonly port: number | undefined;
+  readonly vni: number | undefined;
+  readonly srcVni: number | undefined;
+  /** NDA_IFINDEX (`via`): the device towards the remote VTEP, by name, its index beside it. */
+  readonly via: string | undefined;
+  readonly viaIndex: number | undefined;
   /** Every attribute the kernel sent. */
   readonly attrs: NeighAttrs;
 }
@@ -90,6 +105,11 @@ export function toFdbEntry(m: Message, name: IfNameOf = unnamed): FdbEntry | und
     state: stateName(h.state),
     vlan: a.vlan,
     dst: a.dst,
+    port: a.port,
+    vni: a.vni,
+    srcVni: a.srcVni,
+    via: a.ifindex === undefined ? undefined : name(a.ifindex),
+    viaIndex: a.ifindex,
     attrs: a,
   };
 }
@@ -97,10 +117,12 @@ export function toFdbEntry(m: Message, name: IfNameOf = unnamed): FdbEntry | und
 const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
 
 /** Validate `spec` (no syscall) into the request parts. */
-export function fdbRequest(spec: FdbSpec, where: string): { dev: string | number; header: Omit<NdMsg, 'ifindex'>; attrs: NeighAttrs } {
+const FDB_KEYS = ['mac', 'dev', 'master', 'self', 'state', 'dst', 'vlan', 'port', 'vni', 'srcVni', 'via'];
+
+export function fdbRequest(spec: FdbSpec, where: string): { dev: string | number; via: string | number | undefined; header: Omit<NdMsg, 'ifindex'>; attrs: NeighAttrs } {
   if (spec === null || typeof spec !== 'object') throw new TypeError(`${where}: expected { mac, dev }`);
   for (const k of Object.keys(spec)) {
-    if (!['mac', 'dev', 'master', 'self', 'state', 'dst', 'vlan'].includes(k)) throw new TypeError(`${where}.${k}: not an fdb field (mac, dev, master, self, state, dst, vlan)`);
+    if (!FDB_KEYS.includes(k)) throw new TypeError(`${where}.${k}: not an fdb field (${FDB_KEYS.join(', ')})`);
   }
   if (typeof spec.mac !== 'string' || !MAC.test(spec.mac)) throw new RangeError(`${where}.mac: expected a MAC address like "02:00:00:00:00:05", got ${JSON.stringify(spec.mac)}`);
   const dev = checkDev(spec.dev, `${where}.dev`);
@@ -121,7 +143,19 @@ export function fdbRequest(spec: FdbSpec, where: string): { dev: string | number
     if (!Number.isInteger(spec.vlan) || spec.vlan < 1 || spec.vlan > 4094) throw new RangeError(`${where}.vlan: expected 1..4094, got ${String(spec.vlan)}`);
     attrs.vlan = spec.vlan;
   }
-  return { dev, header: { family: AF.AF_BRIDGE, state, flags, type: 0 }, attrs };
+  // bridge(8) fdb_modify(): dst, [lladdr first], vlan, port, vni, src_vni, via (NDA_IFINDEX).
+  if (spec.port !== undefined) {
+    if (!Number.isInteger(spec.port) || spec.port < 0 || spec.port > 0xffff) throw new RangeError(`${where}.port: expected a UDP port 0..65535, got ${String(spec.port)}`);
+    attrs.port = spec.port;
+  }
+  for (const k of ['vni', 'srcVni'] as const) {
+    const v = spec[k];
+    if (v === undefined) continue;
+    if (!Number.isInteger(v) || v < 0 || v > 0xffffff) throw new RangeError(`${where}.${k}: expected a VNI 0..16777215, got ${String(v)}`);
+    attrs[k] = v;
+  }
+  const via = spec.via === undefined ? undefined : checkDev(spec.via, `${where}.via`);
+  return { dev, via, header: { family: AF.AF_BRIDGE, state, flags, type: 0 }, attrs };
 }
 
 /** The FDB sub-API of a route handle: `bridge fdb`. */
@@ -131,7 +165,8 @@ export class FdbApi {
   async #send(type: number, flags: number, spec: FdbSpec, where: string): Promise<void> {
     const r = fdbRequest(spec, where);
     const ifindex = await this.link.index(r.dev, `${where}.dev`);
-    await this.sock.request({ type, flags, header: { ...r.header, ifindex }, attrs: r.attrs } satisfies OutMessage);
+    const attrs = r.via === undefined ? r.attrs : { ...r.attrs, ifindex: await this.link.index(r.via, `${where}.via`) };
+    await this.sock.request({ type, flags, header: { ...r.header, ifindex }, attrs } satisfies OutMessage);
   }
 
   /** `bridge fdb add` (NLM_F_CREATE|NLM_F_EXCL: an existing entry is EEXIST). */
@@ -142,6 +177,14 @@ export class FdbApi {
   /** `bridge fdb replace` (NLM_F_CREATE|NLM_F_REPLACE). */
   replace(spec: FdbSpec): Promise<void> {
     return this.#send(RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE, spec, 'fdb.replace');
+  }
+
+  /**
+   * `bridge fdb append` (NLM_F_CREATE|NLM_F_APPEND): one more remote for the same MAC on a
+   * VXLAN device — the all-zero MAC with several `dst`s is the flood list (head-end replication).
+   */
+  append(spec: FdbSpec): Promise<void> {
+    return this.#send(RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_APPEND, spec, 'fdb.append');
   }
 
   /** `bridge fdb del` (RTM_DELNEIGH; `master`/`self` choose the table, as for add). */

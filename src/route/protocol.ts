@@ -13,6 +13,7 @@ import { RTMSG, RTA } from './route.schema.js';
 import { NDMSG, NDA } from './neigh.schema.js';
 import { FIB_RULE_HDR, FRA } from './rule.schema.js';
 import { NETNSA, RTGENMSG } from './nsid.schema.js';
+import { BR_PORT_MSG, IFADDRLBLMSG, IFAL, IFLA_STATS, IF_STATS_MSG, MDBA, NDTA, NDTMSG, NETCONFA, NETCONFMSG, NHA, NHMSG, TCA, TCMSG } from './rtnl-families.schema.js';
 
 // Message types. Requests and replies come in fours per object (NEW, DEL, GET, SET), each
 // group starting at a multiple of 4; RTM_FAM(type) = (type - RTM_BASE) >> 2.
@@ -155,6 +156,9 @@ const rule = (name: string, type: number, flagClass: MessageSchema['flagClass'])
 const nsid = (name: string, type: number, flagClass: MessageSchema['flagClass']): MessageSchema =>
   ({ name, type, header: RTGENMSG, attrs: NETNSA, flagClass });
 
+const family = (types: ReadonlyArray<readonly [string, number, MessageSchema['flagClass']]>, header: MessageSchema['header'], attrs: MessageSchema['attrs']): MessageSchema[] =>
+  types.map(([name, type, flagClass]) => ({ name, type, header, attrs, flagClass }));
+
 /**
  * NETLINK_ROUTE with its message table. RTM_SETLINK takes NEW-class flags (it modifies, like
  * RTM_NEWLINK without NLM_F_CREATE). Neighbours are struct ndmsg + NDA_*, rules struct
@@ -180,4 +184,17 @@ export const rtnetlink = new Protocol('rtnetlink', NETLINK_ROUTE).register(
   nsid('RTM_NEWNSID', RTM_NEWNSID, 'new'),
   nsid('RTM_DELNSID', RTM_DELNSID, 'del'),
   nsid('RTM_GETNSID', RTM_GETNSID, 'get'),
+  // Families decoded for `netlink-dump decode` only (rtnl-families.schema.ts).
+  ...family([['RTM_NEWNEXTHOP', RTM_NEWNEXTHOP, 'new'], ['RTM_DELNEXTHOP', RTM_DELNEXTHOP, 'del'], ['RTM_GETNEXTHOP', RTM_GETNEXTHOP, 'get']], NHMSG, NHA),
+  ...family([['RTM_NEWNETCONF', RTM_NEWNETCONF, 'new'], ['RTM_DELNETCONF', RTM_DELNETCONF, 'del'], ['RTM_GETNETCONF', RTM_GETNETCONF, 'get']], NETCONFMSG, NETCONFA),
+  ...family([['RTM_NEWADDRLABEL', RTM_NEWADDRLABEL, 'new'], ['RTM_DELADDRLABEL', RTM_DELADDRLABEL, 'del'], ['RTM_GETADDRLABEL', RTM_GETADDRLABEL, 'get']], IFADDRLBLMSG, IFAL),
+  ...family([['RTM_NEWNEIGHTBL', RTM_NEWNEIGHTBL, 'new'], ['RTM_GETNEIGHTBL', RTM_GETNEIGHTBL, 'get'], ['RTM_SETNEIGHTBL', RTM_SETNEIGHTBL, 'new']], NDTMSG, NDTA),
+  ...family([
+    ['RTM_NEWQDISC', RTM_NEWQDISC, 'new'], ['RTM_DELQDISC', RTM_DELQDISC, 'del'], ['RTM_GETQDISC', RTM_GETQDISC, 'get'],
+    ['RTM_NEWTCLASS', RTM_NEWTCLASS, 'new'], ['RTM_DELTCLASS', RTM_DELTCLASS, 'del'], ['RTM_GETTCLASS', RTM_GETTCLASS, 'get'],
+    ['RTM_NEWTFILTER', RTM_NEWTFILTER, 'new'], ['RTM_DELTFILTER', RTM_DELTFILTER, 'del'], ['RTM_GETTFILTER', RTM_GETTFILTER, 'get'],
+    ['RTM_NEWCHAIN', RTM_NEWCHAIN, 'new'], ['RTM_DELCHAIN', RTM_DELCHAIN, 'del'], ['RTM_GETCHAIN', RTM_GETCHAIN, 'get'],
+  ], TCMSG, TCA),
+  ...family([['RTM_NEWMDB', RTM_NEWMDB, 'new'], ['RTM_DELMDB', RTM_DELMDB, 'del'], ['RTM_GETMDB', RTM_GETMDB, 'get']], BR_PORT_MSG, MDBA),
+  ...family([['RTM_NEWSTATS', RTM_NEWSTATS, 'new'], ['RTM_GETSTATS', RTM_GETSTATS, 'get'], ['RTM_SETSTATS', RTM_SETSTATS, 'new']], IF_STATS_MSG, IFLA_STATS),
 );

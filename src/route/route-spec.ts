@@ -23,14 +23,20 @@ import {
 
 /** One path of a multipath (ECMP) route: a `nexthop via GW dev D weight W onlink` of `ip route`. */
 export interface RouteNextHopSpec {
-  /** Gateway address, same family as the route. */
-  readonly via?: string;
+  /** Gateway address, same family as the route; `{ family: 6, address }` for another family (RTA_VIA, `via inet6 …`). */
+  readonly via?: string | RouteViaSpec;
   /** Output device: name (resolved once with RTM_GETLINK) or ifindex. */
   readonly dev?: string | number;
   /** Relative weight 1..256 (sent as rtnh_hops = weight − 1). Default 1. */
   readonly weight?: number;
   /** RTNH_F_ONLINK: the gateway is on the link even without a matching connected route. */
   readonly onlink?: boolean;
+}
+
+/** A gateway of another family than the route (RTA_VIA): `ip route add 10.0.0.0/8 via inet6 fe80::1 dev eth0`. */
+export interface RouteViaSpec {
+  readonly family: 4 | 6;
+  readonly address: string;
 }
 
 /** Route metrics (RTA_METRICS, RTAX_*) as `ip route` names them; all u32 unless noted. */
@@ -79,8 +85,16 @@ export interface RouteSpec extends RouteMetricsSpec {
   readonly family?: 4 | 6;
   /** rtm_type. Default `unicast` (add); `del` leaves it 0 (any type) unless given. */
   readonly type?: RouteTypeName | number;
-  /** Gateway (RTA_GATEWAY), same family as `dst`. */
-  readonly via?: string;
+  /** Gateway (RTA_GATEWAY), same family as `dst`; `{ family, address }` of the other family is RTA_VIA (`via inet6 …`). */
+  readonly via?: string | RouteViaSpec;
+  /** Source prefix of a source-specific IPv6 route (`from 2001:db8::/64`: RTA_SRC + rtm_src_len). */
+  readonly from?: string;
+  /** rtm_tos: the TOS / DS field byte the route matches (`tos 0x10`), 0..255. */
+  readonly tos?: number;
+  /** RTA_FLOW: `realm TO` (a number) or `realms FROM/TO` (`{ from, to }`), realms 0..65535. */
+  readonly realms?: number | { readonly from: number; readonly to: number };
+  /** RTA_EXPIRES: seconds until an IPv6 route expires (`expires 300`). */
+  readonly expires?: number;
   /** Output device (RTA_OIF): name (resolved with RTM_GETLINK) or ifindex. */
   readonly dev?: string | number;
   /** Preferred source address (RTA_PREFSRC), `ip route … src`. */
@@ -120,6 +134,12 @@ export interface CheckedRoute {
   readonly protocol: number | undefined;
   readonly table: number | undefined;
   readonly via: string | undefined;
+  /** RTA_VIA (a gateway of the other family). */
+  readonly rtvia: { readonly family: number; readonly address: string } | undefined;
+  readonly from: Prefix | undefined;
+  readonly tos: number;
+  readonly flow: number | undefined;
+  readonly expires: number | undefined;
   readonly dev: string | number | undefined;
   readonly src: string | undefined;
   readonly metric: number | undefined;
@@ -130,7 +150,7 @@ export interface CheckedRoute {
   readonly metrics: RouteMetrics | undefined;
 }
 
-interface CheckedNextHop { readonly via: string | undefined; readonly dev: string | number | undefined; readonly hops: number; readonly flags: number }
+interface CheckedNextHop { readonly via: string | undefined; readonly rtvia: { readonly family: number; readonly address: string } | undefined; readonly dev: string | number | undefined; readonly hops: number; readonly flags: number }
 
 /** Spec metric field → RTAX attribute; in RTAX number order, which is the order they are sent in. */
 const METRICS: ReadonlyArray<readonly [keyof RouteMetricsSpec, string, number]> = [
@@ -144,6 +164,7 @@ const rtax = (name: string): { type: number; key: string } => RTAX.entry(name)!;
 
 const SPEC_KEYS: ReadonlySet<string> = new Set([
   'dst', 'family', 'type', 'via', 'dev', 'src', 'table', 'metric', 'scope', 'protocol', 'onlink', 'nexthops', 'pref', 'lock',
+  'from', 'tos', 'realms', 'expires',
   ...METRICS.map(([k]) => k),
 ]);
 const HOP_KEYS: ReadonlySet<string> = new Set(['via', 'dev', 'weight', 'onlink']);
@@ -198,7 +219,35 @@ function check(spec: RouteSpec, where: string | undefined): CheckedRoute {
   };
 
   const type = spec.type === undefined ? undefined : parseRouteType(spec.type, f('type'));
-  const via = sameFamily(spec.via, f('via'));
+  const otherFamily = (v: unknown, name: string): { family: number; address: string } | undefined => {
+    const o = v as RouteViaSpec;
+    if (o.family !== 4 && o.family !== 6) throw new RangeError(`${name}.family: must be 4 or 6, got ${String(o.family)}`);
+    for (const k of Object.keys(o)) if (k !== 'family' && k !== 'address') throw new TypeError(`${name}.${k}: not a via field (family, address)`);
+    if (typeof o.address !== 'string' || ipFamily(o.address) !== o.family) throw new RangeError(`${name}.address: expected an IPv${o.family} address, got ${JSON.stringify(o.address)}`);
+    return { family: o.family === 4 ? 2 : 10, address: o.address };
+  };
+  const isObj = (v: unknown): boolean => v !== null && typeof v === 'object';
+  const via = isObj(spec.via) ? undefined : sameFamily(spec.via, f('via'));
+  const rtvia = isObj(spec.via) ? otherFamily(spec.via, f('via')) : undefined;
+  let from: Prefix | undefined;
+  if (spec.from !== undefined) {
+    if (typeof spec.from !== 'string') throw new TypeError(`${f('from')}: expected a prefix like "2001:db8::/64"`);
+    from = parsePrefix(spec.from, f('from'));
+    if (from.family !== family) throw new RangeError(`${f('from')}: "${spec.from}" is IPv${from.family} but the route is IPv${family}`);
+    if (family !== 6) throw new TypeError(`${f('from')}: source-specific routes are IPv6 only (the IPv4 FIB refuses RTA_SRC)`);
+  }
+  const tos = spec.tos === undefined ? 0 : u8(spec.tos, f('tos'));
+  let flow: number | undefined;
+  if (spec.realms !== undefined) {
+    const r = spec.realms;
+    const realm = (v: unknown, n: string): number => {
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffff) throw new RangeError(`${n}: a realm is 0..65535, got ${String(v)}`);
+      return v;
+    };
+    flow = typeof r === 'number' ? realm(r, f('realms')) : isObj(r) ? ((realm(r.from, `${f('realms')}.from`) << 16) | realm(r.to, `${f('realms')}.to`)) >>> 0 : realm(r, f('realms'));
+  }
+  const expires = spec.expires === undefined ? undefined : u32(spec.expires, f('expires'));
+  if (expires !== undefined && family !== 6) throw new TypeError(`${f('expires')}: only IPv6 routes expire (RTA_EXPIRES)`);
   const src = sameFamily(spec.src, f('src'));
   const dev = spec.dev === undefined ? undefined : checkDev(spec.dev, f('dev'));
   if (spec.onlink !== undefined && typeof spec.onlink !== 'boolean') throw new TypeError(`${f('onlink')}: expected a boolean`);
@@ -215,7 +264,7 @@ function check(spec: RouteSpec, where: string | undefined): CheckedRoute {
   let nexthops: CheckedNextHop[] | undefined;
   if (hopsIn !== undefined) {
     if (!Array.isArray(hopsIn) || hopsIn.length === 0) throw new TypeError(`${f('nexthops')}: expected a non-empty array of { via?, dev?, weight?, onlink? }`);
-    if (via !== undefined || dev !== undefined) throw new TypeError(`${f('nexthops')}: cannot be combined with via/dev — give each nexthop its own`);
+    if (via !== undefined || rtvia !== undefined || dev !== undefined) throw new TypeError(`${f('nexthops')}: cannot be combined with via/dev — give each nexthop its own`);
     nexthops = hopsIn.map((h: RouteNextHopSpec, i) => {
       const p = `${f('nexthops')}[${i}]`;
       if (h === null || typeof h !== 'object') throw new TypeError(`${p}: expected { via?, dev?, weight?, onlink? }`);
@@ -225,7 +274,8 @@ function check(spec: RouteSpec, where: string | undefined): CheckedRoute {
       if (typeof weight !== 'number' || !Number.isInteger(weight) || weight < 1 || weight > 256) throw new RangeError(`${p}.weight: must be an integer 1..256, got ${String(weight)}`);
       if (h.onlink !== undefined && typeof h.onlink !== 'boolean') throw new TypeError(`${p}.onlink: expected a boolean`);
       return {
-        via: sameFamily(h.via, `${p}.via`),
+        via: isObj(h.via) ? undefined : sameFamily(h.via, `${p}.via`),
+        rtvia: isObj(h.via) ? otherFamily(h.via, `${p}.via`) : undefined,
         dev: h.dev === undefined ? undefined : checkDev(h.dev, `${p}.dev`),
         hops: weight - 1,
         flags: h.onlink ? RTNH_F.RTNH_F_ONLINK : 0,
@@ -233,12 +283,12 @@ function check(spec: RouteSpec, where: string | undefined): CheckedRoute {
     });
   }
   if (type !== undefined && ERROR_TYPES.has(type)) {
-    if (via !== undefined || nexthops) throw new TypeError(`${f('type')}: a ${String(spec.type)} route takes no gateway or nexthops`);
+    if (via !== undefined || rtvia !== undefined || nexthops) throw new TypeError(`${f('type')}: a ${String(spec.type)} route takes no gateway or nexthops`);
     // IPv4 refuses a device too ("Gateway, device and multipath can not be specified for this route type").
     if (family === 4 && dev !== undefined) throw new TypeError(`${f('type')}: an IPv4 ${String(spec.type)} route takes no device`);
   }
   return {
-    family, familyGiven: spec.family !== undefined, dst, type, scope, protocol, table, via, dev, src, metric,
+    family, familyGiven: spec.family !== undefined, dst, type, scope, protocol, table, via, rtvia, from, tos, flow, expires, dev, src, metric,
     onlink: spec.onlink === true, pref, nexthops, metrics: checkMetrics(spec, f),
   };
 }
@@ -287,6 +337,11 @@ const addrFamily = (v: unknown): 4 | 6 | undefined => {
   return fam === 0 ? undefined : fam;
 };
 
+function u8(v: unknown, field: string): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 255) throw new RangeError(`${field}: must be an integer 0..255, got ${String(v)}`);
+  return v;
+}
+
 function u32(v: unknown, field: string): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new RangeError(`${field}: must be an integer 0..4294967295, got ${String(v)}`);
   return v;
@@ -308,7 +363,7 @@ function defaultScope(cmd: number, r: CheckedRoute, type: number): number {
   if (type === RTN.RTN_LOCAL || type === RTN.RTN_NAT) return RT_SCOPE.RT_SCOPE_HOST;
   if (type === RTN.RTN_BROADCAST || type === RTN.RTN_MULTICAST || type === RTN.RTN_ANYCAST) return RT_SCOPE.RT_SCOPE_LINK;
   if (cmd === RTM_DELROUTE) return RT_SCOPE.RT_SCOPE_NOWHERE;
-  if (type === RTN.RTN_UNICAST || type === RTN.RTN_UNSPEC) return r.via === undefined && !r.nexthops ? RT_SCOPE.RT_SCOPE_LINK : RT_SCOPE.RT_SCOPE_UNIVERSE;
+  if (type === RTN.RTN_UNICAST || type === RTN.RTN_UNSPEC) return r.via === undefined && r.rtvia === undefined && !r.nexthops ? RT_SCOPE.RT_SCOPE_LINK : RT_SCOPE.RT_SCOPE_UNIVERSE;
   return RT_SCOPE.RT_SCOPE_UNIVERSE;
 }
 
@@ -324,11 +379,15 @@ export function routeMessage(cmd: typeof RTM_NEWROUTE | typeof RTM_DELROUTE, r: 
   // `default` has no RTA_DST unless the family was stated (`ip -6 … default` sends ::).
   if (r.dst) attrs.dst = r.dst.address;
   else if (r.familyGiven) attrs.dst = r.family === 4 ? '0.0.0.0' : '::';
+  if (r.from) attrs.src = r.from.address;
   if (r.via !== undefined) attrs.gateway = r.via;
+  if (r.rtvia !== undefined) attrs.via = r.rtvia;
   if (r.src !== undefined) attrs.prefsrc = r.src;
   if (r.metric !== undefined) attrs.priority = r.metric;
   if (header.fullTable > 255) attrs.table = header.fullTable;
   if (r.pref !== undefined) attrs.pref = r.pref;
+  if (r.flow !== undefined) attrs.flow = r.flow;
+  if (r.expires !== undefined) attrs.expires = r.expires;
   if (r.dev !== undefined) attrs.oif = ifindex(r.dev);
   if (r.metrics) attrs.metrics = r.metrics;
   if (r.nexthops) attrs.multipath = nexthopsOf(r.nexthops, ifindex);
@@ -338,7 +397,8 @@ export function routeMessage(cmd: typeof RTM_NEWROUTE | typeof RTM_DELROUTE, r: 
 
 function nexthopsOf(hops: readonly CheckedNextHop[], ifindex: (dev: string | number) => number): RtNextHop[] {
   return hops.map((h): RtNextHop => ({
-    flags: h.flags, hops: h.hops, ifindex: h.dev === undefined ? 0 : ifindex(h.dev), attrs: h.via === undefined ? {} : { gateway: h.via },
+    flags: h.flags, hops: h.hops, ifindex: h.dev === undefined ? 0 : ifindex(h.dev),
+    attrs: h.via !== undefined ? { gateway: h.via } : h.rtvia !== undefined ? { via: h.rtvia } : {},
   }));
 }
 
@@ -349,6 +409,8 @@ function routeHeader(cmd: number, r: CheckedRoute, out: RtMsg & { fullTable: num
   const table = r.table ?? (LOCAL_TABLE_TYPES.has(type) ? RT_TABLE.RT_TABLE_LOCAL : RT_TABLE.RT_TABLE_MAIN);
   out.family = afOf(r.family);
   out.dst_len = r.dst?.prefixlen ?? 0;
+  out.src_len = r.from?.prefixlen ?? 0;
+  out.tos = r.tos;
   out.table = table > 255 ? RT_TABLE.RT_TABLE_UNSPEC : table;
   out.protocol = r.protocol ?? (add ? RTPROT.RTPROT_BOOT : RTPROT.RTPROT_UNSPEC);
   out.scope = r.scope ?? defaultScope(cmd, r, type);
@@ -371,6 +433,10 @@ const W_PRIORITY = rawOf(RTA, 'RTA_PRIORITY', 4);
 const W_TABLE = rawOf(RTA, 'RTA_TABLE', 4);
 const W_PREF = rawOf(RTA, 'RTA_PREF', 1);
 const W_OIF = rawOf(RTA, 'RTA_OIF', 4);
+const W_SRC = ipRawOf(RTA, 'RTA_SRC');
+const W_FLOW = rawOf(RTA, 'RTA_FLOW', 4);
+const W_EXPIRES = rawOf(RTA, 'RTA_EXPIRES', 4);
+const E_VIA = RTA.entry('RTA_VIA')!;
 const E_METRICS = RTA.entry('RTA_METRICS')!;
 const E_MULTIPATH = RTA.entry('RTA_MULTIPATH')!;
 
@@ -383,20 +449,24 @@ const E_MULTIPATH = RTA.entry('RTA_MULTIPATH')!;
 export function writeRouteMessage(w: WireWriter, cmd: typeof RTM_NEWROUTE | typeof RTM_DELROUTE, r: CheckedRoute, ifindex: (dev: string | number) => number, flags: number): void {
   const h = routeHeader(cmd, r, SCRATCH_HEADER);
   const fam = r.family;
-  // Room for the fixed-size attributes (3 addresses, 4 numbers), stored straight into the
+  // Room for the fixed-size attributes (4 addresses, 6 numbers, an RTA_VIA), stored straight into the
   // buffer (few calls per route: this runs 10k times before V8 optimises it); nests after.
-  const at = w.begin(cmd, flags, 12, 3 * 20 + 4 * 8);
-  const b = w.buf;
-  b[at] = h.family; b[at + 1] = h.dst_len; b[at + 4] = h.table; b[at + 5] = h.protocol; b[at + 6] = h.scope; b[at + 7] = h.type;
+  const at = w.begin(cmd, flags, 12, 4 * 20 + 6 * 8 + 24);
+  let b = w.buf;
+  b[at] = h.family; b[at + 1] = h.dst_len; b[at + 2] = h.src_len; b[at + 3] = h.tos; b[at + 4] = h.table; b[at + 5] = h.protocol; b[at + 6] = h.scope; b[at + 7] = h.type;
   b[at + 8] = h.flags & 255; b[at + 9] = (h.flags >>> 8) & 255; b[at + 10] = (h.flags >>> 16) & 255; b[at + 11] = h.flags >>> 24;
   let o = w.off;
   if (r.dst) o = putIp(b, o, W_DST, r.dst.address, fam);
   else if (r.familyGiven) o = putIp(b, o, W_DST, fam === 4 ? '0.0.0.0' : '::', fam);
+  if (r.from) o = putIp(b, o, W_SRC, r.from.address, fam);
   if (r.via !== undefined) o = putIp(b, o, W_GATEWAY, r.via, fam);
+  if (r.rtvia !== undefined) { w.off = o; w.attrKind(E_VIA.raw, E_VIA.kind, r.rtvia); o = w.off; b = w.buf; }
   if (r.src !== undefined) o = putIp(b, o, W_PREFSRC, r.src, fam);
   if (r.metric !== undefined) o = putU32(b, o, W_PRIORITY, r.metric);
   if (h.fullTable > 255) o = putU32(b, o, W_TABLE, h.fullTable);
   if (r.pref !== undefined) o = putU8(b, o, W_PREF, r.pref);
+  if (r.flow !== undefined) o = putU32(b, o, W_FLOW, r.flow);
+  if (r.expires !== undefined) o = putU32(b, o, W_EXPIRES, r.expires);
   if (r.dev !== undefined) o = putU32(b, o, W_OIF, typeof r.dev === 'number' ? r.dev : ifindex(r.dev));
   w.off = o;
   if (r.metrics) w.attrKind(E_METRICS.raw, E_METRICS.kind, r.metrics);

@@ -67,6 +67,8 @@ export interface RuleSpec {
   readonly suppressPrefixlength?: number;
   /** FRA_SUPPRESS_IFGROUP (`suppress_ifgroup G`). */
   readonly suppressIfgroup?: number;
+  /** FRA_FLOW: `realms TO` (a number) or `realms FROM/TO` (`{ from, to }`), realms 0..65535. */
+  readonly realms?: number | { readonly from: number; readonly to: number };
   /** FRA_L3MDEV (`l3mdev`): look up the table of the VRF the packet's device belongs to. */
   readonly l3mdev?: boolean;
   /** FRA_TUN_ID (`tun_id`): tunnel id, big-endian 64 bits. */
@@ -88,7 +90,7 @@ export interface RuleRequest {
 }
 
 const KEYS: ReadonlySet<string> = new Set(['family', 'priority', 'not', 'from', 'to', 'tos', 'fwmark', 'fwmask', 'iif', 'oif', 'uidrange', 'ipproto',
-  'sport', 'dport', 'protocol', 'table', 'suppressPrefixlength', 'suppressIfgroup', 'l3mdev', 'tunId', 'action', 'goto']);
+  'sport', 'dport', 'protocol', 'table', 'suppressPrefixlength', 'suppressIfgroup', 'l3mdev', 'tunId', 'action', 'goto', 'realms']);
 
 function int(v: unknown, field: string, max: number, min = 0): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new RangeError(`${field}: expected an integer ${min}..${max}, got ${String(v)}`);
@@ -171,6 +173,12 @@ export function ruleRequest(del: boolean, spec: RuleSpec, field: string): RuleRe
   if (spec.l3mdev) attrs.l3mdev = 1;
   if (spec.tunId !== undefined) attrs.tunId = spec.tunId;
   if (spec.goto !== undefined) attrs.goto = int(spec.goto, `${field}.goto`, 0xffffffff);
+  if (spec.realms !== undefined) {
+    const r = spec.realms;
+    attrs.flow = typeof r === 'object' && r !== null
+      ? ((int(r.from, `${field}.realms.from`, 0xffff) << 16) | int(r.to, `${field}.realms.to`, 0xffff)) >>> 0
+      : int(r, `${field}.realms`, 0xffff);
+  }
 
   // iprule_modify(): table_ok when a table, a type/goto or l3mdev was given; else main on add.
   const tableOk = table !== undefined || action !== undefined || spec.l3mdev === true;

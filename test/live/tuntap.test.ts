@@ -35,7 +35,7 @@ for (const backend of backends) {
     t.equal(seen.link_type, 'ether', 'a tap is an Ethernet device');
     const tun = await h.link.addTuntap({ name: `tun${b}`, mode: 'tun', owner: 0 });
     t.match(ipJson('-d', 'link', 'show', `tun${b}`)[0].linkinfo.info_data, { type: 'tun', user: 'root' }, 'tun with an owner');
-    t.equal(tun.type, 65534, 'ARPHRD_NONE: a tun carries IP packets');
+    t.equal(tun.type, 'none', 'ARPHRD_NONE (ip: link/none): a tun carries IP packets');
     const dup = await h.link.addTuntap({ name: `tap${b}`, mode: 'tap' }).catch((e: unknown) => e);
     t.type(dup, NetlinkError);
     t.equal((dup as NetlinkError).code, 'EEXIST', 'an existing name: EEXIST, not a silent attach');

@@ -61,6 +61,6 @@ t.test('bad specs are refused before any request', async (t) => {
   for (const [spec, re] of [
     [{ mac: '02:00:00:00:00', dev: 4 }, /mac/], [{ mac: '02:00:00:00:00:05', dev: 'x'.repeat(16) }, /dev/],
     [{ mac: '02:00:00:00:00:05', dev: 4, state: 'sticky' }, /state/], [{ mac: '02:00:00:00:00:05', dev: 4, vlan: 4095 }, /vlan/],
-    [{ mac: '02:00:00:00:00:05', dev: 4, dst: 'nope' }, /dst/], [{ mac: '02:00:00:00:00:05', dev: 4, port: 1 }, /port/],
+    [{ mac: '02:00:00:00:00:05', dev: 4, dst: 'nope' }, /dst/], [{ mac: '02:00:00:00:00:05', dev: 4, port: 70000 }, /port/],
   ] as const) t.throws(() => fdbRequest(spec as never, 'fdb.add'), re);
 });

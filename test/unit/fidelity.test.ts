@@ -119,3 +119,24 @@ t.test('Rule: every selector in ip -j rule keys', async (t) => {
   const g = ruleOf({ family: 2, dst_len: 0, src_len: 0, tos: 0, table: 0, res1: 0, res2: 0, action: 2, flags: 0 }, { priority: 102, goto: 103, iifname: 'br0' } as never)!;
   t.same(ruleJson(g), { priority: 102, src: 'all', iif: 'br0', goto: 103 }, 'goto prints as goto (was: target)');
 });
+
+t.test('decode: nexthop, tc, netconf, address label messages are named, not raw', async (t) => {
+  const { RTM_GETNEXTHOP, RTM_NEWNEXTHOP, RTM_NEWQDISC, RTM_NEWNETCONF, RTM_NEWADDRLABEL } = await import('../../src/route/protocol.js');
+  const { NLM_F_DUMP } = await import('../../src/netlink/header.js');
+  const get = encodeMessages(rtnetlink, [{ type: RTM_GETNEXTHOP, flags: NLM_F_REQUEST | NLM_F_DUMP, header: { family: 0, scope: 0, protocol: 0, resvd: 0, flags: 0 } }]).buf;
+  const g = annotateDatagram(rtnetlink, get).messages[0]!;
+  t.equal(g.name, 'RTM_GETNEXTHOP');
+  t.equal(g.flagText, 'REQUEST|DUMP', 'dump flags named (was: REQUEST|0x300)');
+  const msgs = encodeMessages(rtnetlink, [
+    { type: RTM_NEWNEXTHOP, flags: 0, header: { family: 2, scope: 0, protocol: 0, resvd: 0, flags: 0 }, attrs: { id: 7, blackhole: true } },
+    { type: RTM_NEWQDISC, flags: 0, header: { family: 0, pad1: 0, pad2: 0, ifindex: 3, handle: 0, parent: 0xffffffff, info: 2 }, attrs: { kind: 'noqueue' } },
+    { type: RTM_NEWNETCONF, flags: 0, header: { family: 2 }, attrs: { ifindex: 3, forwarding: 1 } },
+    { type: RTM_NEWADDRLABEL, flags: 0, header: { family: 10, reserved: 0, prefixlen: 8, flags: 0, index: 0, seq: 0 }, attrs: { address: 'fd00::', label: 99 } },
+  ]).buf;
+  const d = annotateDatagram(rtnetlink, msgs);
+  t.same(d.messages.map((m) => m.name), ['RTM_NEWNEXTHOP', 'RTM_NEWQDISC', 'RTM_NEWNETCONF', 'RTM_NEWADDRLABEL']);
+  t.ok(d.messages.every((m) => m.payload === undefined && m.attrs?.length), 'every one decoded into attributes');
+  const [nh, qd] = decodeAll(rtnetlink, msgs);
+  t.same(nh!.attrs, { id: 7, blackhole: true });
+  t.same(qd!.attrs, { kind: 'noqueue' }, 'TCA_KIND');
+});

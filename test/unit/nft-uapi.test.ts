@@ -14,6 +14,8 @@ import * as chainSchema from '../../src/nft/chain.schema.js';
 import * as ruleSchema from '../../src/nft/rule.schema.js';
 import * as setSchema from '../../src/nft/set.schema.js';
 import * as genSchema from '../../src/nft/gen.schema.js';
+import * as objSchema from '../../src/nft/obj.schema.js';
+import * as flowtableSchema from '../../src/nft/flowtable.schema.js';
 import * as exprSchema from '../../src/nft/expr.schema.js';
 import * as payload from '../../src/nft/expr/payload.js';
 import * as cmp from '../../src/nft/expr/cmp.js';
@@ -88,7 +90,7 @@ t.test(`netfilter uapi headers are readable under ${INCLUDE}`, async (t) => {
 });
 
 const modules: Record<string, Record<string, unknown>> = {
-  nfgenmsg, data, tableSchema, chainSchema, ruleSchema, setSchema, genSchema, exprSchema,
+  nfgenmsg, data, tableSchema, chainSchema, ruleSchema, setSchema, genSchema, objSchema, flowtableSchema, exprSchema,
   payload, cmp, bitwise, meta, immediate, counter, ct, lookup, range, masq, nat, redir, reject, log, limit, notrack,
 };
 const sets = new Map<string, AttrSet>();
@@ -107,13 +109,20 @@ for (const [label, set] of sets) {
   if (entries.length === 0) continue; // NFTA_NOTRACK: the expression has no attributes
   t.test(`${label}: numbers match the headers, and the whole enum is declared`, async (t) => {
     let anchor: { members: string[] } | undefined;
+    const newer: Array<{ name: string; type: number }> = [];
     for (const e of entries) {
       const hv = values.get(e.name);
-      if (hv === undefined) { t.fail(`${e.name}: not in the headers`); continue; }
+      // Newer than the installed headers (the tables follow the 6.18 uapi): checked below.
+      if (hv === undefined) { newer.push(e); continue; }
       t.equal(e.type, hv, `${e.name} = ${hv}`);
       anchor ??= enumOf.get(e.name);
     }
     t.ok(anchor, 'the table is one enum of the headers');
+    for (const e of newer) {
+      const holder = anchor?.members.find((m) => !m.startsWith('__') && values.get(m) === e.type);
+      t.notOk(holder, `${e.name} (${e.type}) is newer than the installed headers: its number is free there${holder ? ` (it is ${holder}'s)` : ''}`);
+    }
+    if (newer.length) t.comment(`newer than the installed headers: ${newer.map((e) => e.name).join(' ')}`);
     const declared = new Set(entries.map((e) => e.name));
     for (const m of anchor?.members ?? []) if (!excluded(m)) t.ok(declared.has(m), `${m} is declared`);
   });

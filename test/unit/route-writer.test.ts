@@ -44,6 +44,13 @@ const SPECS: RouteSpec[] = [
   { dst: '::/0', via: 'fe80::1', dev: 'eth0', protocol: 'ra', scope: 'universe' },
   { dst: 'fd00:7::/48', nexthops: [{ via: 'fd00:1::2', dev: 'eth0' }, { via: 'fd00:1::3', dev: 'br0', weight: 256 }] },
   { dst: '0.0.0.0/0', via: '10.0.0.1', type: 'unicast', protocol: 99, scope: 0 },
+  // issue 13 write side: tos, realms, via inet6 (RTA_VIA), IPv6 from, expires.
+  { dst: '10.110.0.0/16', via: '10.1.0.254', tos: 0x10, realms: 5, metric: 7, dev: 'eth0' },
+  { dst: '10.113.0.0/16', dev: 'br0', realms: { from: 3, to: 4 }, table: 300, scope: 'link' },
+  { dst: '10.111.0.0/16', via: { family: 6, address: 'fe80::1' }, dev: 'br0' },
+  { dst: '10.125.0.0/16', nexthops: [{ via: '10.1.0.253', dev: 'br0', weight: 3 }, { via: { family: 6, address: 'fe80::2' }, dev: 'eth0', weight: 2 }] },
+  { dst: 'fd20::/64', from: 'fd21::/64', dev: 'br0' },
+  { dst: 'fd22::/64', dev: 'br0', expires: 600 },
 ];
 
 t.test('writeRouteMessage writes the bytes the table-driven encoder writes for routeMessage', async (t) => {

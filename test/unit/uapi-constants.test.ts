@@ -26,13 +26,14 @@ import * as routeSchema from '../../src/route/route.schema.js';
 import * as neighSchema from '../../src/route/neigh.schema.js';
 import * as ruleSchema from '../../src/route/rule.schema.js';
 import * as nsidSchema from '../../src/route/nsid.schema.js';
+import * as rtnlFamilies from '../../src/route/rtnl-families.schema.js';
 import * as libcConsts from '../../src/ffi/libc.js';
 import * as protocol from '../../src/route/protocol.js';
 import { AF } from '../../src/route/family.js';
 import { ARPHRD } from '../../src/route/ifinfomsg.js';
 
 const INCLUDE = process.env['UAPI_INCLUDE'] ?? '/usr/include';
-const HEADERS = ['if.h', 'if_arp.h', 'if_link.h', 'if_addr.h', 'if_bridge.h', 'if_vlan.h', 'veth.h', 'lwtunnel.h', 'rtnetlink.h', 'neighbour.h', 'fib_rules.h', 'net_namespace.h', 'nsfs.h', 'sched.h', 'mount.h'];
+const HEADERS = ['if.h', 'if_arp.h', 'if_link.h', 'if_addr.h', 'if_bridge.h', 'if_vlan.h', 'veth.h', 'lwtunnel.h', 'rtnetlink.h', 'neighbour.h', 'fib_rules.h', 'net_namespace.h', 'nsfs.h', 'sched.h', 'mount.h', 'nexthop.h', 'netconf.h', 'if_addrlabel.h'];
 
 // ---------------------------------------------------------------------------------------
 // A small C-header reader: enough for uapi enums and integer #defines.
@@ -123,10 +124,20 @@ t.test(`uapi headers are readable under ${INCLUDE}`, async (t) => {
   t.equal(db.values.get('IFLA_INFO_MAX'), db.values.get('IFLA_INFO_SLAVE_DATA'), '#define constants resolve (IFLA_INFO_MAX)');
 });
 
+t.test('which headers were checked', async (t) => {
+  // The tables follow the running kernel's uapi (6.18); the installed headers may be older
+  // (Debian 12: 6.1). Names newer than them are checked to sit on numbers free there.
+  const text = readFileSync(join(INCLUDE, 'linux/version.h'), 'utf8');
+  const code = Number(/LINUX_VERSION_CODE\s+(\d+)/.exec(text)?.[1]);
+  t.ok(code > 0, 'LINUX_VERSION_CODE read from linux/version.h');
+  t.comment(`uapi headers checked: ${INCLUDE}, Linux ${code >> 16}.${(code >> 8) & 255}.${code & 255}`);
+});
+
 /** Every AttrSet the route modules export, by export name. */
 const modules: Record<string, Record<string, unknown>> = {
   'link.schema': linkSchema, 'link-af': linkAf, 'link-vf': linkVf, bridge, veth, vxlan, tun, vlan, macvlan, ipvlan, bond,
   'addr.schema': addrSchema, 'route.schema': routeSchema, 'neigh.schema': neighSchema, 'rule.schema': ruleSchema, 'nsid.schema': nsidSchema,
+  'rtnl-families.schema': rtnlFamilies,
 };
 const sets = new Map<string, AttrSet>();
 for (const [file, mod] of Object.entries(modules)) {
@@ -250,7 +261,8 @@ t.test('every registered message schema is named by its header number', async (t
     n++;
     t.equal(db.values.get(s.name), type, `${s.name} = ${type}`);
   }
-  t.equal(n, 19, 'LINK, ADDR, ROUTE, NEIGH, RULE and NSID messages are registered');
+  // 19 with an API (LINK, ADDR, ROUTE, NEIGH, RULE, NSID) + 30 decoded only (NEXTHOP, NETCONF, ADDRLABEL, NEIGHTBL, QDISC/TCLASS/TFILTER/CHAIN, MDB, STATS).
+  t.equal(n, 19 + 30, 'every rtnetlink family with a table is registered');
 });
 
 t.test('errnoNumber names errno values from the generated uapi table; checkDev is one rule for every API', async (t) => {

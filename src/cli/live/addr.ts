@@ -18,14 +18,14 @@ export function addrTable(links: readonly Link[], addrs: readonly Address[], all
 }
 
 export function addrJson(links: readonly Link[], addrs: readonly Address[], all: ReadonlyMap<number, Link>, details: boolean): unknown[] {
-  return links.map((l) => ({ ...linkJson(l, all, details), addr_info: addrs.filter((a) => a.devIndex === l.index).map(addrInfoJson) }));
+  return links.map((l) => ({ ...linkJson(l, all, details, true), addr_info: addrs.filter((a) => a.devIndex === l.index).map(addrInfoJson) }));
 }
 
 function addrDetails(links: readonly Link[], addrs: readonly Address[], all: ReadonlyMap<number, Link>): string {
   return links.map((l) => [`${l.index}: ${linkLabel(l, all)}: state ${operstateName(l)}`, ...addrs.filter((a) => a.devIndex === l.index).map((a) => {
     const j = addrInfoJson(a);
     const life = (v: unknown): string => (v === 4294967295 ? 'forever' : `${v}sec`);
-    return `    ${j['family']} ${a.address}/${a.prefixlen}${a.peer ? ` peer ${a.peer}` : ''}${a.broadcast ? ` brd ${a.broadcast}` : ''} scope ${scopeName(a.scope)}${a.label && a.label !== l.name ? ` label ${a.label}` : ''}` +
+    return `    ${j['family']} ${a.address}/${a.prefixlen}${a.peer ? ` peer ${a.peer}` : ''}${a.broadcast ? ` brd ${a.broadcast}` : ''} scope ${scopeName(a.scope)}${a.flags.map((f) => ` ${f}`).join('')}${a.label && a.label !== l.name ? ` label ${a.label}` : ''}` +
       (j['valid_life_time'] !== undefined ? `\n       valid_lft ${life(j['valid_life_time'])} preferred_lft ${life(j['preferred_life_time'])}` : '');
   })].join('\n')).join('\n');
 }

@@ -36,8 +36,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       if (err instanceof RangeError) throw new UsageError(`route: ${err.message}`);
       throw err;
     }
-    if (args.json) io.out(JSON.stringify(routes.map((r) => routeJson(r, all))));
-    else if (routes.length) io.out(routes.map((r) => routeText(r, all)).join('\n'));
+    // ip leaves out the table it was asked for (and with `table all`, only main).
+    const shown = t === undefined || t === 'all' ? 'main' : t;
+    if (args.json) io.out(JSON.stringify(routes.map((r) => routeJson(r, all, shown))));
+    else if (routes.length) io.out(routes.map((r) => routeText(r, all, shown)).join('\n'));
     return 0;
   } finally {
     h.close();

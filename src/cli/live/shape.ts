@@ -76,8 +76,8 @@ export function linkJson(l: Link, byIndex: ReadonlyMap<number, Link>, details: b
     if (a.tsoMaxSegs !== undefined) o['tso_max_segs'] = a.tsoMaxSegs;
     if (a.groMaxSize !== undefined) o['gro_max_size'] = a.groMaxSize;
   }
-  // ip prints the alias with or without -d.
-  if (l.ifalias !== undefined) o['ifalias'] = l.ifalias;
+  // ip link prints the alias with or without -d (ip addr does not).
+  if (l.ifalias !== undefined && !forAddr) o['ifalias'] = l.ifalias;
   return o;
 }
 
@@ -107,6 +107,8 @@ export function routeDst(r: Route): string {
 }
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
+/** A TOS / DS field byte as ip prints it without an rt_dsfield name: `0x%02x`. */
+const dsfield = (n: number): string => `0x${n.toString(16).padStart(2, '0')}`;
 /** rt_realms: only 0 is named by default (`cosmos`); other realms print as numbers, as ip prints them then. */
 const realmText = (n: number): string => (n === 0 ? 'cosmos' : String(n));
 const flowJson = (f: RouteRealms): Json => ({ ...(f.from ? { from: realmText(f.from) } : {}), to: realmText(f.to) });
@@ -132,17 +134,18 @@ function metricsJson(m: NonNullable<Route['metrics']>): Json {
 }
 
 /** A route as `ip -j route show` prints it. */
-export function routeJson(r: Route, byIndex: ReadonlyMap<number, Link>): Json {
+export function routeJson(r: Route, byIndex: ReadonlyMap<number, Link>, shownTable?: string | number): Json {
   const dev = (i: number | undefined, name: string | undefined): string | undefined => (i === undefined ? undefined : byIndex.get(i)?.name ?? name);
   const o: Json = {};
   if (r.type !== 'unicast') o['type'] = r.type;
   o['dst'] = routeDst(r);
   if (r.from !== undefined) o['from'] = r.from;
-  if (r.tos) o['tos'] = hex(r.tos);
+  if (r.tos) o['tos'] = dsfield(r.tos);
   if (r.gateway !== undefined) o['gateway'] = r.gateway;
   if (r.via !== undefined) o['via'] = viaJson(r.via);
   if (r.devIndex !== undefined) o['dev'] = dev(r.devIndex, r.dev);
-  if (r.table !== 'main') o['table'] = String(r.table);
+  // ip leaves out the table it was asked to show (main by default).
+  if (String(r.table) !== String(shownTable ?? 'main')) o['table'] = String(r.table);
   // ip leaves out the default protocol (boot), as it leaves out the default scope and table.
   if (r.protocol !== 'boot') o['protocol'] = r.protocol;
   if (r.scope !== 'global') o['scope'] = String(r.scope);
@@ -169,8 +172,8 @@ export function routeJson(r: Route, byIndex: ReadonlyMap<number, Link>): Json {
 }
 
 /** A route as one `ip route` line (the words ip prints, in its order). */
-export function routeText(r: Route, byIndex: ReadonlyMap<number, Link>): string {
-  const j = routeJson(r, byIndex);
+export function routeText(r: Route, byIndex: ReadonlyMap<number, Link>, shownTable?: string | number): string {
+  const j = routeJson(r, byIndex, shownTable);
   const parts: string[] = [];
   if (j['type']) parts.push(String(j['type']));
   parts.push(String(j['dst']));
@@ -221,7 +224,7 @@ export function ruleJson(r: Rule, details = false): Json {
     o['dst'] = dst;
     if (dstlen !== undefined && !((r.family === 4 && dstlen === '32') || (r.family === 6 && dstlen === '128'))) o['dstlen'] = Number(dstlen);
   }
-  if (r.tos) o['tos'] = hex(r.tos);
+  if (r.tos) o['tos'] = dsfield(r.tos);
   if (r.fwmark !== undefined || (r.fwmask !== undefined && r.fwmask !== 0xffffffff)) o['fwmark'] = hex(r.fwmark ?? 0);
   if (r.fwmask !== undefined && r.fwmask !== 0xffffffff) o['fwmask'] = hex(r.fwmask);
   if (r.iif !== undefined) { o['iif'] = r.iif; if (r.flags.includes('iif_detached')) o['iif_detached'] = null; }
