@@ -450,7 +450,7 @@ export class RuleBuilder {
     }
     if (o.result === 'oif') {
       if (!!o.missing === !!o.exists) throw new TypeError('fib: with result oif give exactly one of missing / exists');
-      this.#exprs.push({ name: 'fib', data: { dreg: NFT_REG_1, result: 1, flags: flags | 32 } }, cmp(NFT_CMP_EQ, Buffer.from([o.exists ? 1 : 0])));
+      this.#exprs.push({ name: 'fib', data: { dreg: NFT_REG_1, result: 1, flags: flags | 32 } }, cmp(NFT_CMP_EQ, le32(o.exists ? 1 : 0)));
       return this;
     }
     if (o.result !== 'type') throw new RangeError(`fib.result: ${JSON.stringify(o.result)} is not oif or type`);
