@@ -23,6 +23,9 @@ import { ANON_MAP_NAME, ANON_SET_NAME, anonymousSetMessages } from './anonymous.
 import { type ElementTarget, type SetRef, type SetSpec, delSetMessage, newSetMessage, setElemMessage } from './set.js';
 import type { KeyValue, MapEntry } from './set-elements.js';
 import type { ExprAttrs } from './expr.schema.js';
+import type { Ruleset } from './handle.js';
+import { type ObjectSpec, delObjMessage, newObjMessage } from './object.js';
+import { rulesetMessages } from './ruleset-write.js';
 import { type TableRef, type TableSpec, checkName, delTableMessage, newTableMessage } from './table.js';
 
 export interface BatchOptions {
@@ -161,6 +164,32 @@ export class NftBatch {
     specObject(s, 'batch.deleteSet');
     return this.#push(delSetMessage(s), `NFT_MSG_DELSET ${s.family} ${s.table} ${s.name}`);
   }
+  /**
+   * Re-create a listed ruleset (NftHandle.list(), or rulesetFromMessages) — `nft -f` of what
+   * `nft list ruleset` printed: tables, named sets and maps with their elements, named objects,
+   * chains, and rules with their anonymous sets, dump-only attributes cleaned (ruleset-write.ts).
+   */
+  addRuleset(rs: Pick<Ruleset, 'tables' | 'chains' | 'sets' | 'rules'> & Partial<Pick<Ruleset, 'objects'>>): this {
+    if (!rs || !Array.isArray(rs.tables) || !Array.isArray(rs.chains) || !Array.isArray(rs.sets) || !Array.isArray(rs.rules)) {
+      throw new TypeError('addRuleset: expected a ruleset ({ tables, chains, sets, rules, objects }) as NftHandle.list() returns it');
+    }
+    const msgs = rulesetMessages(rs, {
+      next: () => ++this.#setIds,
+      named: (family, table, name, id) => {
+        const k = `${family} ${table} ${name}`;
+        if (id !== undefined) this.#sets.set(k, id);
+        return this.#sets.get(k);
+      },
+    });
+    for (const m of msgs) this.#push(m.msg, m.label);
+    return this;
+  }
+
+  /** `nft add counter|quota|limit|ct helper|ct timeout|synproxy …` (NFT_MSG_NEWOBJ). */
+  addObject(o: ObjectSpec): this { return this.#push(newObjMessage(o), `NFT_MSG_NEWOBJ ${o.family} ${o.table} ${o.type} ${o.name}`); }
+  /** `nft delete counter|quota|… NAME` (NFT_MSG_DELOBJ). */
+  deleteObject(o: Pick<ObjectSpec, 'family' | 'table' | 'name' | 'type'>): this { return this.#push(delObjMessage(o), `NFT_MSG_DELOBJ ${o.family} ${o.table} ${o.type} ${o.name}`); }
+
   /** Any pre-built nftables message (its validation happens at commit, before any syscall). */
   raw(msg: OutMessage, label?: string): this { specObject(msg, 'batch.raw'); return this.#push(msg, label ?? nfnetlink.typeName(msg.type)); }
 

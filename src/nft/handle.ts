@@ -18,7 +18,7 @@ import {
 import { type FamilyName, familyNumber } from './family.js';
 import type { GenAttrs } from './gen.schema.js';
 import { NatApi } from './nat.js';
-import { type NftObject, toObject } from './object.js';
+import { type NftObject, type ObjectSpec, toObject } from './object.js';
 import { assembleRuleset } from './ruleset.js';
 import { nfnetlink } from './protocol.js';
 import { type Rule, type RuleRef, toRule } from './rule.js';
@@ -204,6 +204,8 @@ export class NftHandle {
   flushChain(c: ChainRef): Promise<CommitResult> { return this.batch().flushChain(c).commit(); }
   /** `nft delete rule … handle N`. */
   deleteRule(r: RuleRef): Promise<CommitResult> { return this.batch().deleteRule(r).commit(); }
+  /** `nft delete counter|quota|limit|… TABLE NAME` (one-operation batch). */
+  deleteObject(o: Pick<ObjectSpec, 'family' | 'table' | 'name' | 'type'>): Promise<CommitResult> { return this.batch().deleteObject(o).commit(); }
 }
 
 function settle<T>(fn: () => T): Promise<T> {

@@ -47,9 +47,8 @@ export const NFTA_SET = attrs('NFTA_SET', {
   NFTA_SET_HANDLE: { type: 16, key: 'handle', kind: be64 },
   NFTA_SET_EXPR: { type: 17, key: 'expr', kind: nested(() => NFTA_EXPR) },
   NFTA_SET_EXPRESSIONS: { type: 18, key: 'expressions', kind: exprList },
-  // Newer than the 6.1 headers (in the 6.18 uapi): the set backend's name (`rbtree`, `hash`, …)
-  // and the element count, sent in set dumps.
-  NFTA_SET_TYPE: { type: 19, key: 'type', kind: string0 },
+  // Dump-only (6.x): the set backend the kernel chose (its ops, printed as a pointer) and the element count.
+  NFTA_SET_TYPE: { type: 19, key: 'backend', kind: string0 },
   NFTA_SET_COUNT: { type: 20, key: 'count', kind: be32 },
 });
 export type SetAttrs = AttrValues<typeof NFTA_SET.spec>;

@@ -8,17 +8,20 @@ import { rulesetJson, rulesetText } from './nft-text.js';
 
 export const HELP = `usage: netlink-dump nft [OPTIONS]
 
-The whole nftables ruleset in nft syntax, as nft list ruleset prints it: tables, their named
-sets and maps with elements, chains (type, hook, priority, policy) and rules. A rule outside
-the common expressions prints as a comment with its expressions as nft --debug=netlink shows them.
+The whole nftables ruleset in nft syntax, byte for byte as nft 1.0 list ruleset prints it:
+tables (flags, comments), named sets and maps (typeof, size, timeouts, flags, elements with
+their options), named objects (counters, quotas, limits, ct helpers and timeouts, synproxies),
+chains and rules. A rule with an expression nft cannot print either prints as a comment with
+its expressions as nft --debug=netlink shows them.
 
 Namespace (default: this process's):
   -n, --netns NAME|PATH  a namespace made by ip netns add (/run/netns/NAME), or a path
       --pid PID          the namespace of process PID (/proc/PID/ns/net)
 Output:
   -a, --handle           add "# handle N" to tables, chains, sets and rules (nft -a)
-  -j, --json             shaped like nft -j list ruleset (without its metainfo object;
-                         a rule outside the common expressions has no "expr")
+  -j, --json             as nft -j list ruleset prints it, without its metainfo object
+                         (a rule nft could not print has each expression as
+                         {"expr": {"name", "debug"}})
   -h, --help             this text`;
 
 export async function run(argv: readonly string[], io: Io): Promise<number> {

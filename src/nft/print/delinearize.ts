@@ -45,39 +45,6 @@ export const META: Readonly<Record<number, readonly [string, () => Datatype, num
   33: ['sdif', () => dtype('iface_index'), 32], 34: ['sdifname', () => dtype('ifname'), 128],
 };
 
-/** nft's ct keys: name, datatype (by family for addresses), size in bits. */
-function ctKey(key: number, family: string): [string, Datatype, number, string?] {
-  const addr = family === 'ip6' ? dtype('ipv6_addr') : dtype('ipv4_addr');
-  const abits = family === 'ip6' ? 128 : 32;
-  switch (key) {
-    case 0: return ['state', dtype('ct_state'), 32];
-    case 1: return ['direction', dtype('ct_dir'), 8];
-    case 2: return ['status', dtype('ct_status'), 32];
-    case 3: return ['mark', dtype('mark'), 32];
-    case 4: return ['secmark', integer(32, true), 32];
-    case 5: return ['expiration', dtype('time'), 32];
-    case 6: return ['helper', STRING, 128];
-    case 7: return ['l3proto', dtype('nf_proto'), 8];
-    case 8: return ['saddr', addr, abits];
-    case 9: return ['daddr', addr, abits];
-    case 10: return ['protocol', dtype('inet_proto'), 8];
-    case 11: return ['proto-src', dtype('inet_service'), 16];
-    case 12: return ['proto-dst', dtype('inet_service'), 16];
-    case 13: return ['label', hexInt(128), 128];
-    case 14: return ['packets', integer(64, true), 64];
-    case 15: return ['bytes', integer(64, true), 64];
-    case 16: return ['avgpkt', integer(64, true), 64];
-    case 17: return ['zone', integer(16, true), 16];
-    case 18: return ['event', dtype('ct_event'), 32];
-    case 19: return ['saddr', dtype('ipv4_addr'), 32, 'ip'];
-    case 20: return ['daddr', dtype('ipv4_addr'), 32, 'ip'];
-    case 21: return ['saddr', dtype('ipv6_addr'), 128, 'ip6'];
-    case 22: return ['daddr', dtype('ipv6_addr'), 128, 'ip6'];
-    case 23: return ['id', integer(32), 32];
-    default: throw new Unprintable(`ct key ${key}`);
-  }
-}
-
 const num = (b: Buffer, host: boolean): bigint => {
   if (!b.length) return 0n;
   return BigInt('0x' + (host ? Buffer.from(b).reverse() : b).toString('hex'));
