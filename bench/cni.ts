@@ -8,7 +8,7 @@
  *   tools/sandbox.sh node dist/bench/cni.js [N=30] [WARM=3]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,9 +22,15 @@ const bin = mkdtempSync(join(tmpdir(), 'nlts-bench-cni-'));
 symlinkSync(OURS, join(bin, 'netlink-ts-cni'));
 const PATH = `${bin}:/usr/lib/cni`;
 
-interface Impl { readonly name: string; readonly type: string; readonly file: string; readonly env: Record<string, string>; readonly subnet: string; add: number[]; del: number[] }
+interface Impl { readonly name: string; readonly type: string; readonly file: string; readonly env: Record<string, string>; readonly subnet: string; add: number[]; del: number[]; cpuAdd: number; cpuDel: number }
 const impl = (name: string, type: string, file: string, octet: number, env: Record<string, string> = {}): Impl =>
-  ({ name, type, file, env, subnet: `10.${octet}.0.0/24`, add: [], del: [] });
+  ({ name, type, file, env, subnet: `10.${octet}.0.0/24`, add: [], del: [], cpuAdd: 0, cpuDel: 0 });
+/** CPU time (user + system, ms) of this process's waited-for children so far: /proc/self/stat cutime + cstime (10 ms ticks; summed over runs). */
+function childCpu(): number {
+  const f = readFileSync('/proc/self/stat', 'utf8');
+  const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+  return (Number(rest[13]) + Number(rest[14])) * 10;
+}
 const impls: Impl[] = [
   impl('reference bridge + host-local 1.1.1', 'bridge', '/usr/lib/cni/bridge', 201),
   impl('netlink-ts-cni (koffi)', 'netlink-ts-cni', join(bin, 'netlink-ts-cni'), 202, { NETLINK_TS_FFI: 'koffi' }),
@@ -62,14 +68,21 @@ for (let k = 0; k < N + WARM; k++) {
   for (const i of impls) {
     const ns = `bc${i.subnet.split('.')[1]}x${k}`;
     execFileSync('ip', ['netns', 'add', ns]);
+    const c0 = childCpu();
     const a = run(i, 'ADD', `ctr${k}`, ns);
+    const c1 = childCpu();
     const d = run(i, 'DEL', `ctr${k}`, ns);
+    const c2 = childCpu();
     execFileSync('ip', ['netns', 'del', ns]);
-    if (k >= WARM) { i.add.push(a); i.del.push(d); }
+    if (k >= WARM) { i.add.push(a); i.del.push(d); i.cpuAdd += c1 - c0; i.cpuDel += c2 - c1; }
   }
 }
+let c = childCpu();
 const nodeFloor = timeNode(['-e', '0']);
+const nodeCpu = (childCpu() - c) / N;
+c = childCpu();
 const version = timeNode([OURS], { CNI_COMMAND: 'VERSION' });
+const versionCpu = (childCpu() - c) / N;
 
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
 const med = (xs: number[]) => sorted(xs)[Math.floor(xs.length / 2)]!;
@@ -77,7 +90,9 @@ const stat = (xs: number[]) => `${sorted(xs)[0]!.toFixed(1)} / ${med(xs).toFixed
 const ref = impls[0]!;
 console.log(`# CNI ADD / DEL as processes — ${N} runs each after ${WARM} warm-up, interleaved; ms min / median / mean`);
 console.log(`node ${process.version}, kernel ${execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim()}, ${new Date().toISOString()}\n`);
-console.log('| plugin | ADD | DEL | ADD ratio (median) | DEL ratio (median) |');
-console.log('|---|---|---|---|---|');
-for (const i of impls) console.log(`| ${i.name} | ${stat(i.add)} | ${stat(i.del)} | ${(med(i.add) / med(ref.add)).toFixed(2)}× | ${(med(i.del) / med(ref.del)).toFixed(2)}× |`);
-console.log(`\nstart-up floors: \`node -e 0\` ${stat(nodeFloor)}; netlink-ts-cni VERSION ${stat(version)}`);
+console.log('| plugin | ADD wall | DEL wall | ADD ratio (median) | DEL ratio (median) | ADD CPU / run | DEL CPU / run | CPU ratio ADD / DEL |');
+console.log('|---|---|---|---|---|---|---|---|');
+for (const i of impls) {
+  console.log(`| ${i.name} | ${stat(i.add)} | ${stat(i.del)} | ${(med(i.add) / med(ref.add)).toFixed(2)}× | ${(med(i.del) / med(ref.del)).toFixed(2)}× | ${(i.cpuAdd / N).toFixed(1)} | ${(i.cpuDel / N).toFixed(1)} | ${(i.cpuAdd / ref.cpuAdd).toFixed(2)}× / ${(i.cpuDel / ref.cpuDel).toFixed(2)}× |`);
+}
+console.log(`\nstart-up floors (wall min / median / mean; CPU per run): \`node -e 0\` ${stat(nodeFloor)}, ${nodeCpu.toFixed(1)} CPU; netlink-ts-cni VERSION ${stat(version)}, ${versionCpu.toFixed(1)} CPU`);

@@ -208,7 +208,8 @@ export async function bridgeAdd(conf: BridgeConf, stdin: string, env: CniEnv): P
     if (l3) {
       const ipam = ipamAdd(conf, stdin, env);
       undo.push(() => ipamDel(conf, stdin, env));
-      result.ips = (ipam.ips ?? []).map((x) => ({ ...x }));
+      // `interface` first, as the reference prints it.
+      result.ips = (ipam.ips ?? []).map((x) => ({ interface: 2, ...x }));
       result.routes = (ipam.routes ?? []).map((x) => ({ ...x }));
       if (!result.ips.length) throw new CniError(CNI_ERR_IPAM, 'IPAM plugin returned missing IP config');
       if (ipam.dns && !conf.dns) result.dns = ipam.dns;
