@@ -78,3 +78,36 @@ t.test('IPAM delegated to a plugin in CNI_PATH (reference static): its result is
   t.notOk(execFileSync('ip', ['-n', c, '-br', 'link'], { encoding: 'utf8' }).includes('eth1'), 'and leaves no interface behind');
   t.equal(runPlugin('netlink-ts-cni', conf, { command: 'DEL', containerId: 'st1', netns: `/run/netns/${c}`, ifname: 'eth0', path: PATH, inNetns: H }).code, 0, 'DEL ok');
 });
+
+t.test('IPv6: masquerade towards the outside and a port mapping from it (ip6 table)', async (t) => {
+  const H = `${P}h6`, O = `${P}o6`, c = `${P}c6`;
+  for (const n of [H, O, c]) netnsAdd(n);
+  const servers: Array<{ kill(): unknown }> = [];
+  t.teardown(() => { for (const s of servers) s.kill(); for (const n of [H, O, c]) netnsDel(n); });
+  execFileSync('ip', ['-n', H, 'link', 'add', 'up0', 'type', 'veth', 'peer', 'name', 'down0', 'netns', O]);
+  execFileSync('ip', ['-n', H, 'addr', 'add', '2001:db8:9::1/64', 'dev', 'up0', 'nodad']);
+  execFileSync('ip', ['-n', H, 'link', 'set', 'up0', 'up']);
+  execFileSync('ip', ['-n', O, 'addr', 'add', '2001:db8:9::2/64', 'dev', 'down0', 'nodad']);
+  execFileSync('ip', ['-n', O, 'link', 'set', 'down0', 'up']);
+  const base = { cniVersion: '1.0.0', name: 'v6' };
+  const br = { ...base, type: 'netlink-ts-cni', bridge: 'cni-v6', isGateway: true, isDefaultGateway: true, ipMasq: true, ipam: { type: 'host-local', ranges: [[{ subnet: 'fd66::/64' }]], dataDir: dataDir() } };
+  const inv = (command: 'ADD' | 'DEL') => ({ command, containerId: 'v6c', netns: `/run/netns/${c}`, ifname: 'eth0', path: PATH, inNetns: H });
+  const r = runPlugin('netlink-ts-cni', br, inv('ADD'));
+  t.equal(r.code, 0, `ADD ok ${r.stdout}`);
+  t.match(r.json?.routes, [{ dst: '::/0', gw: 'fd66::1' }], 'isDefaultGateway: ::/0 via the bridge');
+  const pm = { ...base, type: 'netlink-ts-portmap', runtimeConfig: { portMappings: [{ hostPort: 8080, containerPort: 80, protocol: 'tcp' }] }, prevResult: r.json };
+  const p = runPlugin('netlink-ts-portmap', pm, inv('ADD'));
+  t.equal(p.code, 0, `portmap ADD ok ${p.stdout}`);
+  t.same(p.json, r.json, 'portmap passes prevResult on unchanged');
+  servers.push(await echoServer(O, 82), await echoServer(c, 80));
+  // The bridge's IPv6 address is tentative (DAD, as with the reference) for about a second.
+  let seen = '';
+  for (let i = 0; i < 10 && !/^2001/.test(seen); i++) { seen = probe(c, '2001:db8:9::2', 82); if (!/^2001/.test(seen)) await new Promise((ok) => setTimeout(ok, 500)); }
+  t.equal(seen, '2001:db8:9::1', 'outside sees the host address (ip6 masquerade)');
+  t.equal(probe(O, '2001:db8:9::1', 8080), '2001:db8:9::2', 'host port 8080 reaches the container, source kept');
+  t.equal(runPlugin('netlink-ts-portmap', pm, inv('DEL')).code, 0, 'portmap DEL');
+  t.equal(runPlugin('netlink-ts-cni', br, inv('DEL')).code, 0, 'bridge DEL');
+  const nft = NftHandle.open({ netns: `/run/netns/${H}` });
+  t.teardown(() => nft.close());
+  t.equal(nft.listSync().rules.filter((x) => x.table === 'netlink_ts_cni').length, 0, 'no rule left');
+});
