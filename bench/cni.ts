@@ -6,9 +6,11 @@
  * WARM iterations of each (bridge creation) are not counted. Every ADD result is checked.
  * Creates namespaces: run it in the sandbox.
  *   tools/sandbox.sh node dist/bench/cni.js [N=30] [WARM=3]
+ * With dist/bundle/netlink-ts-cni.blob present (npm run bundle:cni-snapshot) a fourth row times
+ * the plugin started from that V8 snapshot.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,9 +24,9 @@ const bin = mkdtempSync(join(tmpdir(), 'nlts-bench-cni-'));
 symlinkSync(OURS, join(bin, 'netlink-ts-cni'));
 const PATH = `${bin}:/usr/lib/cni`;
 
-interface Impl { readonly name: string; readonly type: string; readonly file: string; readonly env: Record<string, string>; readonly subnet: string; add: number[]; del: number[]; cpuAdd: number; cpuDel: number }
+interface Impl { readonly name: string; readonly type: string; readonly file: string; args: string[]; readonly env: Record<string, string>; readonly subnet: string; add: number[]; del: number[]; cpuAdd: number; cpuDel: number }
 const impl = (name: string, type: string, file: string, octet: number, env: Record<string, string> = {}): Impl =>
-  ({ name, type, file, env, subnet: `10.${octet}.0.0/24`, add: [], del: [], cpuAdd: 0, cpuDel: 0 });
+  ({ name, type, file, args: [], env, subnet: `10.${octet}.0.0/24`, add: [], del: [], cpuAdd: 0, cpuDel: 0 });
 /** CPU time (user + system, ms) of this process's waited-for children so far: /proc/self/stat cutime + cstime (10 ms ticks; summed over runs). */
 function childCpu(): number {
   const f = readFileSync('/proc/self/stat', 'utf8');
@@ -36,6 +38,13 @@ const impls: Impl[] = [
   impl('netlink-ts-cni (koffi)', 'netlink-ts-cni', join(bin, 'netlink-ts-cni'), 202, { NETLINK_TS_FFI: 'koffi' }),
   impl('netlink-ts-cni (ffi-napi)', 'netlink-ts-cni', join(bin, 'netlink-ts-cni'), 203, { NETLINK_TS_FFI: 'ffi-napi' }),
 ];
+// The experimental V8 start-up snapshot (npm run bundle:cni-snapshot), when built.
+const BLOB = join(ROOT, 'dist/bundle/netlink-ts-cni.blob');
+if (existsSync(BLOB)) {
+  const snap = impl('netlink-ts-cni (koffi, V8 start-up snapshot, experimental)', 'netlink-ts-cni', process.execPath, 204, { NETLINK_TS_FFI: 'koffi' });
+  snap.args = ['--no-warnings', '--snapshot-blob', BLOB];
+  impls.push(snap);
+}
 const data = mkdtempSync(join(tmpdir(), 'nlts-bench-cni-data-'));
 const conf = (i: Impl) => JSON.stringify({
   cniVersion: '1.0.0', name: `bench${i.subnet.split('.')[1]}`, type: i.type, bridge: `cnib${i.subnet.split('.')[1]}`, isGateway: true, ipMasq: true,
@@ -44,7 +53,7 @@ const conf = (i: Impl) => JSON.stringify({
 
 function run(i: Impl, command: 'ADD' | 'DEL', id: string, ns: string): number {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(i.file, [], {
+  const r = spawnSync(i.file, i.args, {
     input: conf(i), encoding: 'utf8',
     env: { PATH: process.env['PATH'], CNI_COMMAND: command, CNI_CONTAINERID: id, CNI_NETNS: `/run/netns/${ns}`, CNI_IFNAME: 'eth0', CNI_PATH: PATH, ...i.env },
   });
