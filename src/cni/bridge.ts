@@ -4,8 +4,7 @@
  * CNI_IFNAME inside CNI_NETNS, IPAM, container addresses/routes, gateway addresses on the bridge,
  * forwarding, masquerade, MAC spoof check — all over netlink from this process.
  */
-import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { NetlinkError } from '../netlink/errors.js';
 import { Netns } from '../netns/netns.js';
 import { NetnsNotFoundError, NotANetnsError } from '../netns/errors.js';
@@ -143,7 +142,15 @@ async function ensureAddr(h: RouteHandle, br: Link, gw: Gw, force: boolean): Pro
   if (br.address) await h.link.set(br.index, { address: br.address });
 }
 
-const randomVethName = (): string => `veth${randomBytes(4).toString('hex')}`;
+/** `veth` + 8 random hex digits, as the reference names host ends (from /dev/urandom: node:crypto costs start-up time). */
+function randomVethName(): string {
+  const b = Buffer.alloc(4);
+  const fd = openSync('/dev/urandom', 'r');
+  try { readSync(fd, b, 0, 4, null); } finally { closeSync(fd); }
+  return `veth${b.toString('hex')}`;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((ok) => { setTimeout(ok, ms); });
 
 /** ADD. Returns the result (in the internal 1.x shape). */
 export async function bridgeAdd(conf: BridgeConf, stdin: string, env: CniEnv): Promise<CniResult> {
@@ -200,7 +207,8 @@ export async function bridgeAdd(conf: BridgeConf, stdin: string, env: CniEnv): P
     if (l3) {
       const ipam = ipamAdd(conf, stdin, env);
       undo.push(() => ipamDel(conf, stdin, env));
-      result.ips = (ipam.ips ?? []).map((x) => ({ ...x }));
+      // `interface` first, as the reference prints it.
+      result.ips = (ipam.ips ?? []).map((x) => ({ interface: 2, ...x }));
       result.routes = (ipam.routes ?? []).map((x) => ({ ...x }));
       if (!result.ips.length) throw new CniError(CNI_ERR_IPAM, 'IPAM plugin returned missing IP config');
       if (ipam.dns && !conf.dns) result.dns = ipam.dns;

@@ -4,7 +4,7 @@
  * environment (CNI_COMMAND switched as needed), the whole configuration on stdin, its stderr
  * passed through, its result (or error JSON) read from stdout.
  */
-import { spawnSync } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
 import { accessSync, constants as fsc } from 'node:fs';
 import { join } from 'node:path';
 import type { CniCommand, CniEnv } from './env.js';
@@ -34,6 +34,8 @@ export function findPlugin(type: string, path: readonly string[]): string {
 /** Run a delegated plugin; returns its stdout parsed (or undefined when it printed nothing). */
 export function execPlugin(type: string, command: CniCommand, stdin: string, env: CniEnv): unknown {
   const file = findPlugin(type, env.path);
+  // Loaded here, not at start-up: only delegated plugins need it.
+  const { spawnSync } = process.getBuiltinModule('node:child_process') as typeof ChildProcess;
   const r = spawnSync(file, [], { input: stdin, env: { ...env.raw, CNI_COMMAND: command }, stdio: ['pipe', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 16 << 20 });
   if (r.error) throw new CniError(CNI_ERR_DELEGATE, `${type}: cannot run ${file}: ${r.error.message}`);
   const out = r.stdout.trim();

@@ -76,14 +76,17 @@ export async function portmapAdd(conf: NetConf, env: CniEnv): Promise<CniResult>
   const addrs = containerAddrs(conf.prevResult, env.ifname);
   const v4 = addrs.find((a) => !a.ip.v6);
   if (pm.snat && v4) {
-    // Port mappings reached from 127.0.0.1 need route_localnet on the interface towards the container.
+    // Port mappings reached from 127.0.0.1 need route_localnet on the interface towards the
+    // container; like the reference (getRoutableHostIF), skipped when no route leads there.
     const h = RouteHandle.open();
     try {
-      const r = await h.route.get(formatIp(v4.ip));
-      if (r.dev !== undefined) {
-        const name = (await h.link.get(r.dev)).name;
-        setSysctl(`net/ipv4/conf/${name}/route_localnet`, 1);
+      let dev: number | undefined;
+      try {
+        dev = (await h.route.get(formatIp(v4.ip))).dev;
+      } catch {
+        dev = undefined;
       }
+      if (dev !== undefined) setSysctl(`net/ipv4/conf/${(await h.link.get(dev)).name}/route_localnet`, 1);
     } catch (err) {
       throw asCniError(err, CNI_ERR_NETLINK, 'unable to enable route_localnet');
     } finally {

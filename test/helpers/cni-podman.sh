@@ -62,9 +62,14 @@ echo "== inside"
 "${P[@]}" run --rm "${R[@]}" /bin/sh -c 'ip -4 -o addr show eth0; ip route'
 echo "== web"
 "${P[@]}" run -d --name web -p 8080:80 "${R[@]}" /bin/httpd -f -p 80 -h /www >/dev/null
-sleep 1
 echo "== via port mapping"
-timeout 5 bash -c 'exec 3<>/dev/tcp/10.44.0.1/8080; printf "GET / HTTP/1.0\r\n\r\n" >&3; cat <&3' | tail -1 || echo "no answer"
+# httpd may take a moment to listen on a busy machine: retry for up to ~15 s.
+for _ in $(seq 30); do
+  a=$(timeout 5 bash -c 'exec 3<>/dev/tcp/10.44.0.1/8080; printf "GET / HTTP/1.0\r\n\r\n" >&3; cat <&3' 2>/dev/null | tail -1)
+  [ -n "$a" ] && break
+  sleep 0.5
+done
+echo "${a:-no answer}"
 echo "== rules"
 node --input-type=module -e "
 const { NftHandle } = await import('$(dirname "$PLUGIN")/index.js');
