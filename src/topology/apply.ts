@@ -72,6 +72,9 @@ export function stepsOf(p: Plan): Step[] {
 
 type Undo = { readonly what: string; readonly run: () => Promise<void> | void };
 
+/** Sockets kept open during an apply (a lab of 1,000 namespaces must not hold 1,000 at once). */
+const MAX_OPEN_HANDLES = 128;
+
 class Ctx {
   readonly refs = new Map<string, NetnsRef | undefined>();
   readonly handles = new Map<string, RouteHandle>();
@@ -90,7 +93,18 @@ class Ctx {
   opt(name: string): { netns?: NetnsRef } { const r = this.ref(name); return r === undefined ? {} : { netns: r }; }
   h(name: string): RouteHandle {
     let h = this.handles.get(name);
-    if (!h) { h = RouteHandle.open(this.opt(name)); this.handles.set(name, h); }
+    if (h) {
+      // Most recently used last (Map order): the oldest is closed first when over the cap.
+      this.handles.delete(name);
+    } else {
+      h = RouteHandle.open(this.opt(name));
+      if (this.handles.size >= MAX_OPEN_HANDLES) {
+        const [oldest, oh] = this.handles.entries().next().value as [string, RouteHandle];
+        oh.close();
+        this.handles.delete(oldest);
+      }
+    }
+    this.handles.set(name, h);
     return h;
   }
   dropHandle(name: string): void { this.handles.get(name)?.close(); this.handles.delete(name); }
