@@ -113,3 +113,19 @@ t.test('up\'s progress lines: every step on a small lab, ~10 % steps or once a s
   for (let i = 0; i < 50; i++) { clock += 400; p3(i, 'x'); } // 400 ms per step
   t.ok(slow.length >= 15 && slow.length <= 26, `slow steps: about one line per second (${slow.length} lines for 20 s)`);
 });
+
+t.test('a multi-host lab: graph draws all of it without --host; the kernel verbs need --host', async (t) => {
+  const file = join(ROOT, 'examples/labs/two-hosts.yaml');
+  const g = lab(['graph', file]);
+  t.equal(g.code, 0);
+  t.match(g.stdout, /subgraph "cluster_host_h1"[^]*subgraph "cluster_host_h2"/, 'both machines');
+  t.match(g.stdout, /"bridge:m1:br0" -- "bridge:m2:br0" \[label="vxlan vx50\\nvni 50"/, 'the overlay between them');
+  for (const v of ['up', 'plan', 'status', 'check']) {
+    const r = lab([v, file]);
+    t.equal(r.code, 1, `${v} without --host: exit 1`);
+    t.match(r.stderr, /the lab spans hosts \(h1, h2\): choose one host's part \(--host NAME\)/);
+  }
+  const bad = lab(['plan', file, '--host', 'h3']);
+  t.equal(bad.code, 1);
+  t.match(bad.stderr, /--host h3: the lab has no host "h3"/);
+});
