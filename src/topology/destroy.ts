@@ -46,7 +46,8 @@ export async function destroy(lab: string | LabModel, opts: DestroyOptions = {})
   const dir = opts.netnsDir !== undefined ? { dir: opts.netnsDir } : {};
 
   // 1. Processes first (they may hold namespaces), then keepers.
-  const procs = findLabProcs(name);
+  // With a model (one host's part of a multi-host lab), only its own nodes' processes.
+  const procs = findLabProcs(name).filter((p) => typeof lab === 'string' || lab.nodes.some((n) => n.name === p.node));
   await Promise.all(procs.filter((p) => p.proc !== undefined).map((p) => killProc(p.pid)));
 
   // 2. The current namespace: the lab's links and nft table.
