@@ -77,7 +77,8 @@ const OBSERVE_CONCURRENCY = 64;
 
 /** Read the live state of every node of `model`. */
 export async function observe(model: LabModel, opts: ObserveOptions = {}): Promise<LabState> {
-  const procs = findLabProcs(model.name);
+  // /proc is read only when the lab has keepers or processes (every /proc/PID/environ: not free on a busy machine).
+  const procs = model.nodes.some((n) => n.kind === 'unshared' || n.processes.length > 0) ? findLabProcs(model.name) : [];
   const names = new Set(netnsNames(opts.netnsDir !== undefined ? { dir: opts.netnsDir } : {}));
   const where = locate(model, names, procs);
   const nftNodes = new Set([...model.nat.map((n) => n.node), ...model.filter.map((f) => f.node), ...model.nodes.filter((n) => n.kind === 'host').map((n) => n.name)]);
