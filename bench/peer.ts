@@ -6,6 +6,7 @@
  *
  *   BENCH_WORKLOAD  veth | route-add | route-dump | addr-add | link-dump | nat | lab (startup → exit 3)
  *   BENCH_LAB_KEEP=1  lab: skip the teardown (the harness's correctness check)
+ *   NETLINK_TS_LAB_FAST=1  lab: the hand-written calls instead of the topology layer (validateLab + apply + destroy)
  *   BENCH_N         N;  BENCH_DEV  the pre-created device (bench0);  BENCH_IMPL_NAME  echoed back
  *
  * and reads ONE JSON line: {"impl","workload","n","ms","timer":"inproc",...}. `ms` is an
@@ -137,6 +138,31 @@ try {
         break;
       }
       case 'lab': {
+        if (process.env['NETLINK_TS_LAB_FAST'] !== '1') {
+          // W7 through the topology layer, as a lab file would say it (the default): one spec —
+          // bridge br0 192.168.0.1/16 in this namespace, per i a netns node lab<i> with a veth
+          // vh<i> (on br0) ↔ vn<i> 192.168.(1+(i>>8)).(i&255)/16 and default via 192.168.0.1 —
+          // validated, applied (veth peers born in their namespace, bulk requests per step),
+          // and destroyed (its links by their link group, its namespaces by their markers).
+          // Timed: validateLab + apply (+ destroy). NETLINK_TS_LAB_FAST=1: the hand-written calls.
+          // The same build as the rest (one copy of the FFI layer): the bundle's topology entry.
+          const topo = await import(process.env['NETLINK_TS_UNBUNDLED'] === '1' ? '../src/topology/index.js' : '../bundle/topology.js') as typeof import('../src/topology/index.js');
+          const nodes: Record<string, { kind: 'host' | 'netns' }> = { host: { kind: 'host' } };
+          const links: unknown[] = [], routes: unknown[] = [];
+          for (let i = 1; i <= N; i++) {
+            nodes[`lab${i}`] = { kind: 'netns' };
+            links.push({ kind: 'veth', a: { node: 'host', ifname: `vh${i}`, master: 'br0' }, b: { node: `lab${i}`, ifname: `vn${i}`, addresses: [`192.168.${1 + (i >> 8)}.${i & 255}/16`] } });
+            routes.push({ node: `lab${i}`, dst: 'default', via: '192.168.0.1' });
+          }
+          const spec = { name: 'w7', nodes, bridges: [{ name: 'br0', node: 'host', addresses: ['192.168.0.1/16'] }], links, routes };
+          out['mode'] = 'topology';
+          t0 = process.hrtime.bigint(); cpu0 = process.cpuUsage();
+          const model = topo.validateLab(spec);
+          await topo.apply(model);
+          if (process.env['BENCH_LAB_KEEP'] !== '1') await topo.destroy(model);
+          break;
+        }
+        out['mode'] = 'hand-written';
         // W7: br0 192.168.0.1/16; per i = 1..M a named netns lab<i>, veth vh<i> (on br0, up) whose
         // peer vn<i> is created directly inside lab<i> (no move), and inside: lo up, vn<i> up,
         // 192.168.(1+(i>>8)).(i&255)/16, default via 192.168.0.1. br0 and the vh<i> are created in

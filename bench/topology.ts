@@ -152,9 +152,11 @@ async function scaleOne(n: number): Promise<void> {
   const applyMs = now() - t;
   const applyCpu = cpu() - c;
   verify('t', n, true);
+  c = cpu();
   t = now();
   const p = await plan(model);
   const planMs = now() - t;
+  const planCpu = cpu() - c;
   if (p.changes.length) throw new Error(`applied lab plans ${p.changes.length} changes`);
   c = cpu();
   t = now();
@@ -163,7 +165,7 @@ async function scaleOne(n: number): Promise<void> {
   const destroyCpu = cpu() - c;
   verify('t', n, false);
   // ru_maxrss: the process's peak resident set (kB), for the whole run of this child.
-  console.log(JSON.stringify({ mode: 'scale', n, validate_ms: validate, apply_ms: applyMs, apply_cpu_ms: applyCpu, plan_ms: planMs, destroy_ms: destroyMs, destroy_cpu_ms: destroyCpu, peak_rss_mb: process.resourceUsage().maxRSS / 1024 }));
+  console.log(JSON.stringify({ mode: 'scale', n, validate_ms: validate, apply_ms: applyMs, apply_cpu_ms: applyCpu, plan_ms: planMs, plan_cpu_ms: planCpu, destroy_ms: destroyMs, destroy_cpu_ms: destroyCpu, peak_rss_mb: process.resourceUsage().maxRSS / 1024 }));
 }
 
 const [mode, ...rest] = process.argv.slice(2);

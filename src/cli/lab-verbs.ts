@@ -129,8 +129,10 @@ export async function down(argv: readonly string[], io: Io): Promise<number> {
     ...r.processes.map((pid) => `process ${pid}`), ...r.namespaces.map((n) => `netns ${n}`), ...r.links.map((l) => `link ${l}`),
     ...(r.nftTable ? ['nft table'] : []),
   ];
+  // Host sysctls put back to their value from before the lab (when the layer saved them).
+  const restored = (r as { sysctls?: readonly string[] }).sysctls ?? [];
   if (json) io.out(JSON.stringify({ ...r, ms: Math.round(ms) }));
-  else io.out(`${removed.map((x) => `- ${x}`).join('\n')}${removed.length ? '\n' : ''}lab ${r.lab}: ${removed.length ? `destroyed ${removed.length} object${removed.length === 1 ? '' : 's'}` : 'nothing to destroy'} (${(ms / 1000).toFixed(2)} s)`);
+  else io.out(`${[...removed.map((x) => `- ${x}`), ...restored.map((x) => `~ sysctl ${x}`)].join('\n')}${removed.length || restored.length ? '\n' : ''}lab ${r.lab}: ${removed.length ? `destroyed ${removed.length} object${removed.length === 1 ? '' : 's'}` : 'nothing to destroy'} (${(ms / 1000).toFixed(2)} s)`);
   return 0;
 }
 

@@ -18,7 +18,7 @@ import { NftHandle } from '../nft/handle.js';
 import type { NftBatch } from '../nft/batch.js';
 import { getSysctl, setSysctl, UnknownSysctlError } from '../sysctl/sysctl.js';
 import { LabApplyError } from './errors.js';
-import { type IfaceModel, type LabModel, type NodeModel, type RouteModel, linkAlias, linkGroup, nftTableName, nodeAlias } from './model.js';
+import { type IfaceModel, type LabModel, type NodeModel, type RouteModel, linkAlias, linkGroup, nftTableName, nodeAlias, SAVED_CHAIN, parseSaved, savedComment } from './model.js';
 import type { NodeState } from './observe.js';
 import { type Change, type ChangeKind, type NftDesired, type Plan, linkAddSpec, plan as makePlan } from './plan.js';
 import { killProc, startKeeper, startProcess } from './procs.js';
@@ -72,12 +72,20 @@ export function stepsOf(p: Plan): Step[] {
 
 type Undo = { readonly what: string; readonly run: () => Promise<void> | void };
 
+/** Sockets kept open during an apply (a lab of 1,000 namespaces must not hold 1,000 at once). */
+const MAX_OPEN_HANDLES = 128;
+
 class Ctx {
   readonly refs = new Map<string, NetnsRef | undefined>();
   readonly handles = new Map<string, RouteHandle>();
   readonly undo: Undo[] = [];
+  /** Whether the lab's nft table exists in a node now (steps create it). */
+  readonly nftTable = new Map<string, boolean>();
   constructor(readonly model: LabModel, readonly plan: Plan, readonly netnsDir: string | undefined) {
-    for (const [name, st] of plan.state.nodes) this.refs.set(name, st.ref);
+    for (const [name, st] of plan.state.nodes) {
+      this.refs.set(name, st.ref);
+      this.nftTable.set(name, st.present && st.nft !== undefined);
+    }
   }
   node(name: string): NodeModel { return this.model.nodes.find((n) => n.name === name)!; }
   state(name: string): NodeState { return this.plan.state.nodes.get(name)!; }
@@ -85,7 +93,18 @@ class Ctx {
   opt(name: string): { netns?: NetnsRef } { const r = this.ref(name); return r === undefined ? {} : { netns: r }; }
   h(name: string): RouteHandle {
     let h = this.handles.get(name);
-    if (!h) { h = RouteHandle.open(this.opt(name)); this.handles.set(name, h); }
+    if (h) {
+      // Most recently used last (Map order): the oldest is closed first when over the cap.
+      this.handles.delete(name);
+    } else {
+      h = RouteHandle.open(this.opt(name));
+      if (this.handles.size >= MAX_OPEN_HANDLES) {
+        const [oldest, oh] = this.handles.entries().next().value as [string, RouteHandle];
+        oh.close();
+        this.handles.delete(oldest);
+      }
+    }
+    this.handles.set(name, h);
     return h;
   }
   dropHandle(name: string): void { this.handles.get(name)?.close(); this.handles.delete(name); }
@@ -148,6 +167,43 @@ async function markLinks(ctx: Ctx, cs: readonly Change[], node: string, sets: Re
   const r = await ctx.h(node).link.setMany(sets, { throwOnError: false });
   const first = r.failures[0];
   if (first) throw new StepFailure(cs.find((c) => c.object.endsWith(`/${sets[first.index ?? 0]![0]}`)) ?? cs[0]!, first);
+}
+
+/** Record the values host sysctls had before the lab changed them (first time only), in the lab's nft table. */
+function saveSysctls(ctx: Ctx, node: string, olds: ReadonlyArray<readonly [string, string]>): void {
+  const st = ctx.state(node);
+  const savedRules = st.present ? (st.nft?.rules ?? []).filter((r) => r.chain === SAVED_CHAIN) : [];
+  const known = new Set(savedRules.map((r) => parseSaved(r.comment)?.[0]));
+  const fresh = olds.filter(([k]) => !known.has(k));
+  if (fresh.length === 0) return;
+  const table = nftTableName(ctx.model.name);
+  const existed = ctx.nftTable.get(node) ?? false;
+  const hadChain = st.present && (st.nft?.chains.some((c) => c.name === SAVED_CHAIN) ?? false);
+  const nh = NftHandle.open(ctx.opt(node));
+  let handles: bigint[];
+  try {
+    const b = nh.batch().addTable({ family: 'ip', name: table }).addChain({ family: 'ip', table, name: SAVED_CHAIN });
+    for (const [k, v] of fresh) b.addRule({ family: 'ip', table, chain: SAVED_CHAIN, exprs: [], comment: savedComment(k, v) });
+    handles = b.commitSync().rules.map((r) => r.handle);
+  } finally {
+    nh.close();
+  }
+  ctx.nftTable.set(node, true);
+  ctx.undo.push({
+    what: `forget saved sysctls in ${node}`,
+    run: () => {
+      const h2 = NftHandle.open(ctx.opt(node));
+      try {
+        const b = h2.batch();
+        if (!existed) b.deleteTable({ family: 'ip', name: table });
+        else if (!hadChain) b.flushChain({ family: 'ip', table, name: SAVED_CHAIN }).deleteChain({ family: 'ip', table, name: SAVED_CHAIN });
+        else for (const handle of handles) b.deleteRule({ family: 'ip', table, chain: SAVED_CHAIN, handle });
+        b.commitSync();
+      } finally {
+        h2.close();
+      }
+    },
+  });
 }
 
 /** Execute one step. */
@@ -264,57 +320,74 @@ async function runStep(ctx: Ctx, step: Step): Promise<void> {
       return;
     }
     case 'sysctl': {
+      const opt = ctx.opt(node);
+      const olds: Array<[string, string]> = [];
       for (const c of cs) {
-        const { key, value } = c.data as { key: string; value: string };
-        const opt = ctx.opt(node);
-        let old: string | undefined;
+        const { key } = c.data as { key: string };
         try {
           const v = getSysctl(key, opt);
-          old = Array.isArray(v) ? v.join('\t') : String(v);
+          olds.push([key, Array.isArray(v) ? v.join('\t') : String(v)]);
+        } catch (err) {
+          throw new StepFailure(c, err);
+        }
+      }
+      // In a namespace the lab does not own, remember the first value of each key in the kernel.
+      if (ctx.node(node).kind === 'host') saveSysctls(ctx, node, olds);
+      cs.forEach((c, i) => {
+        const { key, value } = c.data as { key: string; value: string };
+        const old = olds[i]![1];
+        try {
           setSysctl(key, value, opt);
         } catch (err) {
           throw new StepFailure(c, err);
         }
-        ctx.undo.push({ what: `sysctl ${key}=${old} in ${node}`, run: () => { try { setSysctl(key, old!, ctx.opt(node)); } catch (err) { if (!(err instanceof UnknownSysctlError)) throw err; } } });
-      }
+        ctx.undo.push({ what: `sysctl ${key}=${old} in ${node}`, run: () => { try { setSysctl(key, old, ctx.opt(node)); } catch (err) { if (!(err instanceof UnknownSysctlError)) throw err; } } });
+      });
       return;
     }
     case 'nft': {
       const c = cs[0]!;
       const { want } = c.data as { want: NftDesired | undefined };
       const table = nftTableName(model.name);
-      const before = ctx.state(node).nft;
-      const nh = NftHandle.open(ctx.opt(node));
-      try {
-        const b = nh.batch();
-        if (before !== undefined && ctx.state(node).present) b.deleteTable({ family: 'ip', name: table });
+      const st = ctx.state(node);
+      const before = st.present ? st.nft : undefined;
+      const managed = before?.chains.filter((ch) => ch.name !== SAVED_CHAIN) ?? [];
+      const saved = before?.chains.some((ch) => ch.name === SAVED_CHAIN) ?? false;
+      const existed = ctx.nftTable.get(node) ?? false;
+      const commit = (fill: (b: NftBatch) => void): void => {
+        const nh = NftHandle.open(ctx.opt(node));
+        try {
+          const b = nh.batch();
+          fill(b);
+          b.commitSync();
+        } finally {
+          nh.close();
+        }
+      };
+      const dropChains = (b: NftBatch, names: readonly string[]): void => {
+        for (const name of names) b.flushChain({ family: 'ip', table, name }).deleteChain({ family: 'ip', table, name });
+      };
+      commit((b) => {
+        if (want === undefined && !saved && existed) { b.deleteTable({ family: 'ip', name: table }); return; }
+        b.addTable({ family: 'ip', name: table });
+        dropChains(b, managed.map((ch) => ch.name));
         if (want !== undefined) nftBatch(b, table, want);
-        b.commitSync();
-      } finally {
-        nh.close();
-      }
+      });
+      ctx.nftTable.set(node, want !== undefined || saved);
       ctx.undo.push({
         what: `restore nft table ${table} in ${node}`,
-        run: () => {
-          const h2 = NftHandle.open(ctx.opt(node));
-          try {
-            const b = h2.batch();
-            if (want !== undefined) b.deleteTable({ family: 'ip', name: table });
-            if (before !== undefined && ctx.state(node).present) {
-              b.addTable({ family: 'ip', name: table });
-              for (const ch of before.chains) {
-                b.addChain({
-                  family: 'ip', table, name: ch.name, ...(ch.type !== undefined ? { type: ch.type } : {}), ...(typeof ch.hook === 'string' ? { hook: ch.hook } : {}),
-                  ...(ch.priority !== undefined ? { priority: ch.priority } : {}), ...(ch.policy !== undefined ? { policy: ch.policy } : {}),
-                });
-              }
-              for (const r of before.rules) b.addRule({ family: 'ip', table, chain: r.chain, exprs: r.exprs });
-            }
-            b.commitSync();
-          } finally {
-            h2.close();
+        run: () => commit((b) => {
+          if (!existed) { b.deleteTable({ family: 'ip', name: table }); return; }
+          b.addTable({ family: 'ip', name: table });
+          if (want !== undefined) dropChains(b, want.chains.map((x) => x.chain.name));
+          for (const ch of managed) {
+            b.addChain({
+              family: 'ip', table, name: ch.name, ...(ch.type !== undefined ? { type: ch.type } : {}), ...(typeof ch.hook === 'string' ? { hook: ch.hook } : {}),
+              ...(ch.priority !== undefined ? { priority: ch.priority } : {}), ...(ch.policy !== undefined ? { policy: ch.policy } : {}),
+            });
           }
-        },
+          for (const r of before?.rules ?? []) if (r.chain !== SAVED_CHAIN) b.addRule({ family: 'ip', table, chain: r.chain, exprs: r.exprs, ...(r.comment !== undefined ? { comment: r.comment } : {}) });
+        }),
       });
       return;
     }

@@ -7,7 +7,8 @@
 import { deleteNetns, netnsNames } from '../netns/registry.js';
 import { RouteHandle } from '../route/handle.js';
 import { NftHandle } from '../nft/handle.js';
-import { type LabModel, linkAlias, linkGroup, nftTableName } from './model.js';
+import { type LabModel, linkAlias, linkGroup, nftTableName, parseSaved, SAVED_CHAIN } from './model.js';
+import { setSysctl, UnknownSysctlError } from '../sysctl/sysctl.js';
 import { type NodeState } from './observe.js';
 import { type Plan, plan } from './plan.js';
 import { findLabProcs, killProc } from './procs.js';
@@ -28,6 +29,8 @@ export interface DestroyResult {
   readonly links: readonly string[];
   /** Whether the lab's nft table in the current namespace was deleted. */
   readonly nftTable: boolean;
+  /** Host sysctls put back (`key=value`) from the values saved by apply. */
+  readonly sysctls: readonly string[];
 }
 
 /** The marker prefix on lo inside a lab's namespaces. */
@@ -43,7 +46,8 @@ export async function destroy(lab: string | LabModel, opts: DestroyOptions = {})
   const dir = opts.netnsDir !== undefined ? { dir: opts.netnsDir } : {};
 
   // 1. Processes first (they may hold namespaces), then keepers.
-  const procs = findLabProcs(name);
+  // With a model (one host's part of a multi-host lab), only its own nodes' processes.
+  const procs = findLabProcs(name).filter((p) => typeof lab === 'string' || lab.nodes.some((n) => n.name === p.node));
   await Promise.all(procs.filter((p) => p.proc !== undefined).map((p) => killProc(p.pid)));
 
   // 2. The current namespace: the lab's links and nft table.
@@ -67,9 +71,21 @@ export async function destroy(lab: string | LabModel, opts: DestroyOptions = {})
     h.close();
   }
   let nftTable = false;
+  const restored: string[] = [];
   const nh = NftHandle.open();
   try {
     if (nh.tablesSync({ family: 'ip' }).some((t) => t.name === nftTableName(name))) {
+      // Host sysctls back to what they were before the lab (saved in its table by apply).
+      for (const r of nh.rulesSync({ family: 'ip', table: nftTableName(name) })) {
+        const kv = r.chain === SAVED_CHAIN ? parseSaved(r.comment) : undefined;
+        if (!kv) continue;
+        try {
+          setSysctl(kv[0], kv[1]);
+          restored.push(`${kv[0]}=${kv[1]}`);
+        } catch (err) {
+          if (!(err instanceof UnknownSysctlError)) throw err; // a per-device key whose device is gone
+        }
+      }
       nh.batch().deleteTable({ family: 'ip', name: nftTableName(name) }).commitSync();
       nftTable = true;
     }
@@ -102,7 +118,7 @@ export async function destroy(lab: string | LabModel, opts: DestroyOptions = {})
 
   // 4. Keepers: their unnamed namespaces go with them.
   await Promise.all(procs.filter((p) => p.proc === undefined).map((p) => killProc(p.pid)));
-  return { lab: name, processes: procs.map((p) => p.pid), namespaces, links, nftTable };
+  return { lab: name, processes: procs.map((p) => p.pid), namespaces, links, nftTable, sysctls: restored };
 }
 
 /** One node's live status. */

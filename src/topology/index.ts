@@ -10,7 +10,7 @@ export { loadLab, parseLabText } from './load.js';
 export type { LoadOptions } from './load.js';
 export { inSubnet, pointerToPath, structuralIssues, validateLab } from './validate.js';
 export type { ValidateOptions } from './validate.js';
-export { ENV_MARKER, linkAlias, linkGroup, nftTableName, nodeAlias } from './model.js';
+export { ENV_MARKER, SAVED_CHAIN, linkAlias, linkGroup, nftTableName, nodeAlias, parseSaved, savedComment } from './model.js';
 export type { IfaceModel, LabModel, NodeModel, RouteModel } from './model.js';
 export { LabSpecSchema, labJsonSchema } from './spec.js';
 export type {

@@ -22,6 +22,18 @@ export function linkGroup(lab: string): number {
 export const nodeAlias = (lab: string, node: string): string => `netlink-lab:${lab}:${node}`;
 /** The nftables table (family ip) the lab owns in each node with NAT or filter rules. */
 export const nftTableName = (lab: string): string => `netlink_lab_${lab}`;
+/**
+ * The regular chain of the lab's nft table that remembers, in the kernel, the value each host
+ * sysctl had before the lab changed it (one rule per key, comment `sysctl KEY=VALUE`, no
+ * expressions): destroy puts them back. Only for nodes the lab does not own (kind host).
+ */
+export const SAVED_CHAIN = 'saved_sysctls';
+export const savedComment = (key: string, value: string): string => `sysctl ${key}=${value}`;
+/** `sysctl KEY=VALUE` → [key, value]. */
+export function parseSaved(comment: string | undefined): [string, string] | undefined {
+  const m = comment === undefined ? null : /^sysctl ([^=]+)=(.*)$/s.exec(comment);
+  return m ? [m[1]!, m[2]!] : undefined;
+}
 /** Environment marker of keepers and lab processes (read back from /proc/PID/environ). */
 export const ENV_MARKER = 'NETLINK_LAB';
 

@@ -73,15 +73,19 @@ export function locate(model: LabModel, names: ReadonlySet<string>, procs: reado
   return out;
 }
 
+const OBSERVE_CONCURRENCY = 64;
+
 /** Read the live state of every node of `model`. */
 export async function observe(model: LabModel, opts: ObserveOptions = {}): Promise<LabState> {
-  const procs = findLabProcs(model.name);
+  // /proc is read only when the lab has keepers or processes (every /proc/PID/environ: not free on a busy machine).
+  const procs = model.nodes.some((n) => n.kind === 'unshared' || n.processes.length > 0) ? findLabProcs(model.name) : [];
   const names = new Set(netnsNames(opts.netnsDir !== undefined ? { dir: opts.netnsDir } : {}));
   const where = locate(model, names, procs);
   const nftNodes = new Set([...model.nat.map((n) => n.node), ...model.filter.map((f) => f.node), ...model.nodes.filter((n) => n.kind === 'host').map((n) => n.name)]);
   const fdbNodes = new Set(model.ifaces.filter((i) => i.kind === 'vxlan').map((i) => i.node));
   const nodes = new Map<string, NodeState>();
-  await Promise.all(model.nodes.map(async (node) => {
+  // Nodes are read concurrently, a bounded number at a time (each holds a socket or two).
+  const one = async (node: NodeModel): Promise<void> => {
     const { ref, present } = where.get(node.name)!;
     const running = new Map(procs.filter((p) => p.node === node.name && p.proc !== undefined).map((p) => [p.proc!, p.pid] as const));
     if (!present) { nodes.set(node.name, absent(node, ref, running)); return; }
@@ -99,7 +103,8 @@ export async function observe(model: LabModel, opts: ObserveOptions = {}): Promi
       ]);
       const byName = new Map(links.map((l) => [l.name, l] as const));
       const byIndex = new Map(links.map((l) => [l.index, l] as const));
-      const owned = node.kind === 'host' || byName.get('lo')?.attrs.ifalias === nodeAlias(model.name, node.name);
+      // A keeper found by its marker is proof enough for an unnamed namespace (it is reached through it).
+      const owned = node.kind !== 'netns' || byName.get('lo')?.attrs.ifalias === nodeAlias(model.name, node.name);
       const sysctls = new Map<string, string | undefined>();
       for (const [key] of node.sysctls) {
         try {
@@ -129,6 +134,9 @@ export async function observe(model: LabModel, opts: ObserveOptions = {}): Promi
     } finally {
       h.close();
     }
-  }));
-  return { lab: model.name, nodes, procs };
+  };
+  for (let i = 0; i < model.nodes.length; i += OBSERVE_CONCURRENCY) await Promise.all(model.nodes.slice(i, i + OBSERVE_CONCURRENCY).map(one));
+  // Map order = spec order, whatever order the reads finished in.
+  const ordered = new Map(model.nodes.map((n) => [n.name, nodes.get(n.name)!] as const));
+  return { lab: model.name, nodes: ordered, procs };
 }

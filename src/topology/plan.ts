@@ -18,7 +18,7 @@ import { RuleBuilder } from '../nft/rule-builder.js';
 import { ruleStatements } from '../nft/print.js';
 import { toJson } from '../netlink/jsonable.js';
 import type { ExprAttrs } from '../nft/expr.schema.js';
-import { type IfaceModel, type LabModel, type NodeModel, type RouteModel, linkAlias, linkGroup, nftTableName, nodeAlias } from './model.js';
+import { type IfaceModel, type LabModel, type NodeModel, type RouteModel, linkAlias, linkGroup, nftTableName, nodeAlias, SAVED_CHAIN } from './model.js';
 import { type LabState, type NodeState, observe, sysctlText } from './observe.js';
 
 /** Kinds of object a change is about, in the order apply runs them (deletions first where they free a name). */
@@ -129,7 +129,7 @@ const ruleMeaning = (exprs: readonly ExprAttrs[]): string => {
 const desiredText = (d: NftDesired | undefined): string => (d === undefined ? '' : d.chains.map((c) =>
   `${c.chain.name} ${c.chain.type} ${c.chain.hook} ${String(c.chain.priority)} ${c.chain.policy}: ${c.rules.map((r) => ruleMeaning(r.exprs)).join(' ; ')}`).sort().join('\n'));
 
-const observedText = (n: NodeState['nft']): string => (n === undefined ? '' : n.chains.map((c) =>
+const observedText = (n: NodeState['nft']): string => (n === undefined ? '' : n.chains.filter((c) => c.name !== SAVED_CHAIN).map((c) =>
   `${c.name} ${c.type} ${String(c.hook)} ${String(c.priority)} ${c.policy}: ${n.rules.filter((r) => r.chain === c.name).map((r) => ruleMeaning(r.exprs)).join(' ; ')}`).sort().join('\n'));
 
 /** A stable locally administered unicast MAC for a lab's bridge: 02 + 5 bytes of sha1(lab/node/name). */
@@ -341,12 +341,12 @@ export function diff(model: LabModel, state: LabState): Plan {
     const want = nftDesired(model, n.name);
     const wantText = desiredText(want);
     const haveText = st.present ? observedText(st.nft) : '';
-    if (wantText === haveText && (want === undefined) === (st.nft === undefined || !st.present)) continue;
+    if (wantText === haveText) continue; // (the saved-sysctls chain is not compared)
     const table = `ip ${nftTableName(model.name)}`;
     if (want === undefined) add({ op: '-', kind: 'nft', node: n.name, object: `${n.name} nft ${table}`, path: '', detail: 'no NAT or filter rules in the lab', data: { want } });
     else add({
-      op: st.present && st.nft !== undefined ? '~' : '+', kind: 'nft', node: n.name, object: `${n.name} nft ${table}`, path: `${[...model.nat, ...model.filter].find((x) => x.node === n.name)?.path.replace(/\[\d+\]$/, '') ?? ''}`,
-      detail: `${want.chains.map((c) => `${c.chain.name}: ${c.rules.length} rule${c.rules.length === 1 ? '' : 's'}`).join(', ')}${st.nft ? ' (drifted)' : ''}`, data: { want },
+      op: haveText !== '' ? '~' : '+', kind: 'nft', node: n.name, object: `${n.name} nft ${table}`, path: `${[...model.nat, ...model.filter].find((x) => x.node === n.name)?.path.replace(/\[\d+\]$/, '') ?? ''}`,
+      detail: `${want.chains.map((c) => `${c.chain.name}: ${c.rules.length} rule${c.rules.length === 1 ? '' : 's'}`).join(', ')}${haveText !== '' || st.nft?.chains.some((c) => c.name !== SAVED_CHAIN) ? ' (drifted)' : ''}`, data: { want },
     });
   }
 

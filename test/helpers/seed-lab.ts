@@ -30,6 +30,7 @@ export async function seedLab(t: Test, name: string, ffi: string, whileUp?: (c: 
   const host = await LabHost.start(`h-${name}`.slice(0, 20));
   t.teardown(() => host.stop());
   const before = host.snapshot();
+  let restored: string[] = [];
 
   const up = host.lab(['up', file], ffi);
   t.equal(up.code, 0, `up exits 0${up.stderr ? `: ${up.stderr.trim()}` : ''}`);
@@ -67,14 +68,16 @@ export async function seedLab(t: Test, name: string, ffi: string, whileUp?: (c: 
 
     await whileUp?.({ host, ffi, file });
   } finally {
-    const down = host.lab(['down', file], ffi);
+    const down = host.lab(['down', file, '--json'], ffi);
     t.equal(down.code, 0, `down exits 0${down.stderr ? `: ${down.stderr.trim()}` : ''}`);
-    t.match(down.stdout, new RegExp(`^lab ${spec.name}: destroyed \\d+ objects?`, 'm'));
+    const r = JSON.parse(down.stdout || '{}') as { lab?: string; namespaces?: string[]; links?: string[]; sysctls?: string[] };
+    t.equal(r.lab, spec.name, 'down --json names the lab');
+    restored = r.sysctls ?? [];
   }
   const after = host.snapshot();
-  // A sysctl is a value, not an object with an owner: the host namespace's keys the lab set keep
-  // the lab's value after down (restoring them would need a state file). Everything else must be
-  // exactly as before — namespaces' own sysctls go with the namespaces.
+  // Host sysctls the lab set: down puts back the ones it reports restoring (`sysctls` in its
+  // JSON: values apply saved in the kernel); any it does not report keep the lab's value.
+  // Everything else must be exactly as before — namespaces' own sysctls go with the namespaces.
   const { sysctls: sysBefore, ...restBefore } = before as { sysctls: Record<string, string> };
   const { sysctls: sysAfter, ...restAfter } = after as { sysctls: Record<string, string> };
   t.same(restAfter, restBefore, 'after down the machine is exactly as before up (links, addresses, routes, neighbours, rules, nft, /run/netns, processes)');
@@ -83,6 +86,7 @@ export async function seedLab(t: Test, name: string, ffi: string, whileUp?: (c: 
   for (const [k, v] of Object.entries(sysBefore)) {
     const set = hostSet[keyOf[k]!];
     if (set === undefined) t.equal(sysAfter[k], v, `${keyOf[k]} untouched`);
+    else if (restored.some((x) => x.startsWith(`${keyOf[k]}=`))) t.equal(sysAfter[k], v, `${keyOf[k]} restored by down to its value before up`);
     else t.equal(sysAfter[k], String(Number(set)), `${keyOf[k]} keeps the value the lab set on the host node`);
   }
   const again = host.lab(['down', file], ffi);

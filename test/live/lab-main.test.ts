@@ -36,7 +36,7 @@ for (const ffi of backends) {
     ], 'the steps, in order');
     t.match(out, /^\+ node A: netns A/m, 'the plan: the namespaces to add');
     t.match(out, /^\+ veth host\/veth-out: veth ↔ outside\/eth0/m, 'the plan: the cable to outside');
-    t.match(out, /^lab lab1: \d+ to add, 1 to change, 0 to destroy$/m, 'the plan\'s summary');
+    t.match(out, /^lab lab1: \d+ to add, \d+ to change, 0 to destroy$/m, 'the plan\'s summary');
     t.match(out, /^lab lab1: applied \d+ changes in \d+ steps/m, 'up');
     t.match(out, /^ {2}veth-out@if\d+ +UP +192\.168\.100\.1\/24 .*peer eth0 in outside$/m, 'status: the host\'s cable to outside');
     t.match(out, /^ {2}eth0@if\d+ +UP +10\.0\.0\.2\/24 .*peer veth-a in host$/m, 'status: A\'s cable to the bridge');

@@ -93,3 +93,39 @@ t.test('graph: DOT on stdout, SVG to a file, JSON', async (t) => {
   t.equal(j.format, 'dot');
   t.equal(j.dot, dot.stdout.replace(/\n$/, '') + '\n', 'the same DOT');
 });
+
+t.test('up\'s progress lines: every step on a small lab, ~10 % steps or once a second on a large one', async (t) => {
+  const { progress } = await import('../../src/cli/lab-verbs.js');
+  const small: string[] = [];
+  const p1 = progress(5, (l) => small.push(l), () => 0);
+  for (let i = 0; i < 5; i++) p1(i, `step ${i}`);
+  t.same(small, ['  [1/5] step 0', '  [2/5] step 1', '  [3/5] step 2', '  [4/5] step 3', '  [5/5] step 4']);
+  const big: string[] = [];
+  let clock = 0;
+  const p2 = progress(1500, (l) => big.push(l), () => clock);
+  for (let i = 0; i < 1500; i++) { clock += 1; p2(i, `+ address n${i}`); } // 1 ms per step: 1.5 s in all
+  t.ok(big.length >= 11 && big.length <= 13, `a line per tenth (and the first): ${big.length} lines`);
+  t.equal(big[0], '  [   1/1500] + address n0  (0.0 s)');
+  t.match(big.at(-1), /^ {2}\[1500\/1500\] \+ address n1499 {2}\(1\.5 s\)$/, 'the last step, with the time so far');
+  const slow: string[] = [];
+  clock = 0;
+  const p3 = progress(1000, (l) => slow.push(l), () => clock);
+  for (let i = 0; i < 50; i++) { clock += 400; p3(i, 'x'); } // 400 ms per step
+  t.ok(slow.length >= 15 && slow.length <= 26, `slow steps: about one line per second (${slow.length} lines for 20 s)`);
+});
+
+t.test('a multi-host lab: graph draws all of it without --host; the kernel verbs need --host', async (t) => {
+  const file = join(ROOT, 'examples/labs/two-hosts.yaml');
+  const g = lab(['graph', file]);
+  t.equal(g.code, 0);
+  t.match(g.stdout, /subgraph "cluster_host_h1"[^]*subgraph "cluster_host_h2"/, 'both machines');
+  t.match(g.stdout, /"bridge:m1:br0" -- "bridge:m2:br0" \[label="vxlan vx50\\nvni 50"/, 'the overlay between them');
+  for (const v of ['up', 'plan', 'status', 'check']) {
+    const r = lab([v, file]);
+    t.equal(r.code, 1, `${v} without --host: exit 1`);
+    t.match(r.stderr, /the lab spans hosts \(h1, h2\): choose one host's part \(--host NAME\)/);
+  }
+  const bad = lab(['plan', file, '--host', 'h3']);
+  t.equal(bad.code, 1);
+  t.match(bad.stderr, /--host h3: the lab has no host "h3"/);
+});

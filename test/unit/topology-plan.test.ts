@@ -6,7 +6,7 @@ import type { Link } from '../../src/route/link.js';
 import { ruleText } from '../../src/nft/print.js';
 import type { LabModel } from '../../src/topology/model.js';
 import {
-  type LabState, type NodeState, diff, linkAlias, linkGroup, loadLab, nftDesired, nodeAlias, nftTableName, planJson, planLines, stepsOf,
+  type LabState, type NodeState, diff, linkAlias, linkGroup, loadLab, nftDesired, nodeAlias, nftTableName, parseSaved, planJson, planLines, stepsOf,
 } from '../../src/topology/index.js';
 import { bridgeMac, linkAddSpec } from '../../src/topology/plan.js';
 
@@ -130,4 +130,20 @@ t.test('a foreign object of a declared name is a conflict; an owned link no long
   t.same(p.conflicts, ['bridges[0]: host/v-net-0 exists and is not this lab\'s (alias "")']);
   t.same(p.changes.filter((c) => c.op === '-').map((c) => `${c.kind} ${c.object}`), ['link-del host/old0']);
   t.match(planLines(p).at(-1), /1 conflict$/);
+});
+
+t.test('the saved-sysctls chain is not compared; a lab table holding only it needs no change', async (t) => {
+  const m = lab('lab2.yaml'); // no NAT or filter rules
+  const st = empty(m);
+  const host = st.nodes.get('host')!;
+  const saved = { family: 'ip' as const, table: 'netlink_lab_lab2', name: 'saved_sysctls', handle: 1n, use: 1 };
+  const rule = { family: 'ip' as const, table: 'netlink_lab_lab2', chain: 'saved_sysctls', handle: 2n, exprs: [], comment: 'sysctl net.ipv4.ip_forward=0' };
+  (st.nodes as Map<string, NodeState>).set('host', { ...host, nft: { chains: [saved], rules: [rule] } });
+  t.same(diff(m, st).changes.filter((c) => c.kind === 'nft'), [], 'nothing to do for nft');
+  const m1 = lab('lab1.yaml');
+  const st1 = empty(m1);
+  (st1.nodes as Map<string, NodeState>).set('host', { ...st1.nodes.get('host')!, nft: { chains: [{ ...saved, table: 'netlink_lab_lab1' }], rules: [{ ...rule, table: 'netlink_lab_lab1' }] } });
+  t.same(diff(m1, st1).changes.filter((c) => c.kind === 'nft').map((c) => `${c.op} ${c.detail}`), ['+ postrouting: 1 rule'], 'the NAT chain is still to add');
+  t.same(parseSaved('sysctl net.ipv4.conf.all.rp_filter=2'), ['net.ipv4.conf.all.rp_filter', '2']);
+  t.equal(parseSaved('other'), undefined);
 });
