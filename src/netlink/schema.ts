@@ -52,14 +52,14 @@ export type Spec = Readonly<Record<string, AttrDef>>;
 /** Unknown attributes, kept raw under `$<nla_type>`. */
 export type UnknownAttrs = { [raw: `$${number}`]: Buffer };
 
-type ValueOfDef<D> = D extends { kind: infer K; multi: true } ? KindValue<K>[] : D extends { kind: infer K } ? KindValue<K> : never;
+export type ValueOfDef<D> = D extends { kind: infer K; multi: true } ? KindValue<K>[] : D extends { kind: infer K } ? KindValue<K> : never;
 
 /** The values object type of an attribute set: every attribute optional. */
 export type AttrValues<S extends Spec> = {
   -readonly [N in keyof S as S[N]['key']]?: ValueOfDef<S[N]>;
 } & UnknownAttrs;
 
-interface Entry extends AttrDef {
+export interface Entry extends AttrDef {
   readonly name: string;
   /** nla_type with the flag bits this attribute is encoded with. */
   readonly raw: number;
