@@ -29,6 +29,7 @@ export {
 export type { ErrorPayload, Message, MessageSchema, OutMessage } from './netlink/message.js';
 export { AttrSet, array, attrs, nested, prefixed, struct, union, NLA_F_NESTED, NLA_F_NET_BYTEORDER } from './netlink/schema.js';
 export type { AttrDef, AttrValues, Spec, StructValue } from './netlink/schema.js';
+/** The attribute and field kinds of the schema engine: u8 … be64, asciiz, bytes, flag, ipaddr, lladdr, …. */
 export * as kinds from './netlink/kinds.js';
 export type { Kind } from './netlink/kinds.js';
 export { fromJson, toJson } from './netlink/jsonable.js';
@@ -118,6 +119,7 @@ export { verdict as nftVerdict } from './nft/expr/immediate.js';
 export type { Verdict as NftVerdict } from './nft/expr/immediate.js';
 export { EXPRS as NFT_EXPRS } from './nft/expr/registry.js';
 export { nfnetlink } from './nft/protocol.js';
+/** nfnetlink / nf_tables numbers (NFT_MSG_*, NFTA_*, NFPROTO_*, …) from the uapi headers. */
 export * as nftConstants from './nft/constants.js';
 export { NFGENMSG, NFNL_BATCH } from './nft/nfgenmsg.js';
 export { NFTA_TABLE } from './nft/table.schema.js';

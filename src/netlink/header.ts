@@ -88,6 +88,7 @@ export const NLMSGERR_ATTR_MISS_TYPE = 5;
 /** `NLMSGERR_ATTR_MISS_NEST` (6) of <linux/netlink.h>. */
 export const NLMSGERR_ATTR_MISS_NEST = 6;
 
+/** struct nlmsghdr (<linux/netlink.h>): length, type, flags, sequence number, port id. */
 export interface NlMsgHeader {
   /** nlmsg_len: the whole message, header included. */
   len: number;
@@ -97,6 +98,7 @@ export interface NlMsgHeader {
   pid: number;
 }
 
+/** Read a struct nlmsghdr at `off`. */
 export function readHeader(buf: Buffer, off: number): NlMsgHeader {
   return {
     len: buf.readUInt32LE(off),
@@ -107,6 +109,7 @@ export function readHeader(buf: Buffer, off: number): NlMsgHeader {
   };
 }
 
+/** Write a struct nlmsghdr at `off`. */
 export function writeHeader(buf: Buffer, off: number, h: NlMsgHeader): void {
   buf.writeUInt32LE(h.len, off);
   buf.writeUInt16LE(h.type, off + 4);
@@ -152,6 +155,7 @@ export function formatBits(value: number, names: ReadonlyArray<readonly [number,
   return parts.length ? parts.join('|') : '0';
 }
 
+/** Names of the control message types (NLMSG_NOOP, NLMSG_ERROR, NLMSG_DONE, NLMSG_OVERRUN). */
 export const NLMSG_TYPE_NAMES: Readonly<Record<number, string>> = {
   [NLMSG_NOOP]: 'NLMSG_NOOP', [NLMSG_ERROR]: 'NLMSG_ERROR', [NLMSG_DONE]: 'NLMSG_DONE', [NLMSG_OVERRUN]: 'NLMSG_OVERRUN',
 };

@@ -176,6 +176,7 @@ function spanJson(type: SetKeyType | undefined, keyType: number, lo: bigint, hi:
   return { range: [lv, decodeElement(keyType, bytes(hi))] };
 }
 
+/** What decoding a set's elements needs to know about the set: key type and length, flags, data type. */
 export interface SetShape { readonly keyType: number; readonly keyLen: number; readonly flags: number; readonly dataType?: number }
 
 /** A set's elements from the kernel, sorted by key as nft prints them; intervals joined back into prefixes and ranges. */

@@ -22,6 +22,7 @@ import {
 } from './monitor-event.js';
 import { NETLINK_ROUTE } from '../netlink/header.js';
 
+/** Options of {@link monitor}: kinds, family, namespace, backend, receive buffer. */
 export interface MonitorOptions {
   /** What to watch. Default: every kind (`link`, `addr`, `route`, `neigh`, `rule`, `nsid`). */
   readonly kinds?: readonly MonitorKind[];

@@ -197,10 +197,13 @@ export const RTNLGRP_IPV6_MROUTE = 10;
 export const RTNLGRP_IPV6_ROUTE = 11;
 /** `RTNLGRP_IPV6_IFINFO` (12) of <linux/rtnetlink.h>. */
 export const RTNLGRP_IPV6_IFINFO = 12;
+/** `RTNLGRP_DECnet_IFADDR` of <linux/rtnetlink.h> (unused since DECnet left the kernel). */
 export const RTNLGRP_DECnet_IFADDR = 13;
 /** `RTNLGRP_NOP2` (14) of <linux/rtnetlink.h>. */
 export const RTNLGRP_NOP2 = 14;
+/** `RTNLGRP_DECnet_ROUTE` of <linux/rtnetlink.h> (unused). */
 export const RTNLGRP_DECnet_ROUTE = 15;
+/** `RTNLGRP_DECnet_RULE` of <linux/rtnetlink.h> (unused). */
 export const RTNLGRP_DECnet_RULE = 16;
 /** `RTNLGRP_NOP4` (17) of <linux/rtnetlink.h>. */
 export const RTNLGRP_NOP4 = 17;
