@@ -3,11 +3,7 @@
  * a veth pair with one end on it — through netlink-ts alone, then dump every link the way
  * `ip -d link` would. Run it inside the sandbox: `npm run demo` does that.
  */
-import { NLM_F_CREATE, NLM_F_EXCL } from '../src/netlink/header.js';
-import { LiveTransport } from '../src/netlink/transport.js';
-import { RouteHandle } from '../src/route/handle.js';
-import { linkFlagNames } from '../src/route/link.js';
-import { RTM_NEWLINK } from '../src/route/protocol.js';
+import { LiveTransport, NLM_F_CREATE, NLM_F_EXCL, RTM_NEWLINK, RouteHandle, linkFlagNames } from 'netlink-ts';
 
 if (process.env['NETLINK_TS_SANDBOX'] !== '1') {
   console.error('dump-links creates devices: run it in the sandbox (npm run demo)');

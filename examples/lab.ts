@@ -14,7 +14,7 @@
  * It changes network state, so it runs only inside the sandbox: `npm run demo` does that.
  */
 import { execFileSync } from 'node:child_process';
-import { NftHandle, RouteHandle, netns, sysctl } from '../src/index.js';
+import { NftHandle, RouteHandle, netns, sysctl } from 'netlink-ts';
 
 if (process.env['NETLINK_TS_SANDBOX'] !== '1') {
   console.error('lab changes network state: run it in the sandbox (npm run demo)');

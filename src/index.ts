@@ -29,6 +29,7 @@ export {
 export type { ErrorPayload, Message, MessageSchema, OutMessage } from './netlink/message.js';
 export { AttrSet, array, attrs, nested, prefixed, struct, union, MAX_NEST_DEPTH, NLA_F_NESTED, NLA_F_NET_BYTEORDER } from './netlink/schema.js';
 export type { AttrDef, AttrValues, Spec, StructValue } from './netlink/schema.js';
+/** The attribute and field kinds of the schema engine: u8 … be64, asciiz, bytes, flag, ipaddr, lladdr, …. */
 export * as kinds from './netlink/kinds.js';
 export type { Kind } from './netlink/kinds.js';
 export { fromJson, toJson } from './netlink/jsonable.js';
@@ -130,6 +131,7 @@ export type { CmpOp as NftCmpOp } from './nft/rule-builder.js';
 export type { Verdict as NftVerdict } from './nft/expr/immediate.js';
 export { EXPRS as NFT_EXPRS } from './nft/expr/registry.js';
 export { nfnetlink } from './nft/protocol.js';
+/** nfnetlink / nf_tables numbers (NFT_MSG_*, NFTA_*, NFPROTO_*, …) from the uapi headers. */
 export * as nftConstants from './nft/constants.js';
 export { NFGENMSG, NFNL_BATCH } from './nft/nfgenmsg.js';
 export { NFTA_TABLE } from './nft/table.schema.js';
@@ -162,3 +164,36 @@ export type {
 } from './nft/monitor-event.js';
 export { NotificationStream } from './netlink/notifications.js';
 export { elementsPerLine as nftElementsPerLine, elementsText as nftElementsText } from './nft/print-text.js';
+
+// Types reachable from the API above (so users can name them; typedoc checks none is left out)
+export type { AddrAttrs } from './route/addr.schema.js';
+export type { AttrSetOptions, Container, Entry, UnknownAttrs, ValueOfDef } from './netlink/schema.js';
+export type { BondAttrs } from './route/link-kinds/bond.js';
+export type { BridgeAttrs } from './route/link-kinds/bridge.js';
+export type { BridgeLinkAttrs } from './route/link.schema.js';
+export type { BridgePortFilter } from './route/bridge-port.js';
+export type { EncodeStamp } from './netlink/message.js';
+export type { EncodedMessages } from './netlink/wire-writer.js';
+export type { EntryReader, ExchangeOptions, ExchangeReply, ExchangeResult } from './netlink/socket.js';
+export type { ExprModule } from './nft/expr/module.js';
+export type { Fields } from './netlink/struct.js';
+export type { FrameDir } from './netlink/fixture.js';
+export type { ImmediateData } from './nft/expr/immediate.js';
+export type { IpvlanAttrs } from './route/link-kinds/ipvlan.js';
+export type { Json } from './netlink/jsonable.js';
+export type { MacvlanAttrs } from './route/link-kinds/macvlan.js';
+export type { NdMsg, NeighAttrs } from './route/neigh.schema.js';
+export type { NeighAddManyOptions, NeighFlagName } from './route/neigh.js';
+export type { NetlinkErrorInit } from './netlink/errors.js';
+export type { PortRange } from './route/rule-spec.js';
+export type { RouteAttrs, RouteMetrics, RtNextHop } from './route/route.schema.js';
+export type { RouteProtocolName, RouteScopeName } from './route/route-names.js';
+export type { RuleAttrs } from './route/rule.schema.js';
+export type { SetAttrs, SetElemAttrs } from './nft/set.schema.js';
+export type { SetKeyDef } from './nft/set-keys.js';
+export type { SetKeyTypes, TypeInfo } from './nft/set-types.js';
+export type { SetShape, VerdictJson } from './nft/set-elements.js';
+export type { TunAttrs } from './route/link-kinds/tun.js';
+export type { VlanAttrs } from './route/link-kinds/vlan.js';
+export type { VxlanAttrs } from './route/link-kinds/vxlan.js';
+export type { AttrNode, WalkFault, WalkItem, Walkable } from './netlink/walk.js';

@@ -26,7 +26,14 @@ TAP_ARGS=(--disable-coverage --reporter=tap --timeout=300 -j2)
 npx tap "${TAP_ARGS[@]}" test/unit/*.test.ts >"$out/unit.tap" 2>"$out/unit.err"; unit_rc=$?
 tools/sandbox.sh npx tap "${TAP_ARGS[@]}" test/live/*.test.ts >"$out/live.tap" 2>"$out/live.err"; live_rc=$?
 
+# 5. The package as published: publint and are-the-types-wrong on the packed tarball, and the
+#    API reference (typedoc, warnings are errors: every export documented and every type the
+#    API uses exported).
+{ npm run --silent lint:package && npx typedoc; } >"$out/package.txt" 2>&1; pkg_rc=$?
+
 fail=0
+echo "=== package checks (publint, attw, typedoc) ==="
+if [ $pkg_rc -eq 0 ]; then echo "ok"; else cat "$out/package.txt"; echo "package checks failed"; fail=$((fail+1)); fi
 for f in unit live; do
   echo "=== $f tests ==="
   grep -E '^(not )?ok [0-9]+ - |^# ' "$out/$f.tap" | grep -v '^# Subtest' || true

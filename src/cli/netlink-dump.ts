@@ -8,7 +8,7 @@
  * capture), 2 usage error. Errors are one line on stderr; never a stack trace unless
  * NETLINK_DUMP_DEBUG=1.
  */
-import { readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CliError, UsageError } from './errors.js';
 import { type Io, processIo } from './io.js';
@@ -42,10 +42,23 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   record: { summary: 'capture a command\'s netlink messages as a fixture pair (strace, sandbox)', load: () => import('./record.js') },
 };
 
+/**
+ * `record` drives the capture tool of a netlink-ts checkout (dist/tools/capture.js, next to
+ * the dist/ this file was built into); an installed package has none, so its help leaves
+ * record out (the command itself still explains what it needs).
+ */
+function hasCaptureTool(): boolean {
+  const here = fileURLToPath(import.meta.url);
+  const at = here.lastIndexOf('/dist/');
+  return at !== -1 && existsSync(`${here.slice(0, at)}/dist/tools/capture.js`);
+}
+
+const OFFERED = Object.entries(COMMANDS).filter(([n]) => n !== 'record' || hasCaptureTool());
+
 const USAGE = `usage: netlink-dump COMMAND [OPTIONS]
 
 Commands:
-${Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(8)} ${c.summary}`).join('\n')}
+${OFFERED.map(([n, c]) => `  ${n.padEnd(8)} ${c.summary}`).join('\n')}
 
 Live commands take --netns NAME|PATH or --pid PID (default: this process's namespace),
 --json (shaped like ip -j) and -d (details); link, addr, route, neigh and rule also take
@@ -80,8 +93,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return 0;
   }
   if (cmd === undefined) throw new UsageError('no command given (decode, link, addr, route, neigh, rule, fdb, nft, all, netns, monitor, record; see netlink-dump --help)');
+  if (cmd === undefined) throw new UsageError(`no command given (${OFFERED.map(([n]) => n).join(', ')}; see netlink-dump --help)`);
   const c = Object.hasOwn(COMMANDS, cmd) ? COMMANDS[cmd] : undefined;
-  if (!c) throw new UsageError(`unknown command "${cmd}" (one of ${Object.keys(COMMANDS).join(', ')}; see netlink-dump --help)`);
+  if (!c) throw new UsageError(`unknown command "${cmd}" (one of ${OFFERED.map(([n]) => n).join(', ')}; see netlink-dump --help)`);
   return (await c.load()).run(rest, io);
 }
 

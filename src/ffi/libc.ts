@@ -14,6 +14,7 @@
 import { createKoffiLibc } from './koffi.js';
 import { createFfiNapiLibc } from './ffi-napi.js';
 
+/** The FFI backends: `koffi` (default, a hard dependency) and `ffi-napi` (optional dependencies). */
 export type BackendName = 'koffi' | 'ffi-napi';
 export const BACKENDS: readonly BackendName[] = ['koffi', 'ffi-napi'];
 
@@ -25,6 +26,7 @@ export interface RecvResult {
   readonly addrLen: number;
 }
 
+/** Every libc call netlink-ts makes (see the module comment): one implementation per FFI backend, from {@link loadBackend}. */
 export interface Libc {
   readonly backend: BackendName;
   /** socket(2). */

@@ -19,6 +19,7 @@ export interface ExtAck {
   readonly cookie?: Buffer;
 }
 
+/** What a {@link NetlinkError} is made from. */
 export interface NetlinkErrorInit {
   /** Positive errno (the kernel sends it negated). */
   readonly errno: number;

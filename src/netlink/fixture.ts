@@ -11,8 +11,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type Protocol, decodeAll, describeMessage } from './message.js';
 
+/** Which way a fixture frame went: sent to the kernel or received from it. */
 export type FrameDir = 'send' | 'recv';
 
+/** One datagram of a fixture: its direction, bytes, and the marker line's label. */
 export interface Frame {
   readonly dir: FrameDir;
   readonly bytes: Buffer;
@@ -37,6 +39,7 @@ export interface FixtureProvenance {
 
 const MARK = /^#\s*(>>>|<<<)\s?(.*)$/;
 
+/** Parse a `.hex` fixture (frames of hex bytes after `# >>> send` / `# <<< recv` markers, `#` comments) into frames. */
 export function parseHexFixture(text: string): Frame[] {
   const frames: Frame[] = [];
   let cur: { dir: FrameDir; label: string; hex: string[] } | undefined;

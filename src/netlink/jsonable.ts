@@ -4,6 +4,7 @@
  */
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
+/** A decoded value as JSON: bigints as strings, Buffers as hex. */
 export function toJson(v: unknown): Json {
   if (v === null || v === undefined) return null;
   if (Buffer.isBuffer(v)) return { $hex: v.toString('hex') };
@@ -18,6 +19,7 @@ export function toJson(v: unknown): Json {
   throw new TypeError(`toJson: cannot represent a ${typeof v}`);
 }
 
+/** The inverse of {@link toJson}: bigints and Buffers back from their JSON forms. */
 export function fromJson(v: Json): unknown {
   if (Array.isArray(v)) return v.map(fromJson);
   if (v !== null && typeof v === 'object') {

@@ -10,11 +10,13 @@ import { DecodeError } from './errors.js';
 import { formatIPv4, formatIPv6, writeIPv4, writeIPv6 } from './ip.js';
 import { formatBits } from './header.js';
 
+/** An attribute path by kernel names, as in DecodeError.path. */
 export type Path = readonly string[];
 
 /** A sibling-aware context: the values object the attribute sits in. */
 export type Parent = Readonly<Record<string, unknown>>;
 
+/** How one attribute payload or struct field is encoded and decoded: size, write, read, describe. */
 export interface Kind<T> {
   readonly kindName: string;
   /** Encode as a nested attribute (NLA_F_NESTED set on the header). */
@@ -76,6 +78,7 @@ export function readIntWire(w: IntWire, buf: Buffer, o: number): number {
   }
 }
 
+/** The value type a Kind encodes. */
 export type KindValue<K> = K extends Kind<infer T> ? T : never;
 
 const where = (path: Path): string => (path.length ? path.join('.') : 'value');
@@ -101,13 +104,21 @@ function intKind(name: IntWire, size: number, min: number, max: number,
   };
 }
 
+/** Unsigned 8-bit integer. */
 export const u8 = intKind('u8', 1, 0, 0xff, (b, o) => b.readUInt8(o), (b, v, o) => b.writeUInt8(v, o));
+/** Signed 8-bit integer. */
 export const s8 = intKind('s8', 1, -0x80, 0x7f, (b, o) => b.readInt8(o), (b, v, o) => b.writeInt8(v, o));
+/** Unsigned 16-bit integer, host (little-endian) order. */
 export const u16 = intKind('u16', 2, 0, 0xffff, (b, o) => b.readUInt16LE(o), (b, v, o) => b.writeUInt16LE(v, o));
+/** Signed 16-bit integer, host order. */
 export const s16 = intKind('s16', 2, -0x8000, 0x7fff, (b, o) => b.readInt16LE(o), (b, v, o) => b.writeInt16LE(v, o));
+/** Unsigned 32-bit integer, host order. */
 export const u32 = intKind('u32', 4, 0, 0xffffffff, (b, o) => b.readUInt32LE(o), (b, v, o) => b.writeUInt32LE(v, o));
+/** Signed 32-bit integer, host order. */
 export const s32 = intKind('s32', 4, -0x80000000, 0x7fffffff, (b, o) => b.readInt32LE(o), (b, v, o) => b.writeInt32LE(v, o));
+/** Unsigned 16-bit integer, network (big-endian) order. */
 export const be16 = intKind('be16', 2, 0, 0xffff, (b, o) => b.readUInt16BE(o), (b, v, o) => b.writeUInt16BE(v, o));
+/** Unsigned 32-bit integer, network order. */
 export const be32 = intKind('be32', 4, 0, 0xffffffff, (b, o) => b.readUInt32BE(o), (b, v, o) => b.writeUInt32BE(v, o));
 
 function bigKind(name: string, le: boolean): Kind<bigint> {
@@ -132,6 +143,7 @@ function bigKind(name: string, le: boolean): Kind<bigint> {
 }
 /** u64 as bigint (counters can exceed 2^53). */
 export const u64 = bigKind('u64', true);
+/** Unsigned 64-bit integer (bigint), network order. */
 export const be64 = bigKind('be64', false);
 
 /** NUL-terminated string; `maxLen` counts characters without the NUL (IFNAMSIZ-1 = 15 for names). */

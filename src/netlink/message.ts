@@ -45,6 +45,7 @@ export class Protocol {
   readonly #types = new Map<number, MessageSchema>();
   constructor(readonly name: string, readonly id: number) {}
 
+  /** Add message schemas (type number → header and attribute set) to this protocol. */
   register(...schemas: MessageSchema[]): this {
     for (const s of schemas) {
       if (this.#types.has(s.type)) throw new Error(`${this.name}: message type ${s.type} registered twice`);
@@ -53,6 +54,7 @@ export class Protocol {
     return this;
   }
 
+  /** The schema of a message type, if registered. */
   schema(type: number): MessageSchema | undefined {
     return this.#types.get(type);
   }
@@ -67,6 +69,7 @@ export class Protocol {
     return p;
   }
 
+  /** The name of a message type (`RTM_NEWLINK`), or `0x…` for unknown types. */
   typeName(type: number): string {
     return this.#types.get(type)?.name ?? NLMSG_TYPE_NAMES[type] ?? `type ${type}`;
   }

@@ -81,6 +81,7 @@ export abstract class NotificationStream<E> implements AsyncIterableIterator<E> 
     return this.#closed;
   }
 
+  /** The stream is its own iterator: `for await (const ev of stream)`. */
   [Symbol.asyncIterator](): this {
     return this;
   }

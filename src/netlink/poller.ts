@@ -40,6 +40,7 @@ const ONE = Buffer.from([1, 0, 0, 0, 0, 0, 0, 0]);
  */
 const MAX_EINTR_IN_A_ROW = 100;
 
+/** The one poll(2) thread of a process: waits on every open notification socket from a libuv pool thread, so the event loop stays free. */
 export class Poller {
   readonly #lib: Libc;
   readonly #waiters = new Set<Waiter>();

@@ -13,6 +13,7 @@ import type { Frame } from './fixture.js';
 import { splitMessages } from './message.js';
 import type { Transport } from './transport.js';
 
+/** Options of {@link ReplayTransport}. */
 export interface ReplayOptions {
   /** Port id to present (default 0x1234). */
   readonly portId?: number;
@@ -23,6 +24,7 @@ export interface ReplayOptions {
   readonly strictSend?: boolean;
 }
 
+/** A transport that answers from recorded datagrams (fixtures) instead of the kernel, so socket logic runs for real in unit tests. */
 export class ReplayTransport implements Transport {
   readonly portId: number;
   readonly #frames: readonly Frame[];
@@ -93,6 +95,7 @@ export class ReplayTransport implements Transport {
     return out;
   }
 
+  /** Mark the replay closed. Idempotent. */
   close(): void {
     this.#closed = true;
   }
@@ -126,6 +129,7 @@ export class RecordingTransport implements Transport {
     this.frames.push({ dir: 'recv', bytes: Buffer.from(b), label: `recv ${++this.#n.recv}: ${b.length} bytes` });
     return b;
   }
+  /** Close the wrapped transport. */
   close(): void {
     this.inner.close();
   }

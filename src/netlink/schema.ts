@@ -21,9 +21,11 @@ import { type IntWire, type Kind, type KindValue, type Parent, type Path, readIn
 
 /** struct nlattr { __u16 nla_len; __u16 nla_type; } flag bits. */
 export const NLA_F_NESTED = 1 << 15;
+/** `NLA_F_NET_BYTEORDER` (1 << 14) of <linux/netlink.h>: the attribute payload is in network byte order. */
 export const NLA_F_NET_BYTEORDER = 1 << 14;
 export const NLA_TYPE_MASK = ~(NLA_F_NESTED | NLA_F_NET_BYTEORDER) & 0xffff;
 
+/** One attribute of a table: its type number, key in decoded values, kind (how its payload is encoded), and flags. */
 export interface AttrDef {
   /** nla_type (without flag bits). */
   readonly type: number;
@@ -42,24 +44,28 @@ export interface AttrDef {
   readonly nestedFlag?: boolean;
 }
 
+/** Options of {@link attrs}: how nests of this set are flagged on the wire. */
 export interface AttrSetOptions {
   /** Default NLA_F_NESTED on nested attributes. Default true (libmnl/libnftnl); rtnetlink tables say false. */
   readonly nestedFlag?: boolean;
 }
 
+/** An attribute table: kernel name (`IFLA_MTU`) → {@link AttrDef}. */
 export type Spec = Readonly<Record<string, AttrDef>>;
 
 /** Unknown attributes, kept raw under `$<nla_type>`. */
 export type UnknownAttrs = { [raw: `$${number}`]: Buffer };
 
-type ValueOfDef<D> = D extends { kind: infer K; multi: true } ? KindValue<K>[] : D extends { kind: infer K } ? KindValue<K> : never;
+/** The decoded value type of one attribute definition (an array for `multi` attributes). */
+export type ValueOfDef<D> = D extends { kind: infer K; multi: true } ? KindValue<K>[] : D extends { kind: infer K } ? KindValue<K> : never;
 
 /** The values object type of an attribute set: every attribute optional. */
 export type AttrValues<S extends Spec> = {
   -readonly [N in keyof S as S[N]['key']]?: ValueOfDef<S[N]>;
 } & UnknownAttrs;
 
-interface Entry extends AttrDef {
+/** A declared attribute with its kernel name (what {@link AttrSet.entries} lists). */
+export interface Entry extends AttrDef {
   readonly name: string;
   /** nla_type with the flag bits this attribute is encoded with. */
   readonly raw: number;
@@ -174,6 +180,7 @@ export class AttrSet<S extends Spec = Spec> {
     return this.#byKey.get(key);
   }
 
+  /** Every declared attribute of the set, in type order. */
   entries(): Entry[] {
     return [...this.#byName.values()];
   }
@@ -352,6 +359,7 @@ export class AttrSet<S extends Spec = Spec> {
 
 /** Kinds that contain attribute sets expose them for pathAt(). */
 export interface Container {
+  /** The attribute path (kernel names) to the byte at `target`, for ext-ACK offsets; undefined if it is not inside. */
   pathInto(buf: Buffer, start: number, end: number, target: number, path: string[], parent: Parent | undefined): string[] | undefined;
 }
 

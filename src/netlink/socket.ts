@@ -22,16 +22,19 @@ import {
 import { LiveTransport, type LiveTransportOptions, type Transport } from './transport.js';
 import type { EncodedMessages } from './wire-writer.js';
 
+/** Options of {@link NetlinkSocket.open} and the handles built on it (`RouteHandle.open`, `NftHandle.open`). */
 export interface SocketOptions extends LiveTransportOptions {
   /** Use this transport instead of a live socket (replay/recording, tests). */
   readonly transport?: Transport;
 }
 
+/** Per-request options of {@link NetlinkSocket.request}. */
 export interface RequestOptions {
   /** Ask for an ACK (NLM_F_ACK) and wait for it. Default true. */
   readonly ack?: boolean;
 }
 
+/** How {@link NetlinkSocket.bulk} sends many messages: per-sendmsg chunk size, which messages ask for an ACK, whether to stop at the first failure and whether to throw. */
 export interface BulkOptions {
   /**
    * `'last'` (default): NLM_F_ACK only on the last message of each sendmsg chunk — the kernel
@@ -47,6 +50,7 @@ export interface BulkOptions {
   readonly throwOnError?: boolean;
 }
 
+/** The outcome of a bulk request: how many messages were sent and which failed (with their index). */
 export interface BulkResult {
   /** Messages handed to the kernel. */
   readonly attempted: number;
@@ -54,6 +58,7 @@ export interface BulkResult {
   readonly failures: readonly NetlinkError[];
 }
 
+/** Options of {@link NetlinkSocket.exchange}. */
 export interface ExchangeOptions {
   /** The one message sent with NLM_F_ACK; its answer ends the exchange. Default: the last. */
   readonly ackIndex?: number;
@@ -61,12 +66,14 @@ export interface ExchangeOptions {
   readonly abortOn?: readonly number[];
 }
 
+/** One reply of an exchange: the decoded message, or the error the kernel sent for a request. */
 export interface ExchangeReply {
   /** Index of the request this reply answers (by seq). */
   readonly index: number;
   readonly message: Message;
 }
 
+/** Everything {@link NetlinkSocket.exchange} received, in order. */
 export interface ExchangeResult {
   /** Seq of the first message; message i had seq + i. */
   readonly seq: number;
@@ -97,6 +104,7 @@ export type EntryReader<T> = (header: any, attrs: any, type: number) => T | unde
 /** One entry of a dump datagram: `buf[start, end)` is the whole message, `type` its nlmsg_type. */
 type EntrySink = (buf: Buffer, start: number, end: number, type: number) => void;
 
+/** A netlink socket of one protocol in one network namespace: numbered requests with ACK / NLMSG_ERROR handling, dumps (whole or streamed), bulk requests, raw exchanges. Open with {@link NetlinkSocket.open}. */
 export class NetlinkSocket {
   readonly protocol: Protocol;
   readonly transport: Transport;
@@ -128,6 +136,7 @@ export class NetlinkSocket {
     this.close();
   }
 
+  /** Close the socket (its fd). Idempotent; later requests fail with SocketStateError. */
   close(): void {
     this.transport.close();
   }
@@ -178,6 +187,7 @@ export class NetlinkSocket {
     }
   }
 
+  /** Send one request and collect its reply messages; resolves on the ACK (or the single reply with `ack: false`), rejects with NetlinkError on NLMSG_ERROR. */
   request(msg: OutMessage, opts?: RequestOptions): Promise<Message[]> {
     return settle(() => this.requestSync(msg, opts));
   }
@@ -198,7 +208,9 @@ export class NetlinkSocket {
     return out;
   }
 
+  /** Send a dump request (NLM_F_DUMP) and collect every entry until NLMSG_DONE; DumpInterruptedError on NLM_F_DUMP_INTR. */
   dump(msg: OutMessage): Promise<Message[]>;
+  /** The same, mapping each message (undefined drops it). */
   dump<T>(msg: OutMessage, map: (m: Message) => T | undefined): Promise<T[]>;
   dump<T>(msg: OutMessage, map?: (m: Message) => T | undefined): Promise<(T | Message)[]> {
     return settle(() => (map ? this.dumpSync(msg, map) : this.dumpSync(msg)));
@@ -240,6 +252,7 @@ export class NetlinkSocket {
     return out;
   }
 
+  /** A dump decoded straight into typed objects: `read` gets each entry's family header and attributes (no Message objects). */
   dumpEntries<T>(msg: OutMessage, read: EntryReader<T>): Promise<T[]> {
     return settle(() => this.dumpEntriesSync(msg, read));
   }
@@ -362,6 +375,7 @@ export class NetlinkSocket {
     return this.#bulkSend(buf, offsets, opts);
   }
 
+  /** A bulk request of messages already written into one buffer (see WireWriter); failures by index as with {@link NetlinkSocket.bulk}. */
   bulkEncoded(enc: EncodedMessages, opts?: BulkOptions): Promise<BulkResult> {
     return settle(() => this.bulkEncodedSync(enc, opts));
   }
@@ -466,6 +480,7 @@ export class NetlinkSocket {
     return { seq: base, replies, failures };
   }
 
+  /** Send messages as they are and return every reply, errors included, without interpreting them (for tools and tests). */
   exchange(msgs: readonly OutMessage[], opts?: ExchangeOptions): Promise<ExchangeResult> {
     return settle(() => this.exchangeSync(msgs, opts));
   }

@@ -10,6 +10,7 @@ import { type Kind, type KindValue, intWireExpr } from './kinds.js';
 export type Fields = Readonly<Record<string, readonly [offset: number, kind: Kind<any>]>>;
 const NO_PATH: readonly string[] = [];
 
+/** The value of a fixed struct kind: one number (or bigint, Buffer, …) per declared field. */
 export type StructValue<F extends Fields> = { -readonly [K in keyof F]: KindValue<F[K][1]> } & { $tail?: Buffer };
 
 /**

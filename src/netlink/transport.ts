@@ -12,6 +12,7 @@ import { NetlinkTimeoutError, ProtocolError } from './errors.js';
 import { NETLINK_ADD_MEMBERSHIP, NETLINK_CAP_ACK, NETLINK_EXT_ACK, NETLINK_GET_STRICT_CHK, SOL_NETLINK } from './header.js';
 import { type NetnsRef, withNetnsSync } from './nsenter.js';
 
+/** What a NetlinkSocket sends through and receives from: a live socket, or a replay of recorded datagrams (the seam tests use). */
 export interface Transport {
   /** The port id the kernel assigned (nl_pid of our sockaddr_nl). */
   readonly portId: number;
@@ -19,10 +20,12 @@ export interface Transport {
   send(buf: Buffer, len?: number): void;
   /** Receive one datagram. The returned view is valid until the next recv(). */
   recv(): Buffer;
+  /** Release the transport (the fd of a live socket). Idempotent. */
   close(): void;
   readonly closed: boolean;
 }
 
+/** Options of a {@link LiveTransport}: namespace, FFI backend, buffer sizes, timeouts, groups. */
 export interface LiveTransportOptions {
   /** Open the socket inside this network namespace (fd, path, `ip netns` name, { pid } or a Netns handle); the socket stays bound to it. Default: the caller's. */
   readonly netns?: NetnsRef;
@@ -82,6 +85,7 @@ function checkTransportOptions(opts: LiveTransportOptions): void {
   }
 }
 
+/** The transport of a real netlink socket: socket(2), bind(2), sendmsg/recvmsg through the FFI backend, in the namespace it was opened in. */
 export class LiveTransport implements Transport {
   readonly portId: number;
   readonly lib: Libc;
@@ -189,6 +193,7 @@ export class LiveTransport implements Transport {
     }
   }
 
+  /** Close the socket fd. Idempotent. */
   close(): void {
     if (this.#fd < 0) return;
     const fd = this.#fd;

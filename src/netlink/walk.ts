@@ -50,6 +50,7 @@ export interface AttrNode {
   fault?: WalkFault;
 }
 
+/** One item of {@link AttrSet.walk}: an attribute node, or the point where the bytes stopped making sense. */
 export type WalkItem = AttrNode | WalkFault;
 
 export const isFault = (x: WalkItem): x is WalkFault => 'fault' in x && !('name' in x);

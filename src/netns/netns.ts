@@ -13,6 +13,7 @@ import { NetnsError, NetnsNotFoundError, NotANetnsError } from './errors.js';
 /** How to find a namespace: a {@link NetnsRef}, or explicitly `{ name }` / `{ path }`. */
 export type NetnsSpec = NetnsRef | { readonly name: string } | { readonly path: string };
 
+/** Options of {@link Netns.open}. */
 export interface NetnsOpenOptions {
   /** Where named namespaces live. Default `/run/netns` (iproute2's NETNS_RUN_DIR). */
   readonly dir?: string;
@@ -48,6 +49,7 @@ export function describeNetns(spec: NetnsSpec): string {
   return String(spec);
 }
 
+/** An open network namespace (an fd on its nsfs file), by name, path, pid or fd: `enter()` runs synchronous code inside, and it works wherever a NetnsRef is taken. `close()` or `using`. */
 export class Netns {
   #fd: number;
   readonly #lib: Libc;
@@ -139,10 +141,12 @@ export class Netns {
     this.#lib.close(fd);
   }
 
+  /** `using ns = Netns.open(…)`: closed when the scope ends. */
   [Symbol.dispose](): void {
     this.close();
   }
 
+  /** The label: name, path or `pid N`. */
   toString(): string {
     return `Netns(${this.label}, inode ${this.inode})`;
   }

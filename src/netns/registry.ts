@@ -24,6 +24,7 @@ import { RouteHandle } from '../route/handle.js';
 import { NetnsBusyError, NetnsError, NetnsExistsError, NetnsNotFoundError, NotANetnsError } from './errors.js';
 import { Netns, type NetnsSpec, checkNetnsName, describeNetns } from './netns.js';
 
+/** Where named namespaces live (default /run/netns), and the FFI backend. */
 export interface NetnsDirOptions {
   /** Where named namespaces live. Default `/run/netns`; tests can use a directory of their own. */
   readonly dir?: string;
@@ -231,6 +232,7 @@ export function netnsNames(opts: NetnsDirOptions = {}): string[] {
   }
 }
 
+/** Options of {@link listNetns}. */
 export interface ListNetnsOptions extends NetnsDirOptions {
   /** Also ask for each one's nsid (RTM_GETNSID), as `ip netns list` prints them. Default true. */
   readonly ids?: boolean;

@@ -12,6 +12,7 @@ import { type Libc, CLONE_NEWNET, CLONE_NEWUTS, libc as defaultLibc } from '../f
 import { type NetnsRef, type NsEntry, enterSync, netnsSource, unshareSync } from '../netlink/nsenter.js';
 import { OWNER_MARK, claimPidFile, removePidFile, unsharedPidFile } from './unshared-owner.js';
 
+/** Options of {@link spawnInNetns}: child_process.spawn options plus `uts` and the FFI backend. */
 export interface NetnsSpawnOptions extends SpawnOptions {
   /**
    * Also enter the UTS namespace (hostname) of the target process, like `nsenter -t PID -n -u`.
@@ -57,6 +58,7 @@ export interface RunResult {
   readonly stderr: string;
 }
 
+/** Options of {@link runInNetns}: those of spawnInNetns plus stdin input. */
 export interface NetnsRunOptions extends NetnsSpawnOptions {
   /** Written to the child's stdin, which is then closed. Default: stdin closed at once. */
   readonly input?: string | Buffer;
@@ -85,6 +87,7 @@ export function runInNetns(ns: NetnsRef, command: string, args: readonly string[
   });
 }
 
+/** Options of {@link spawnUnshared} (`netns.unshare()`). */
 export interface UnsharedOptions {
   /** Also a new UTS namespace with this hostname (`unshare --uts` + `hostname NAME`). */
   readonly hostname?: string;

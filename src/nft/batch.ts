@@ -28,11 +28,13 @@ import { type ObjectSpec, delObjMessage, newObjMessage } from './object.js';
 import { rulesetMessages } from './ruleset-write.js';
 import { type TableRef, type TableSpec, checkName, delTableMessage, newTableMessage } from './table.js';
 
+/** Options of a batch. */
 export interface BatchOptions {
   /** NLM_F_ECHO on NEWRULE so commit() returns the new rules with handles. Default true. */
   readonly echo?: boolean;
 }
 
+/** Options of `commit()`: a generation id to apply only if the ruleset did not change. */
 export interface CommitOptions {
   /**
    * NFNL_BATCH_GENID: apply only if the ruleset generation is still this one (from
@@ -42,6 +44,7 @@ export interface CommitOptions {
   readonly genid?: number;
 }
 
+/** What a commit created: tables, chains, sets and rules with their kernel handles. */
 export interface CommitResult {
   /** Rules the batch created, in batch order, with their kernel handles (empty when `echo: false`). */
   readonly rules: readonly (Rule & { readonly index: number })[];
@@ -58,6 +61,7 @@ function specObject(v: unknown, where: string): void {
 
 const BATCH_HEADER = { family: NFPROTO_UNSPEC, version: NFNETLINK_V0, resId: NFNL_SUBSYS_NFTABLES };
 
+/** An atomic nftables batch: operations added in order, sent between NFNL_MSG_BATCH_BEGIN and END by `commit()`; all or nothing. */
 export class NftBatch {
   readonly #socket: NetlinkSocket;
   readonly #echo: boolean;
@@ -93,6 +97,7 @@ export class NftBatch {
   }
   /** `nft add chain`: a base chain with `type`/`hook`/`priority`/`policy`, else a regular chain. */
   addChain(c: ChainSpec): this { specObject(c, 'batch.addChain'); return this.#push(newChainMessage(c), `NFT_MSG_NEWCHAIN ${c.family} ${c.table} ${c.name}`); }
+  /** Delete a chain (by name, or by handle). */
   deleteChain(c: ChainRef & { readonly handle?: bigint }): this { specObject(c, 'batch.deleteChain'); return this.#push(delChainMessage(c), `NFT_MSG_DELCHAIN ${c.family} ${c.table} ${c.name}`); }
   /** `nft flush chain`. */
   flushChain(c: ChainRef): this { specObject(c, 'batch.flushChain'); return this.#push(flushChainMessage(c), `NFT_MSG_DELRULE ${c.family} ${c.table} ${c.name} (flush)`); }
@@ -238,6 +243,7 @@ export class NftBatch {
     return { rules, operations: this.#ops.length };
   }
 
+  /** Send the batch; resolves with the created objects' handles, rejects with NftBatchError (nothing applied). */
   commit(opts?: CommitOptions): Promise<CommitResult> {
     try {
       return Promise.resolve(this.commitSync(opts));

@@ -9,6 +9,7 @@ import { NFTA_COUNTER } from './expr/counter.js';
 import { bes32 } from './kinds.js';
 import { nftName } from './table.schema.js';
 
+/** NFTA_HOOK_* attributes (a base chain's hook, priority, device). */
 export const NFTA_HOOK = attrs('NFTA_HOOK', {
   // NF_INET_* / NF_NETDEV_* / NF_ARP_* by the table's family.
   NFTA_HOOK_HOOKNUM: { type: 1, key: 'hooknum', kind: be32 },
@@ -19,6 +20,7 @@ export const NFTA_HOOK = attrs('NFTA_HOOK', {
 });
 export type HookAttrs = AttrValues<typeof NFTA_HOOK.spec>;
 
+/** NFTA_CHAIN_* attributes. */
 export const NFTA_CHAIN = attrs('NFTA_CHAIN', {
   NFTA_CHAIN_TABLE: { type: 1, key: 'table', kind: nftName },
   NFTA_CHAIN_HANDLE: { type: 2, key: 'handle', kind: be64 },

@@ -6,9 +6,12 @@ import type { ChainAttrs } from './chain.schema.js';
 import { type FamilyName, type HookName, familyName, familyNumber, hookName, hookNumber, priorityNumber } from './family.js';
 import { checkName } from './table.js';
 
+/** A base chain's type (`filter`, `nat`, `route`). */
 export type ChainType = 'filter' | 'nat' | 'route';
+/** A base chain's policy. */
 export type Policy = 'accept' | 'drop';
 
+/** A chain as listed: family, table, name, handle, and for base chains type, hook, priority and policy. */
 export interface Chain {
   readonly family: FamilyName;
   readonly table: string;
@@ -28,6 +31,7 @@ export interface Chain {
   readonly userdata?: Buffer;
 }
 
+/** A chain by family, table and name. */
 export interface ChainRef {
   readonly family: FamilyName;
   readonly table: string;
@@ -87,6 +91,7 @@ export function flushChainMessage(c: ChainRef): OutMessage {
   };
 }
 
+/** A decoded NFT_MSG_NEWCHAIN as an NftChain. */
 export function toChain(m: Message): Chain {
   const a = m.attrs as ChainAttrs;
   const family = familyName(m.header.family);

@@ -16,6 +16,7 @@ export const VERDICT_NAMES: Readonly<Record<number, string>> = {
   [NFT_CONTINUE]: 'continue', [NFT_BREAK]: 'break', [NFT_JUMP]: 'jump', [NFT_GOTO]: 'goto', [NFT_RETURN]: 'return',
 };
 
+/** NFTA_VERDICT_* attributes: code and chain. */
 export const NFTA_VERDICT = attrs('NFTA_VERDICT', {
   NFTA_VERDICT_CODE: { type: 1, key: 'code', kind: enumOf(bes32, VERDICT_NAMES) },
   NFTA_VERDICT_CHAIN: { type: 2, key: 'chain', kind: string0 },
@@ -23,6 +24,7 @@ export const NFTA_VERDICT = attrs('NFTA_VERDICT', {
 });
 export type VerdictAttrs = AttrValues<typeof NFTA_VERDICT.spec>;
 
+/** NFTA_DATA_* attributes: a value or a verdict. */
 export const NFTA_DATA = attrs('NFTA_DATA', {
   NFTA_DATA_VALUE: { type: 1, key: 'value', kind: bytes },
   NFTA_DATA_VERDICT: { type: 2, key: 'verdict', kind: nested(() => NFTA_VERDICT) },

@@ -9,6 +9,7 @@ import { EXPRS } from './expr/registry.js';
 
 type Variants = { [K in keyof typeof EXPRS]: ReturnType<typeof nested<(typeof EXPRS)[K]['attrs']['spec']>> };
 
+/** NFTA_EXPR_* attributes: an expression's name and its data (chosen by the name). */
 export const NFTA_EXPR = attrs('NFTA_EXPR', {
   NFTA_EXPR_NAME: { type: 1, key: 'name', kind: string0 },
   NFTA_EXPR_DATA: {

@@ -5,8 +5,10 @@
 import { DecodeError } from '../netlink/errors.js';
 import * as C from './constants.js';
 
+/** An nftables family name. */
 export type FamilyName = 'ip' | 'ip6' | 'inet' | 'bridge' | 'netdev' | 'arp';
 
+/** nftables families by name (`ip`, `ip6`, `inet`, `arp`, `bridge`, `netdev`) → NFPROTO_* number. */
 export const FAMILIES: Readonly<Record<FamilyName, number>> = {
   ip: C.NFPROTO_IPV4, ip6: C.NFPROTO_IPV6, inet: C.NFPROTO_INET, bridge: C.NFPROTO_BRIDGE, netdev: C.NFPROTO_NETDEV, arp: C.NFPROTO_ARP,
 };
@@ -28,6 +30,7 @@ export function familyName(n: number): FamilyName {
   throw new DecodeError(`NFPROTO ${n} is not an nftables table family`, ['nfgenmsg', 'family'], 16);
 }
 
+/** A base chain hook name (`prerouting`, `input`, `forward`, `output`, `postrouting`, `ingress`). */
 export type HookName = 'prerouting' | 'input' | 'forward' | 'output' | 'postrouting' | 'ingress' | 'egress';
 
 const INET_HOOKS: Readonly<Record<string, number>> = {

@@ -2,6 +2,7 @@
 import { be32, string0 } from '../netlink/kinds.js';
 import { attrs, type AttrValues } from '../netlink/schema.js';
 
+/** NFTA_GEN_* attributes: the generation id and who committed it. */
 export const NFTA_GEN = attrs('NFTA_GEN', {
   NFTA_GEN_ID: { type: 1, key: 'id', kind: be32 },
   NFTA_GEN_PROC_PID: { type: 2, key: 'procPid', kind: be32 },

@@ -27,6 +27,7 @@ import type { SetElemAttrs, SetElemListAttrs } from './set.schema.js';
 import { type ElementJson, decodeElements } from './set-elements.js';
 import { type Table, type TableRef, toTable } from './table.js';
 
+/** Options of {@link NftHandle.open}: those of a socket (namespace, backend, buffers). */
 export interface NftHandleOptions extends SocketOptions {}
 
 /** The whole ruleset as of one generation. */
@@ -42,12 +43,14 @@ export interface Ruleset {
   readonly objects: readonly NftObject[];
 }
 
+/** Which objects a listing returns (family, table, chain). */
 export interface ListFilter {
   readonly family?: FamilyName;
   readonly table?: string;
   readonly chain?: string;
 }
 
+/** nftables in one network namespace, like `nft` there: list the ruleset, atomic batches, NAT helpers. Open with {@link NftHandle.open}; `close()` or `using`. */
 export class NftHandle {
   readonly socket: NetlinkSocket;
   readonly nat: NatApi;
@@ -90,6 +93,7 @@ export class NftHandle {
     return id;
   }
 
+  /** The ruleset generation id (NFT_MSG_GETGEN), for `commit({ genid })`. */
   genid(): Promise<number> { return settle(() => this.genidSync()); }
 
   #dump(msg: number, f: ListFilter, attrs?: Record<string, unknown>): Message[] {
@@ -101,9 +105,11 @@ export class NftHandle {
     return this.socket.dumpSync(out);
   }
 
+  /** The tables, listed synchronously. */
   tablesSync(f: ListFilter = {}): Table[] {
     return this.#dump(NFT_MSG_GETTABLE, f).map(toTable).filter((t) => f.table === undefined || t.name === f.table);
   }
+  /** The chains, listed synchronously. */
   chainsSync(f: ListFilter = {}): Chain[] {
     return this.#dump(NFT_MSG_GETCHAIN, f).map(toChain).filter((c) => (f.table === undefined || c.table === f.table) && (f.chain === undefined || c.name === f.chain));
   }
@@ -134,6 +140,7 @@ export class NftHandle {
     });
   }
 
+  /** The named sets and maps, listed synchronously. */
   setsSync(f: ListFilter = {}): NftSet[] {
     return this.#dump(NFT_MSG_GETSET, f).map(toSet).filter((s) => f.table === undefined || s.table === f.table);
   }
@@ -157,11 +164,16 @@ export class NftHandle {
     return msgs.flatMap((m) => (m.attrs as SetElemListAttrs).elements ?? []);
   }
 
+  /** The elements of one set, in nft -j form. */
   elements(s: SetRef): Promise<ElementJson[]> { return settle(() => this.elementsSync(s)); }
 
+  /** The tables (`nft list tables`). */
   tables(f?: ListFilter): Promise<Table[]> { return settle(() => this.tablesSync(f)); }
+  /** The chains (`nft list chains`). */
   chains(f?: ListFilter): Promise<Chain[]> { return settle(() => this.chainsSync(f)); }
+  /** The rules. */
   rules(f?: ListFilter): Promise<Rule[]> { return settle(() => this.rulesSync(f)); }
+  /** The named sets and maps (`nft list sets`). */
   sets(f?: ListFilter): Promise<NftSet[]> { return settle(() => this.setsSync(f)); }
 
   /**
@@ -194,13 +206,16 @@ export class NftHandle {
 
   objects(f?: ListFilter): Promise<NftObject[]> { return settle(() => this.objectsSync(f)); }
 
+  /** The whole ruleset of one generation (`nft list ruleset`): tables, chains, sets with elements, rules. */
   list(f?: ListFilter): Promise<Ruleset> { return settle(() => this.listSync(f)); }
 
   /** `nft delete table` (one-operation batch). */
   deleteTable(t: TableRef & { readonly handle?: bigint }): Promise<CommitResult> { return this.batch().deleteTable(t).commit(); }
   /** `nft flush table`. */
   flushTable(t: TableRef): Promise<CommitResult> { return this.batch().flushTable(t).commit(); }
+  /** `nft delete chain`, as a one-operation batch. */
   deleteChain(c: ChainRef & { readonly handle?: bigint }): Promise<CommitResult> { return this.batch().deleteChain(c).commit(); }
+  /** `nft flush chain`, as a one-operation batch. */
   flushChain(c: ChainRef): Promise<CommitResult> { return this.batch().flushChain(c).commit(); }
   /** `nft delete rule … handle N`. */
   deleteRule(r: RuleRef): Promise<CommitResult> { return this.batch().deleteRule(r).commit(); }

@@ -40,7 +40,9 @@ interface NftObjectEventBase<K extends NftEventKind> extends NftEventBase<K> {
   readonly action: 'new' | 'del';
 }
 
+/** A table was added or deleted. */
 export interface NftTableEvent extends NftObjectEventBase<'table'> { readonly table: Table }
+/** A chain was added or deleted. */
 export interface NftChainEvent extends NftObjectEventBase<'chain'> { readonly chain: Chain }
 /** A rule; its anonymous sets (with elements) attached when their events came first, as they do. */
 export interface NftRuleEvent extends NftObjectEventBase<'rule'> { readonly rule: Rule }
@@ -64,6 +66,7 @@ export interface NftGenEvent extends NftEventBase<'gen'> {
   readonly comm?: string;
 }
 
+/** An event about one nftables object (table, chain, set, element batch, rule). */
 export type NftObjectEvent = NftTableEvent | NftChainEvent | NftRuleEvent | NftSetEvent | NftElementEvent | NftGenEvent;
 
 /** The kernel dropped notifications (ENOBUFS): what follows may have gaps. */

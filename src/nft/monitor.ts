@@ -17,6 +17,7 @@ import { NFNLGRP_NFTABLES } from './constants.js';
 import { NFT_EVENT_KINDS, NftEventDecoder, type NftEvent, type NftEventKind } from './monitor-event.js';
 import type { NftSet } from './set.js';
 
+/** Options of {@link monitorNft}: namespace, backend, receive buffer. */
 export interface NftMonitorOptions {
   /** Which events to yield. Default: all (`table`, `chain`, `set`, `element`, `rule`, `gen`). */
   readonly kinds?: readonly NftEventKind[];

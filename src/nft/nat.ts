@@ -57,6 +57,7 @@ export interface DnatOptions extends NatPlacement {
   readonly toPort?: number;
 }
 
+/** What a NAT helper did: whether it created the table/chain, and the rule. */
 export interface NatResult {
   /** True if the rule was added, false if an equivalent rule was already there. */
   readonly created: boolean;
@@ -126,6 +127,7 @@ export function addPlan(b: NftBatch, p: NatPlan): NftBatch {
   return b.addTable(p.table).addChain(p.chain).addRule(p.rule);
 }
 
+/** NAT in one call each (`nft.nat.masquerade()`, `snat()`, `dnat()`): table, chain and rule in one idempotent batch. */
 export class NatApi {
   constructor(private readonly h: NftHandle) {}
 

@@ -18,6 +18,7 @@ export const NFPROTO_NAMES: Readonly<Record<number, string>> = {
   [NFPROTO_NETDEV]: 'netdev', [NFPROTO_BRIDGE]: 'bridge', [NFPROTO_IPV6]: 'ip6',
 };
 
+/** struct nfgenmsg (<linux/netfilter/nfnetlink.h>): family, version, resource id. */
 export const NFGENMSG = struct('nfgenmsg', 4, {
   family: [0, enumOf(u8, NFPROTO_NAMES)],
   version: [1, u8],

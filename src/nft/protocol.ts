@@ -22,6 +22,7 @@ const msg = (name: string, type: number, attrs: AttrSet, flagClass: MessageSchem
 const nft = (name: string, n: number, attrs: AttrSet, flagClass: MessageSchema['flagClass']): MessageSchema =>
   msg(name, C.nftType(n), attrs, flagClass);
 
+/** The nfnetlink protocol (NETLINK_NETFILTER) with the nftables message table. */
 export const nfnetlink = new Protocol('nfnetlink', NETLINK_NETFILTER).register(
   msg('NFNL_MSG_BATCH_BEGIN', C.NFNL_MSG_BATCH_BEGIN, NFNL_BATCH, 'other'),
   msg('NFNL_MSG_BATCH_END', C.NFNL_MSG_BATCH_END, NFNL_BATCH, 'other'),

@@ -44,11 +44,13 @@ function parseMac(mac: unknown, field: string): Buffer {
   return Buffer.from(mac.split(':').map((x) => parseInt(x, 16)));
 }
 
+/** Options of a match: `neq` for `!=`. */
 export interface MatchOptions {
   /** `!=` instead of `==`. Default false. */
   readonly neq?: boolean;
 }
 
+/** Builds a rule's expressions as nft 1.0 compiles them (`new RuleBuilder('inet').dportIn('tcp', [80, 443]).accept()`); `exprs` and `sets` go into `addRule`. */
 export class RuleBuilder {
   readonly #family: FamilyName;
   readonly #exprs: ExprAttrs[] = [];
@@ -174,8 +176,11 @@ export class RuleBuilder {
 
   /** `tcp dport PORT` or `tcp dport LO-HI`. */
   tcpDport(port: number | readonly [number, number], opts: MatchOptions = {}): this { return this.#port('tcp', 'dport', port, opts); }
+  /** `tcp sport PORT` (or a range). */
   tcpSport(port: number | readonly [number, number], opts: MatchOptions = {}): this { return this.#port('tcp', 'sport', port, opts); }
+  /** `udp dport PORT` (or a range). */
   udpDport(port: number | readonly [number, number], opts: MatchOptions = {}): this { return this.#port('udp', 'dport', port, opts); }
+  /** `udp sport PORT` (or a range). */
   udpSport(port: number | readonly [number, number], opts: MatchOptions = {}): this { return this.#port('udp', 'sport', port, opts); }
 
   /** `ct state S1,S2` (any of them). */
@@ -540,7 +545,9 @@ export class RuleBuilder {
     this.#exprs.push(verdict(v));
     return this;
   }
+  /** The verdict `accept`. */
   accept(): this { return this.verdict('accept'); }
+  /** The verdict `drop`. */
   drop(): this { return this.verdict('drop'); }
 }
 

@@ -10,6 +10,7 @@ export const NFTA_RULE_COMPAT = attrs('NFTA_RULE_COMPAT', {
   NFTA_RULE_COMPAT_FLAGS: { type: 2, key: 'flags', kind: flagsOf(be32, [[1 << 1, 'INV']]) },
 });
 
+/** NFTA_RULE_* attributes. */
 export const NFTA_RULE = attrs('NFTA_RULE', {
   NFTA_RULE_TABLE: { type: 1, key: 'table', kind: nftName },
   NFTA_RULE_CHAIN: { type: 2, key: 'chain', kind: nftName },

@@ -10,6 +10,7 @@ import type { NftSet } from './set.js';
 import { checkName } from './table.js';
 import { commentOf, commentUdata } from './userdata.js';
 
+/** A rule as listed: family, table, chain, handle, expressions, comment. */
 export interface Rule {
   readonly family: FamilyName;
   readonly table: string;
@@ -28,6 +29,7 @@ export interface Rule {
   readonly anonymousSets?: readonly NftSet[];
 }
 
+/** A rule to add: where, its expressions (and anonymous sets), position, comment. */
 export interface RuleSpec {
   readonly family: FamilyName;
   readonly table: string;
@@ -74,6 +76,7 @@ export function newRuleMessage(r: RuleSpec, echo: boolean): OutMessage {
   return { type: nftType(NFT_MSG_NEWRULE), flags, header: header(family), attrs };
 }
 
+/** A rule by family, table, chain and handle. */
 export interface RuleRef {
   readonly family: FamilyName;
   readonly table: string;
@@ -90,6 +93,7 @@ export function delRuleMessage(r: RuleRef): OutMessage {
   };
 }
 
+/** A decoded NFT_MSG_NEWRULE as an NftRule. */
 export function toRule(m: Message): Rule {
   const a = m.attrs as RuleAttrs;
   const out: { -readonly [K in keyof Rule]: Rule[K] } = {

@@ -177,6 +177,7 @@ function spanJson(type: SetKeyType | undefined, keyType: number, lo: bigint, hi:
   return { range: [lv, decodeElement(keyType, bytes(hi))] };
 }
 
+/** What decoding a set's elements needs to know about the set: key type and length, flags, data type. */
 export interface SetShape { readonly keyType: number; readonly keyLen: number; readonly flags: number; readonly dataType?: number }
 
 /**

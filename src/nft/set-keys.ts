@@ -8,8 +8,10 @@ import { NFT_PAYLOAD_NETWORK_HEADER, NFT_PAYLOAD_TRANSPORT_HEADER } from './expr
 import type { SetKeyType, SetKeyTypes } from './set-types.js';
 import { concatTypeof, metaTypeof, payloadTypeof } from './set-udata.js';
 
+/** A match key name (`ip saddr`, `tcp dport`, …). */
 export type SetKeyName = 'ip saddr' | 'ip daddr' | 'ip6 saddr' | 'ip6 daddr' | 'tcp sport' | 'tcp dport' | 'udp sport' | 'udp dport' | 'meta mark';
 
+/** How one match key is loaded into a register: payload or meta, offset, length, key type. */
 export interface SetKeyDef {
   readonly type: SetKeyType;
   /** Network-layer dependency (`meta nfproto` in inet tables). */
@@ -35,6 +37,7 @@ const port = (proto: 'tcp' | 'udp', which: 'sport' | 'dport'): SetKeyDef => ({
   typeof: payloadTypeof(PROTO_DESC[proto], which === 'sport' ? TH_SPORT : TH_DPORT),
 });
 
+/** The match keys a set lookup can use (`ip saddr`, `tcp dport`, `meta mark`, …) and how each is loaded. */
 export const SET_KEYS: Readonly<Record<SetKeyName, SetKeyDef>> = {
   'ip saddr': net(4, 12, IPHDR_SADDR),
   'ip daddr': net(4, 16, IPHDR_DADDR),

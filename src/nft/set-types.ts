@@ -8,14 +8,17 @@
 import { formatIPv4, formatIPv6, writeIPv4, writeIPv6 } from '../netlink/ip.js';
 import { NFT_DATA_VERDICT } from './constants.js';
 
+/** A set key type name. */
 export type SetKeyType = 'ipv4_addr' | 'ipv6_addr' | 'inet_service' | 'mark';
 /** Map data: a value of a key type, or a verdict (a verdict map, `vmap`). */
 export type SetDataType = SetKeyType | 'verdict';
 /** One value of a set key (an address string, a port or mark number). */
 export type SetElement = string | number;
 
+/** One set key type: nft's type id, its length in bytes, its byte order. */
 export interface TypeInfo { readonly id: number; readonly len: number; readonly byteorder: 0 | 1 | 2 }
 
+/** The set key types nft knows by name (ipv4_addr, ipv6_addr, inet_service, mark, verdict): id, length, byte order. */
 export const SET_KEY_TYPES: Readonly<Record<SetKeyType, TypeInfo>> = {
   ipv4_addr: { id: 7, len: 4, byteorder: 2 },
   ipv6_addr: { id: 8, len: 16, byteorder: 2 },

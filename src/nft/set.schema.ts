@@ -27,6 +27,7 @@ export const SET_FLAGS: ReadonlyArray<readonly [number, string]> = [
   [NFT_SET_TIMEOUT, 'TIMEOUT'], [NFT_SET_EVAL, 'EVAL'], [NFT_SET_OBJECT, 'OBJECT'], [NFT_SET_CONCAT, 'CONCAT'], [NFT_SET_EXPR, 'EXPR'],
 ];
 
+/** NFTA_SET_* attributes. */
 export const NFTA_SET = attrs('NFTA_SET', {
   NFTA_SET_TABLE: { type: 1, key: 'table', kind: nftName },
   NFTA_SET_NAME: { type: 2, key: 'name', kind: nftName },
@@ -51,8 +52,10 @@ export const NFTA_SET = attrs('NFTA_SET', {
   NFTA_SET_TYPE: { type: 19, key: 'backend', kind: string0 },
   NFTA_SET_COUNT: { type: 20, key: 'count', kind: be32 },
 });
+/** Decoded NFTA_SET_* attributes. */
 export type SetAttrs = AttrValues<typeof NFTA_SET.spec>;
 
+/** NFTA_SET_ELEM_* attributes (one element). */
 export const NFTA_SET_ELEM = attrs('NFTA_SET_ELEM', {
   NFTA_SET_ELEM_KEY: { type: 1, key: 'key', kind: nested(() => NFTA_DATA) },
   NFTA_SET_ELEM_DATA: { type: 2, key: 'data', kind: nested(() => NFTA_DATA) },
@@ -66,8 +69,10 @@ export const NFTA_SET_ELEM = attrs('NFTA_SET_ELEM', {
   NFTA_SET_ELEM_KEY_END: { type: 10, key: 'keyEnd', kind: nested(() => NFTA_DATA) },
   NFTA_SET_ELEM_EXPRESSIONS: { type: 11, key: 'expressions', kind: exprList },
 });
+/** Decoded NFTA_SET_ELEM_* attributes. */
 export type SetElemAttrs = AttrValues<typeof NFTA_SET_ELEM.spec>;
 
+/** NFTA_SET_ELEM_LIST_* attributes (a batch of elements of one set). */
 export const NFTA_SET_ELEM_LIST = attrs('NFTA_SET_ELEM_LIST', {
   NFTA_SET_ELEM_LIST_TABLE: { type: 1, key: 'table', kind: nftName },
   NFTA_SET_ELEM_LIST_SET: { type: 2, key: 'set', kind: nftName },

@@ -15,6 +15,7 @@ import { type SetDataType, type SetKeyType, type SetKeyTypes, dataTypeInfo, data
 import { concatTypeof, setUdata } from './set-udata.js';
 import { checkName } from './table.js';
 
+/** A named set or map as listed: key type, flags, data type, elements. */
 export interface NftSet {
   readonly family: FamilyName;
   readonly table: string;
@@ -40,12 +41,14 @@ export interface NftSet {
   readonly attrs?: SetAttrs;
 }
 
+/** A set by family, table and name. */
 export interface SetRef {
   readonly family: FamilyName;
   readonly table: string;
   readonly name: string;
 }
 
+/** A set or map to add: key type(s), flags (interval, constant, …), map data type, elements. */
 export interface SetSpec extends SetRef {
   /** The key type, or a list of types for a concatenation (`type ipv4_addr . inet_service`). */
   readonly type: SetKeyTypes;
@@ -59,6 +62,7 @@ export interface SetSpec extends SetRef {
 
 const header = (family: number) => ({ family, version: NFNETLINK_V0, resId: 0 });
 
+/** A decoded NFT_MSG_NEWSET as an NftSet. */
 export function toSet(m: Message): NftSet {
   const a = m.attrs as SetAttrs;
   const out: { -readonly [K in keyof NftSet]: NftSet[K] } = {

@@ -6,6 +6,7 @@ import { NFT_NAME_MAXLEN, NFT_TABLE_F_DORMANT, NFT_TABLE_F_OWNER } from './const
 /** Table, chain and set names: at most NFT_NAME_MAXLEN bytes with the NUL. */
 export const nftName = asciiz(NFT_NAME_MAXLEN - 1);
 
+/** NFTA_TABLE_* attributes (<linux/netfilter/nf_tables.h>). */
 export const NFTA_TABLE = attrs('NFTA_TABLE', {
   NFTA_TABLE_NAME: { type: 1, key: 'name', kind: nftName },
   NFTA_TABLE_FLAGS: { type: 2, key: 'flags', kind: flagsOf(be32, [[NFT_TABLE_F_DORMANT, 'DORMANT'], [NFT_TABLE_F_OWNER, 'OWNER']]) },

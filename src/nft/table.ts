@@ -54,6 +54,7 @@ export function delTableMessage(t: TableRef & { readonly handle?: bigint }): Out
   return { type: nftType(NFT_MSG_DELTABLE), flags: 0, header: header(family), attrs };
 }
 
+/** A decoded NFT_MSG_NEWTABLE as an NftTable. */
 export function toTable(m: Message): Table {
   const a = m.attrs as TableAttrs;
   return { family: familyName(m.header.family), name: a.name ?? '', handle: a.handle ?? 0n, flags: a.flags ?? 0, use: a.use ?? 0, ...(a.userdata ? { userdata: a.userdata } : {}) };

@@ -50,6 +50,7 @@ export interface BridgePort {
   readonly attrs: BridgeLinkAttrs;
 }
 
+/** Which bridge ports `link.bridgePorts()` returns: those of one bridge (`master`, by name or index) or one device. */
 export interface BridgePortFilter {
   /** Only ports of this bridge (name or ifindex). Filtered here: the kernel's AF_BRIDGE dump takes no filter. */
   readonly master?: string | number;

@@ -14,6 +14,7 @@ import { RouteApi } from './route.js';
 import { RuleApi } from './rule.js';
 import { rtnetlink } from './protocol.js';
 
+/** rtnetlink in one network namespace, like `ip` there: `link`, `addr`, `route`, `neigh`, `rule`, `nsid`, `fdb` on one NETLINK_ROUTE socket. Open with {@link RouteHandle.open}; `close()` or `using`. */
 export class RouteHandle {
   readonly socket: NetlinkSocket;
   readonly link: LinkApi;

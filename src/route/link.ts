@@ -67,6 +67,7 @@ export interface Link {
   readonly attrs: LinkAttrs;
 }
 
+/** Which links `link.list()` / `stream()` return (kind, master, …); filters the kernel applies where it can. */
 export interface LinkFilter {
   /**
    * Include counters (IFLA_STATS, IFLA_STATS64, IPv6 per-device stats). Default false: the

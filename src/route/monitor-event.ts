@@ -61,10 +61,15 @@ interface ObjectEventBase<K extends MonitorKind> extends EventBase<K> {
   readonly action: MonitorAction;
 }
 
+/** A link appeared, changed or went away (RTM_NEWLINK / RTM_DELLINK). */
 export interface LinkEvent extends ObjectEventBase<'link'> { readonly link: Link }
+/** An address was added or removed (RTM_NEWADDR / RTM_DELADDR). */
 export interface AddrEvent extends ObjectEventBase<'addr'> { readonly addr: Address }
+/** A route was added or removed (RTM_NEWROUTE / RTM_DELROUTE). */
 export interface RouteEvent extends ObjectEventBase<'route'> { readonly route: Route }
+/** A neighbour entry changed (RTM_NEWNEIGH / RTM_DELNEIGH). */
 export interface NeighEvent extends ObjectEventBase<'neigh'> { readonly neigh: Neighbour }
+/** A policy rule was added or removed (RTM_NEWRULE / RTM_DELRULE). */
 export interface RuleEvent extends ObjectEventBase<'rule'> { readonly rule: Rule }
 /** A namespace id assigned (`new`) or released (`del`, its namespace went) in the monitored namespace. */
 export interface NsidEvent extends ObjectEventBase<'nsid'> { readonly nsid: NsidEntry }

@@ -34,6 +34,7 @@ export const RESYNC_ATTEMPTS = 20;
 /** Longest pause between two tries (they grow 2, 4, 8 … ms). */
 const RESYNC_PAUSE_MAX_MS = 500;
 
+/** Options of {@link monitor}: kinds, family, namespace, backend, receive buffer. */
 export interface MonitorOptions {
   /** What to watch. Default: every kind (`link`, `addr`, `route`, `neigh`, `rule`, `nsid`). */
   readonly kinds?: readonly MonitorKind[];

@@ -23,6 +23,7 @@ export const NEIGH_STATES = {
   none: NUD.NUD_NONE, incomplete: NUD.NUD_INCOMPLETE, reachable: NUD.NUD_REACHABLE, stale: NUD.NUD_STALE,
   delay: NUD.NUD_DELAY, probe: NUD.NUD_PROBE, failed: NUD.NUD_FAILED, noarp: NUD.NUD_NOARP, permanent: NUD.NUD_PERMANENT,
 } as const;
+/** A neighbour state as ip names it after `nud` (NUD_* without the prefix). */
 export type NeighStateName = keyof typeof NEIGH_STATES;
 
 /** One neighbour for `neigh.add()` / `replace()` / `del()`: the words of `ip neigh add`. */

@@ -5,6 +5,7 @@
  */
 import { formatIPv4, ipFamily, writeIPv4, writeIPv6, formatIPv6 } from '../netlink/ip.js';
 
+/** An address with its prefix length and family, parsed by {@link parsePrefix}. */
 export interface Prefix {
   /** 4 or 6. */
   readonly family: 4 | 6;

@@ -27,10 +27,12 @@ export const ROUTE_SCOPES = {
   universe: RT_SCOPE.RT_SCOPE_UNIVERSE, site: RT_SCOPE.RT_SCOPE_SITE, link: RT_SCOPE.RT_SCOPE_LINK,
   host: RT_SCOPE.RT_SCOPE_HOST, nowhere: RT_SCOPE.RT_SCOPE_NOWHERE,
 } as const;
+/** A route scope as ip names it (`universe`/`global`, `link`, `host`, …). */
 export type RouteScopeName = keyof typeof ROUTE_SCOPES | 'global';
 
 /** `rtm_protocol` by name (RTPROT_* lower-cased: `boot`, `static`, `kernel`, `dhcp`, `bgp`, …). */
 export const ROUTE_PROTOCOLS: Readonly<Record<string, number>> = lower(RTPROT, 'RTPROT_');
+/** A route protocol as ip names it (`kernel`, `boot`, `static`, …). */
 export type RouteProtocolName =
   | 'unspec' | 'redirect' | 'kernel' | 'boot' | 'static' | 'gated' | 'ra' | 'mrt' | 'zebra' | 'bird' | 'dnrouted'
   | 'xorp' | 'ntk' | 'dhcp' | 'mrouted' | 'keepalived' | 'babel' | 'ovn' | 'openr' | 'bgp' | 'isis' | 'ospf'

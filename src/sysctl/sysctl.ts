@@ -16,6 +16,7 @@ import { type NetnsRef, withNetnsSync } from '../netlink/nsenter.js';
 /** A sysctl value: a number (`1`), several (`[32768, 60999]`), or text. */
 export type SysctlValue = number | readonly number[] | string;
 
+/** Options of sysctl get/set: the namespace and the FFI backend. */
 export interface SysctlOptions {
   /** The namespace to read/write in. Default: the calling thread's. */
   readonly netns?: NetnsRef;
@@ -131,4 +132,11 @@ export function setSysctl(key: string, value: SysctlValue | boolean, opts: Sysct
 }
 
 /** `sysctl.get(key, { netns })` / `sysctl.set(key, value, { netns })`. */
-export const sysctl = { get: getSysctl, set: setSysctl, path: sysctlPath } as const;
+export const sysctl = {
+  /** Read a key in a namespace ({@link getSysctl}). */
+  get: getSysctl,
+  /** Write a key in a namespace ({@link setSysctl}). */
+  set: setSysctl,
+  /** The /proc/sys path of a key ({@link sysctlPath}). */
+  path: sysctlPath,
+} as const;

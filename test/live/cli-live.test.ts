@@ -138,6 +138,26 @@ t.test('neigh and rule --json agree with ip -j', async (t) => {
   t.match(cli(['rule', '-4']).stdout, /^1000:\tfrom 10\.1\.0\.0\/24 lookup 100$/m);
 });
 
+t.test('ip habits: show verbs, family headings in rule, nud filter in neigh', async (t) => {
+  for (const cmd of ['link', 'addr', 'route', 'neigh', 'rule']) {
+    const plain = cli([cmd]);
+    t.equal(plain.code, 0, `${cmd}: ${plain.stderr}`);
+    for (const verb of ['show', 'list', 'ls']) t.same(cli([cmd, verb]), plain, `${cmd} ${verb} = ${cmd}`);
+  }
+  t.same(cli(['addr', 'show', 'dum0']), cli(['addr', 'dum0']), 'addr show DEV');
+  const rules = cli(['rule']).stdout.split('\n');
+  t.equal(rules[0], 'IPv4:', 'IPv4 rules first, under a heading');
+  t.ok(rules.includes('IPv6:'), 'then IPv6 under its own');
+  t.ok(rules.indexOf('1000:\tfrom 10.1.0.0/24 lookup 100') < rules.indexOf('IPv6:'), 'the IPv4 rule is in the IPv4 part');
+  t.notMatch(cli(['rule', '-6']).stdout, /IPv/, 'one family: no heading');
+  t.match(cli(['neigh', 'nud', 'permanent']).stdout, /^10\.1\.0\.9 dev dum0 lladdr 02:00:00:00:00:09 PERMANENT$/m, 'nud permanent keeps the permanent entry');
+  t.notMatch(cli(['neigh', 'nud', 'reachable']).stdout, /10\.1\.0\.9/, 'nud reachable drops it');
+  t.same(cli(['neigh', 'nud', 'all']), cli(['neigh']), 'nud all = everything');
+  const bad = cli(['neigh', 'nud', 'sleepy']);
+  t.equal(bad.code, 2);
+  t.match(bad.stderr, /unknown nud state "sleepy"/);
+});
+
 t.test('--netns NAME and --pid PID read another namespace; bad ones fail with one line', async (t) => {
   const a = json(['link', '--json', '--netns', nsA]);
   t.same(a.map((l: any) => l.ifname), ipJson('-n', nsA, 'link', 'show').map((l: any) => l.ifname), '--netns NAME');

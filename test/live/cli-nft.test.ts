@@ -110,7 +110,8 @@ for (const backend of backends) {
       child.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
       const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.on('exit', (code, signal) => r({ code, signal })));
       t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL'); nft('flush', 'ruleset'); });
-      if (!t.ok(await until(() => nfSubscribed() === 1, 60_000), 'the monitor joined NFNLGRP_NFTABLES')) return;
+      t.ok(await until(() => err.includes('\n'), 60_000), 'the ready line came');
+      t.equal(nfSubscribed(), 1, 'the monitor joined NFNLGRP_NFTABLES');
       nftIn('table ip nat { chain postrouting { type nat hook postrouting priority srcnat; policy accept; ip saddr 192.168.15.0/24 oifname != "br0" masquerade; }; }');
       t.ok(await until(() => out.includes('gen'), 60_000), 'the commit\'s lines arrived');
       const lines = out.trim().split('\n');
@@ -133,7 +134,7 @@ for (const backend of backends) {
       child.kill('SIGTERM');
       const res = await Promise.race([exit, sleep(30_000).then(() => 'hung' as const)]);
       t.same(res, { code: 0, signal: null }, 'exit 0 on SIGTERM');
-      t.equal(err, '', 'nothing on stderr');
+      t.equal(err, 'netlink-dump: monitoring nft in this namespace (Ctrl-C stops)\n', 'on stderr only the ready line');
       t.equal(nfSubscribed(), 0, 'its socket is gone');
     });
   }

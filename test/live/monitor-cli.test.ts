@@ -41,7 +41,9 @@ for (const backend of backends) {
       const r = start(['monitor', 'link', ...(json ? ['--json'] : [])], { NETLINK_TS_FFI: backend });
       t.teardown(() => { if (r.child.exitCode === null) r.child.kill('SIGKILL'); });
       // The child's netlink socket shows up with its groups once it listens (its first socket's port id is its pid).
-      t.ok(await until(() => subscribed().has(r.child.pid!), 60_000), 'the monitor subscribed');
+      t.ok(await until(() => r.err().includes('\n'), 60_000), 'the ready line came');
+      t.equal(r.err(), 'netlink-dump: monitoring link in this namespace (Ctrl-C stops)\n', 'on stderr, once subscribed');
+      t.ok(subscribed().has(r.child.pid!), 'the monitor subscribed');
       const dev = `cm${b}${json ? 'j' : 't'}`;
       ip('link', 'add', dev, 'type', 'bridge');
       t.teardown(() => { ip('link', 'del', dev); });
@@ -53,12 +55,16 @@ for (const backend of backends) {
         t.ok(!Number.isNaN(Date.parse(ev.time)), 'with an ISO time');
       } else {
         t.match(line, new RegExp(`^\\[\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z\\] link new \\d+: ${dev}: <`), `a timestamped ip-monitor line: ${line}`);
+        ip('link', 'add', `${dev}p`, 'type', 'veth', 'peer', 'name', `${dev}q`);
+        t.teardown(() => { ip('link', 'del', `${dev}p`); });
+        ip('link', 'set', `${dev}p`, 'master', dev);
+        t.ok(await until(() => new RegExp(`link new \\d+: ${dev}p@${dev}q: <[^>]*> mtu \\d+ master ${dev} state`).test(r.out()), 60_000), 'a port\'s line names its master by name (master BRIDGE)');
       }
       const t0 = Date.now();
       r.child.kill(sig);
       const res = await Promise.race([r.exit, sleep(30_000).then(() => 'hung' as const)]);
       t.same(res, { code: 0, signal: null }, `exit 0 on ${sig} (${Date.now() - t0} ms)`);
-      t.equal(r.err(), '', 'nothing on stderr');
+      t.equal(r.err(), 'netlink-dump: monitoring link in this namespace (Ctrl-C stops)\n', 'nothing else on stderr');
       t.notOk(subscribed().has(r.child.pid!), 'its socket is gone');
     });
   }

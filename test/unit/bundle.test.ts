@@ -11,10 +11,10 @@ import { BIN, BIN_UNBUNDLED, ROOT } from '../helpers/cli.js';
 t.test('package.json points import and bin at the bundle, types at the tsc declarations', async (t) => {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   t.equal(pkg.exports['.'].default, './dist/bundle/index.js');
-  t.equal(pkg.bin['netlink-dump'], './dist/bundle/netlink-dump.js');
+  t.equal(pkg.bin['netlink-dump'], 'dist/bundle/netlink-dump.js');
   t.equal(pkg.exports['.'].types, './dist/src/index.d.ts');
   for (const f of [pkg.exports['.'].default, pkg.bin['netlink-dump'], pkg.exports['.'].types]) t.ok(existsSync(join(ROOT, f)), `${f} is built`);
-  t.ok(pkg.files.includes('dist/bundle') && pkg.files.includes('dist/src'), 'both are published');
+  t.ok(pkg.files.includes('dist/bundle') && pkg.files.includes('dist/src/**/*.d.ts'), 'the bundle and the declarations are published (not the tsc .js)');
 });
 
 t.test('the bundle exports exactly what src/index.ts exports, of the same kinds', async (t) => {

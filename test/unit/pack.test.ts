@@ -6,12 +6,13 @@
 // ffi-napi backend is selected. Installs use the npm cache (--prefer-offline); `npm ci` filled it.
 // (npm test builds first; run `npm run build` before running this file alone.)
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { ROOT } from '../helpers/cli.js';
 
+const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
 const tmp = mkdtempSync(join(tmpdir(), 'nlts-pack-'));
 t.teardown(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -78,6 +79,10 @@ function checkProject(t: Test, dir: string, env: NodeJS.ProcessEnv, expectFfi: '
 
   const bin = run(join(dir, 'node_modules/.bin/netlink-dump'), ['--help'], { cwd: dir, env });
   t.equal(bin.code, 0, `the netlink-dump bin runs: ${bin.stderr}`);
+  t.match(bin.stdout, /^ {2}decode /m, 'its help lists the commands');
+  t.notMatch(bin.stdout, /^ {2}record /m, 'but not record, which needs a checkout');
+  const ver = run(join(dir, 'node_modules/.bin/netlink-dump'), ['--version'], { cwd: dir, env });
+  t.equal(ver.stdout, `netlink-dump (netlink-ts) ${PKG.version}\n`, '--version');
 }
 
 t.test('install with --ignore-scripts: nothing compiled, koffi works, ffi-napi says npm rebuild', async (t) => {

@@ -27,8 +27,9 @@ ${CLI_KINDS.join(', ')}; all (the default) is every kind but nft. nft prints nft
 changes like nft monitor (tables, chains, named sets and maps, elements, rules, and the
 generation each commit ends with) and needs CAP_NET_ADMIN in the namespace. When the kernel
 drops events (the receive buffer overflowed) it says so, re-dumps the watched rtnetlink
-tables (lines marked resync) and goes on; nftables events are not re-dumped.
-Ctrl-C or SIGTERM stops it (exit 0).
+tables (lines marked resync) and goes on; nftables events are not re-dumped. Once it is
+subscribed it says so on stderr ("netlink-dump: monitoring KINDS in …"): changes made after
+that line are all printed. Ctrl-C or SIGTERM stops it (exit 0).
 
 Namespace (default: this process's):
   -n, --netns NAME|PATH  a namespace made by ip netns add (/run/netns/NAME), or a path
@@ -57,7 +58,8 @@ export function eventText(ev: MonitorEvent, links: ReadonlyMap<number, Link>): s
     case 'resynced': return `resynced: the resync lines above are the whole state of ${ev.kinds.join(', ')}`;
     case 'link': {
       const l = ev.link;
-      return `link ${ev.action} ${l.index}: ${linkLabel(l, links)}: <${linkFlagWords(l.rawFlags).join(',')}>${l.mtu !== undefined ? ` mtu ${l.mtu}` : ''} state ${operstateName(l)}${l.kind ? ` ${l.kind}` : ''}${l.address ? ` ${l.address}` : ''}`;
+      const master = l.masterIndex !== undefined ? ` master ${links.get(l.masterIndex)?.name ?? `if${l.masterIndex}`}` : '';
+      return `link ${ev.action} ${l.index}: ${linkLabel(l, links)}: <${linkFlagWords(l.rawFlags).join(',')}>${l.mtu !== undefined ? ` mtu ${l.mtu}` : ''}${master} state ${operstateName(l)}${l.kind ? ` ${l.kind}` : ''}${l.address ? ` ${l.address}` : ''}`;
     }
     case 'addr': {
       const a = addrInfoJson(ev.addr);
@@ -122,6 +124,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   const stop = (): void => { mon?.close(); nftMon?.close(); };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  // Subscribed: from here on no change is missed (events queue in the sockets). Scripts wait
+  // for this line before they make changes; stdout stays events only.
+  io.err(`monitoring ${kinds.join(',')} in ${netns === undefined ? 'this namespace' : pid !== undefined ? `the namespace of pid ${pid}` : `namespace ${netns}`} (Ctrl-C stops)`);
   try {
     await Promise.all([mon && printRoute(mon, netns, json, io), nftMon && printNft(nftMon, json, io)].map((p) => p?.catch((err: unknown) => { stop(); throw err; })));
     return 0;

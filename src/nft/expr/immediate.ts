@@ -12,6 +12,7 @@ export const NFTA_IMMEDIATE = attrs('NFTA_IMMEDIATE', {
   NFTA_IMMEDIATE_DREG: { type: 1, key: 'dreg', kind: reg },
   NFTA_IMMEDIATE_DATA: { type: 2, key: 'data', kind: nested(() => NFTA_DATA) },
 });
+/** Decoded NFTA_IMMEDIATE_* attributes (a register load or a verdict). */
 export type ImmediateData = AttrValues<typeof NFTA_IMMEDIATE.spec>;
 
 export const immediate = exprModule('immediate', NFTA_IMMEDIATE, (d) => `immediate reg ${d.dreg} ${dataText(d.data)}`);

@@ -6,9 +6,11 @@
  */
 import type { AttrSet, AttrValues, Spec } from '../../netlink/schema.js';
 
+/** One nftables expression: its name, attribute table, and how it prints. */
 export interface ExprModule<S extends Spec = Spec> {
   readonly name: string;
   readonly attrs: AttrSet<S>;
+  /** The expression as `nft --debug=netlink` prints it. */
   debug(data: AttrValues<S>): string;
 }
 

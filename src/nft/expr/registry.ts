@@ -40,6 +40,7 @@ import { range } from './range.js';
 import { redir } from './redir.js';
 import { reject } from './reject.js';
 
+/** Every expression module by nft name (payload, cmp, meta, …): its attribute table, decode and printing. */
 export const EXPRS = {
   payload, cmp, bitwise, meta, immediate, counter, ct, lookup, range, masq, nat, redir, reject, log, limit, notrack,
   exthdr, fib, byteorder, dynset, objref, quota, connlimit, hash, numgen, rt, socket, tproxy, synproxy, osf, xfrm, last, inner,
