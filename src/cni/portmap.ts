@@ -80,13 +80,13 @@ export async function portmapAdd(conf: NetConf, env: CniEnv): Promise<CniResult>
     // container; like the reference (getRoutableHostIF), skipped when no route leads there.
     const h = RouteHandle.open();
     try {
-      let dev: number | undefined;
+      let dev: string | undefined;
       try {
         dev = (await h.route.get(formatIp(v4.ip))).dev;
       } catch {
         dev = undefined;
       }
-      if (dev !== undefined) setSysctl(`net/ipv4/conf/${(await h.link.get(dev)).name}/route_localnet`, 1);
+      if (dev !== undefined) setSysctl(`net/ipv4/conf/${dev}/route_localnet`, 1);
     } catch (err) {
       throw asCniError(err, CNI_ERR_NETLINK, 'unable to enable route_localnet');
     } finally {

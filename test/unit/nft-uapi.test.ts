@@ -54,7 +54,6 @@ import * as queueExpr from '../../src/nft/expr/queue.js';
 import * as dupExpr from '../../src/nft/expr/dup.js';
 import * as fwdExpr from '../../src/nft/expr/fwd.js';
 import * as flowOffloadExpr from '../../src/nft/expr/flow_offload.js';
-import * as objSchema from '../../src/nft/obj.schema.js';
 import { EXPRS } from '../../src/nft/expr/registry.js';
 import { nfnetlink } from '../../src/nft/protocol.js';
 
@@ -114,7 +113,7 @@ t.test(`netfilter uapi headers are readable under ${INCLUDE}`, async (t) => {
 const modules: Record<string, Record<string, unknown>> = {
   nfgenmsg, data, tableSchema, chainSchema, ruleSchema, setSchema, genSchema, objSchema, flowtableSchema, exprSchema,
   payload, cmp, bitwise, meta, immediate, counter, ct, lookup, range, masq, nat, redir, reject, log, limit, notrack,
-  exthdrExpr, fibExpr, byteorderExpr, dynsetExpr, objrefExpr, quotaExpr, connlimitExpr, hashExpr, numgenExpr, rtExpr, socketExpr, tproxyExpr, synproxyExpr, osfExpr, xfrmExpr, lastExpr, innerExpr, queueExpr, dupExpr, fwdExpr, flowOffloadExpr, objSchema,
+  exthdrExpr, fibExpr, byteorderExpr, dynsetExpr, objrefExpr, quotaExpr, connlimitExpr, hashExpr, numgenExpr, rtExpr, socketExpr, tproxyExpr, synproxyExpr, osfExpr, xfrmExpr, lastExpr, innerExpr, queueExpr, dupExpr, fwdExpr, flowOffloadExpr,
 };
 const sets = new Map<string, AttrSet>();
 for (const [file, mod] of Object.entries(modules)) for (const [name, v] of Object.entries(mod)) if (v instanceof AttrSet) sets.set(`${file}:${name}`, v);
