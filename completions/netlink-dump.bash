@@ -6,7 +6,7 @@ _netlink_dump() {
   cur="${COMP_WORDS[COMP_CWORD]}"
   prev="${COMP_WORDS[COMP_CWORD-1]}"
   if [ "$COMP_CWORD" -eq 1 ]; then
-    COMPREPLY=( $(compgen -W "decode link addr route neigh rule nft all netns monitor --help --version" -- "$cur") )
+    COMPREPLY=( $(compgen -W "decode link addr route neigh rule fdb nft all netns monitor --help --version" -- "$cur") )
     return 0
   fi
   cmd="${COMP_WORDS[1]}"
@@ -18,12 +18,13 @@ _netlink_dump() {
     --format) COMPREPLY=( $(compgen -W "hex binary strace pcap pcapng" -- "$cur") ); return 0 ;;
   esac
   case "$cmd" in
-    decode) opts="--format --protocol --json -h --help" ;;
+    decode) opts="--format --protocol --json --max-bytes -h --help" ;;
     link) opts="-n --netns --pid -j --json -d --details -4 -6 -h --help dev type master" ;;
     addr) opts="-n --netns --pid -j --json -d --details -4 -6 -h --help dev" ;;
     route) opts="-n --netns --pid -j --json -d --details -4 -6 -h --help dev proto" ;;
     neigh) opts="-n --netns --pid -j --json -d --details -4 -6 -h --help dev nud" ;;
     rule) opts="-n --netns --pid -j --json -d --details -4 -6 -h --help" ;;
+    fdb) opts="-n --netns --pid -j --json -d --details -4 -6 -h --help dev" ;;
     nft) opts="-n --netns --pid -a --handle -j --json -h --help" ;;
     all) opts="-n --netns --pid -j --json -d --details -4 -6 -h --help" ;;
     netns) opts="-j --json --dir -h --help" ;;
