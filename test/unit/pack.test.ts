@@ -25,6 +25,7 @@ function run(cmd: string, args: readonly string[], opts: SpawnSyncOptions = {}):
 const packed = run('npm', ['pack', '--json', '--pack-destination', tmp], { cwd: ROOT });
 const info = JSON.parse(packed.stdout) as [{ filename: string; files: { path: string }[] }];
 const tarball = join(tmp, info[0].filename);
+const packedFiles = info[0].files.map((f) => f.path);
 
 // A user's code, as the README's first lines: a read-only link dump in the caller's own netns.
 const EXAMPLE_JS = `import { RouteHandle, libc } from 'netlink-ts';
@@ -84,6 +85,22 @@ function checkProject(t: Test, dir: string, env: NodeJS.ProcessEnv, expectFfi: '
   const ver = run(join(dir, 'node_modules/.bin/netlink-dump'), ['--version'], { cwd: dir, env });
   t.equal(ver.stdout, `netlink-dump (netlink-ts) ${PKG.version}\n`, '--version');
 }
+
+t.test('the tarball holds what runs: bundle + source maps with their sources, .d.ts, man page, completions, LICENSE, CHANGELOG', async (t) => {
+  for (const f of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist/bundle/index.js', 'dist/bundle/index.js.map', 'dist/bundle/netlink-dump.js',
+    'dist/src/index.d.ts', 'man/netlink-dump.1', 'completions/netlink-dump.bash', 'completions/_netlink-dump']) t.ok(packedFiles.includes(f), f);
+  t.same(packedFiles.filter((f) => f.startsWith('dist/src/') && !f.endsWith('.d.ts')), [], 'no unbundled dist/src JavaScript or maps');
+  t.same(packedFiles.filter((f) => /^(src|test|fixtures|tools|bench|examples)\//.test(f)), [], 'no sources, tests, fixtures, tools');
+  const maps = packedFiles.filter((f) => f.startsWith('dist/bundle/') && f.endsWith('.js.map'));
+  t.equal(maps.length, packedFiles.filter((f) => f.startsWith('dist/bundle/') && f.endsWith('.js')).length, 'a map beside every bundle file');
+  const sources = new Set<string>();
+  for (const f of maps) {
+    const map = JSON.parse(readFileSync(join(ROOT, f), 'utf8')) as { sources: string[]; sourcesContent?: (string | null)[] };
+    for (const src of map.sources) sources.add(src.replace(/^(\.\.\/)+/, ''));
+    t.ok(map.sourcesContent?.length === map.sources.length && map.sourcesContent.every((c) => typeof c === 'string' && c.length > 0), `${f} carries its sources (they are not shipped)`);
+  }
+  for (const src of ['src/netns/run.ts', 'src/route/link.ts', 'src/cli/netlink-dump.ts']) t.ok(sources.has(src), `the maps point at ${src}`);
+});
 
 t.test('install with --ignore-scripts: nothing compiled, koffi works, ffi-napi says npm rebuild', async (t) => {
   const dir = project('ignore-scripts');
