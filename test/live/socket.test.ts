@@ -28,7 +28,7 @@ for (const backend of backends) {
     const lo = links.find((l) => l.name === 'lo');
     t.ok(lo, 'lo is in the dump');
     t.equal(lo?.index, 1);
-    t.equal(lo?.type, 772, 'ARPHRD_LOOPBACK');
+    t.equal(lo?.type, 'loopback', 'ARPHRD_LOOPBACK (ip -j: loopback)');
     const oracle = ipJson('link', 'show');
     t.same(links.map((l) => [l.index, l.name, l.mtu]), oracle.map((l: any) => [l.ifindex, l.ifname, l.mtu]), 'same links as ip -j link');
   });
