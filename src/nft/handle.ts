@@ -204,6 +204,7 @@ export class NftHandle {
     return this.#dump(NFT_MSG_GETOBJ, f, f.table !== undefined ? { table: f.table } : undefined).map(toObject).filter((o) => f.table === undefined || o.table === f.table);
   }
 
+  /** Named stateful objects, as {@link NftHandle.objectsSync}, settled on a later tick. */
   objects(f?: ListFilter): Promise<NftObject[]> { return settle(() => this.objectsSync(f)); }
 
   /** The whole ruleset of one generation (`nft list ruleset`): tables, chains, sets with elements, rules. */

@@ -9,8 +9,10 @@ import { type FamilyName, familyName, familyNumber } from './family.js';
 import { OBJ_TYPE_NAMES, type ObjAttrs } from './obj.schema.js';
 import { checkName } from './table.js';
 
+/** nftables stateful object types, as nft names them (`nft list counters`, `ct helper`, …). */
 export type ObjectType = 'counter' | 'quota' | 'ct helper' | 'limit' | 'connlimit' | 'tunnel' | 'ct timeout' | 'secmark' | 'ct expectation' | 'synproxy';
 
+/** A named stateful object as NFT_MSG_GETOBJ returns it. */
 export interface NftObject {
   readonly family: FamilyName;
   readonly table: string;
@@ -26,6 +28,7 @@ export interface NftObject {
   readonly use: number;
 }
 
+/** A stateful object to create (NFT_MSG_NEWOBJ). */
 export interface ObjectSpec {
   readonly family: FamilyName;
   readonly table: string;
@@ -46,6 +49,7 @@ export function objectTypeId(t: unknown, field: string): number {
   return id;
 }
 
+/** Decode one NFT_MSG_NEWOBJ message into an {@link NftObject}. */
 export function toObject(m: Message): NftObject {
   const a = m.attrs as ObjAttrs;
   const typeId = a.type ?? 0;

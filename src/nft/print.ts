@@ -24,7 +24,8 @@ export { statementText } from './print-text.js';
 /** A statement in the shape `nft -j` uses (`{ match: { op, left, right } }`, `{ accept: null }`, …). */
 export type Statement = Record<string, unknown>;
 
-type Printable = Pick<Rule, 'exprs' | 'family'> & { readonly anonymousSets?: readonly NftSet[] };
+/** What the printers need of a rule: its expressions, family and any anonymous sets it uses. */
+export type Printable = Pick<Rule, 'exprs' | 'family'> & { readonly anonymousSets?: readonly NftSet[] };
 
 /**
  * The rule's statements rendered both ways, or undefined when it has an expression nft cannot

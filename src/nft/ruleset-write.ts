@@ -26,11 +26,14 @@ import type { Table } from './table.js';
 import type { TableAttrs } from './table.schema.js';
 import { hookNumber } from './family.js';
 
+/** One message of a ruleset's batch, with the object it creates named for error reports. */
 export interface LabeledMessage { readonly msg: OutMessage; readonly label: string }
 
 /** What the batch provides: fresh NFTA_SET_IDs, and the ids of named sets it creates. */
 export interface SetIds {
+  /** A fresh NFTA_SET_ID for an anonymous set. */
   next(): number;
+  /** The id of a named set this batch creates (`id` given: record it). */
   named(family: string, table: string, name: string, id?: number): number | undefined;
 }
 

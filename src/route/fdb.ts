@@ -116,9 +116,9 @@ export function toFdbEntry(m: Message, name: IfNameOf = unnamed): FdbEntry | und
 
 const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
 
-/** Validate `spec` (no syscall) into the request parts. */
 const FDB_KEYS = ['mac', 'dev', 'master', 'self', 'state', 'dst', 'vlan', 'port', 'vni', 'srcVni', 'via'];
 
+/** Validate `spec` (no syscall) into the request parts; `where` names the call in errors. */
 export function fdbRequest(spec: FdbSpec, where: string): { dev: string | number; via: string | number | undefined; header: Omit<NdMsg, 'ifindex'>; attrs: NeighAttrs } {
   if (spec === null || typeof spec !== 'object') throw new TypeError(`${where}: expected { mac, dev }`);
   for (const k of Object.keys(spec)) {

@@ -15,6 +15,7 @@ export const LINK_TYPES = {
   sit: ARPHRD.ARPHRD_SIT, gre: ARPHRD.ARPHRD_IPGRE, 'ieee802.11': ARPHRD.ARPHRD_IEEE80211, gre6: ARPHRD.ARPHRD_IP6GRE,
   netlink: ARPHRD.ARPHRD_NETLINK, none: ARPHRD.ARPHRD_NONE, void: ARPHRD.ARPHRD_VOID,
 } as const;
+/** A link type (ARPHRD_*) as ip prints it: `ether`, `loopback`, `none`, … */
 export type LinkTypeName = keyof typeof LINK_TYPES;
 const TYPE_NAMES: Readonly<Record<number, LinkTypeName>> = Object.fromEntries(Object.entries(LINK_TYPES).map(([k, v]) => [v, k as LinkTypeName]));
 

@@ -7,6 +7,7 @@
  */
 import { formatIPv4, formatIPv6 } from '../../netlink/ip.js';
 
+/** A JSON value as `nft -j` prints it. */
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 export interface Datatype {

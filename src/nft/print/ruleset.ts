@@ -17,7 +17,8 @@ import type { Rule } from '../rule.js';
 import type { NftSet } from '../set.js';
 import type { Table } from '../table.js';
 export type { NftObject };
-type Json = Record<string, unknown>;
+/** A JSON object in `nft -j` shape. */
+export type JsonObject = Record<string, unknown>;
 
 const NFT_SET_ANONYMOUS = 1;
 /** NFT_SET_* flag bits nft prints after `flags` (constant, interval, timeout, dynamic), in nft's order. */
@@ -116,16 +117,16 @@ export function rulesetText(rs: Ruleset, handles = false): string {
 }
 
 /** One table as an `nft -j` object. */
-export const tableJson = (t: Table): Json => ({ table: { family: t.family, name: t.name, handle: Number(t.handle), ...(t.flags & 1 ? { flags: t.name } : {}) } });
+export const tableJson = (t: Table): JsonObject => ({ table: { family: t.family, name: t.name, handle: Number(t.handle), ...(t.flags & 1 ? { flags: t.name } : {}) } });
 
 /** One chain as an `nft -j` object (`prio` a number, and no `dev` for netdev chains: nft 1.0.6 -j leaves it out). */
-export function chainJson(c: Chain): Json {
+export function chainJson(c: Chain): JsonObject {
   const base = c.hook !== undefined ? { type: c.type ?? 'filter', hook: c.hook, prio: c.priority ?? 0, policy: c.policy ?? 'accept' } : {};
   return { chain: { family: c.family, table: c.table, name: c.name, handle: Number(c.handle), ...base } };
 }
 
 /** A named set or map as an `nft -j` object. */
-export function setJson(s: NftSet): Json {
+export function setJson(s: NftSet): JsonObject {
   const kw = s.map !== undefined || s.dataType !== undefined ? 'map' : 'set';
   const flags = setFlagNames(s);
   return {
@@ -143,15 +144,15 @@ export function setJson(s: NftSet): Json {
  * could not print keeps `expr`, with each expression as `{ "expr": { name, debug } }` (its
  * `nft --debug=netlink` line), so JSON never loses it.
  */
-export function ruleJson(r: Rule, sets: readonly NftSet[] = []): Json {
+export function ruleJson(r: Rule, sets: readonly NftSet[] = []): JsonObject {
   const expr = ruleStatements(r, sets) ?? r.exprs.map((e, i) => ({ expr: { name: e.name ?? '', debug: ruleDebug({ exprs: [e] })[0]!.slice(2, -2), index: i } }));
-  return { rule: { family: r.family, table: r.table, chain: r.chain, handle: Number(r.handle), ...(r.comment !== undefined ? { comment: r.comment } : {}), expr: expr as unknown as Json } };
+  return { rule: { family: r.family, table: r.table, chain: r.chain, handle: Number(r.handle), ...(r.comment !== undefined ? { comment: r.comment } : {}), expr: expr as unknown as JsonObject } };
 }
 
 /** A named set as nft -j prints it (typeof, size, timeouts, element options), or the short form if it cannot be typed. */
-function setJsonFull(s: NftSet): Json {
+function setJsonFull(s: NftSet): JsonObject {
   try {
-    return setBlockJson(s) as Json;
+    return setBlockJson(s) as JsonObject;
   } catch (err) {
     if (!(err instanceof Unprintable)) throw err;
     return setJson(s);
@@ -162,13 +163,13 @@ function setJsonFull(s: NftSet): Json {
  * The ruleset as `nft -j list ruleset` shapes it: `{ nftables: [ {table}, {set|map}…, {chain}…, {rule}… ] }`
  * per table, but without nft's leading `metainfo` object.
  */
-export function rulesetJson(rs: Ruleset): Json {
-  const items: Json[] = [];
+export function rulesetJson(rs: Ruleset): JsonObject {
+  const items: JsonObject[] = [];
   for (const t of rs.tables) {
     items.push(tableJson(t));
     const sets = rs.sets.filter(sameTable(t));
     for (const s of sets) if (!isAnon(s)) items.push(setJsonFull(s));
-    for (const o of (rs.objects ?? []).filter(sameTable(t))) items.push(objectJson(o) as Json);
+    for (const o of (rs.objects ?? []).filter(sameTable(t))) items.push(objectJson(o) as JsonObject);
     for (const c of rs.chains.filter(sameTable(t))) items.push(chainJson(c));
     for (const r of rs.rules.filter(sameTable(t))) items.push(ruleJson(r, sets));
   }
