@@ -15,11 +15,14 @@
  * or, for the capture readers, their CaptureError; any one input taking over 100 ms; decoded
  * output (its JSON) larger than 64× the input plus 64 KiB.
  *
- *   node dist/bench/fuzz.js [--inputs N] [--seed S]      (default 1,000,000 inputs)
+ *   node dist/bench/fuzz.js [--inputs N] [--seed S] [--log FILE]   (default 1,000,000 inputs)
  *
- * prints one JSON line of counts; exit 1 on any finding. CI runs 50k through test/unit/fuzz.test.ts.
+ * prints one JSON line of counts; exit 1 on any finding. --log appends a JSON line of counts
+ * every 10k inputs (and the findings/slow inputs so far), so a run cut short still reports;
+ * shard a long run over processes with different seeds. `--retime FILE` re-runs each slow input
+ * from a log line alone (10 times each, printing the times) to tell machine noise from a slow path. CI runs 50k through test/unit/fuzz.test.ts.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { appendFileSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
@@ -51,6 +54,8 @@ export interface FuzzReport {
   maxOutputRatio: number;
   heapMaxMiB: number;
   ms: number;
+  /** The first inputs over 100 ms (target, ms, hex), to re-time alone: noise or a slow path. */
+  slow: { target: string; ms: number; input: string }[];
 }
 
 /** Every datagram of every fixture, with its protocol. */
@@ -172,7 +177,7 @@ const expected = (e: unknown): boolean => e instanceof DecodeError || e instance
 export function runFuzz(opts: { inputs: number; seed?: number; onProgress?: (r: FuzzReport) => void }): FuzzReport {
   const rand = prng(opts.seed ?? 1);
   const seeds = corpus();
-  const rep: FuzzReport = { inputs: 0, bytes: 0, decodeErrors: 0, ok: 0, findings: [], slowOver100ms: 0, maxMs: 0, maxOutputRatio: 0, heapMaxMiB: 0, ms: 0 };
+  const rep: FuzzReport = { inputs: 0, bytes: 0, decodeErrors: 0, ok: 0, findings: [], slowOver100ms: 0, maxMs: 0, maxOutputRatio: 0, heapMaxMiB: 0, ms: 0, slow: [] };
   const t0 = performance.now();
   const gen = { route: fc.sample(messageArb('route'), { numRuns: 2000, seed: opts.seed ?? 1 }), nft: fc.sample(messageArb('nft'), { numRuns: 2000, seed: (opts.seed ?? 1) + 1 }) };
   const run = (name: string, f: Target, b: Buffer, measure: boolean): void => {
@@ -188,7 +193,7 @@ export function runFuzz(opts: { inputs: number; seed?: number; onProgress?: (r: 
     }
     const ms = performance.now() - s;
     if (ms > rep.maxMs) rep.maxMs = ms;
-    if (ms > 100) rep.slowOver100ms++;
+    if (ms > 100) { rep.slowOver100ms++; if (rep.slow.length < 50) rep.slow.push({ target: name, ms: Number(ms.toFixed(1)), input: b.toString('hex') }); }
     if (measure && out !== undefined) {
       let len = 0;
       try { len = JSON.stringify(out, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))?.length ?? 0; } catch { /* cyclic: skip */ }
@@ -218,10 +223,38 @@ export function runFuzz(opts: { inputs: number; seed?: number; onProgress?: (r: 
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const arg = (k: string, d: number): number => { const i = process.argv.indexOf(k); return i > 0 ? Number(process.argv[i + 1]) : d; };
-  const inputs = arg('--inputs', 1_000_000);
-  const rep = runFuzz({ inputs, seed: arg('--seed', 1), onProgress: (r) => { if (r.inputs % 100_000 === 0 && r.inputs) process.stderr.write(`${r.inputs} inputs, ${r.findings.length} findings, max ${r.maxMs.toFixed(1)} ms\n`); } });
-  const { findings, ...rest } = rep;
-  console.log(JSON.stringify({ ...rest, findings: findings.length, maxMs: Number(rep.maxMs.toFixed(2)), maxOutputRatio: Number(rep.maxOutputRatio.toFixed(2)), heapMaxMiB: Number(rep.heapMaxMiB.toFixed(1)) }));
-  for (const f of findings.slice(0, 10)) console.error(JSON.stringify(f));
-  process.exitCode = findings.length || rep.slowOver100ms ? 1 : 0;
+  const sarg = (k: string): string | undefined => { const i = process.argv.indexOf(k); return i > 0 ? process.argv[i + 1] : undefined; };
+  const summary = (r: FuzzReport, ms: number): string => {
+    const { findings, slow, ...rest } = r;
+    return JSON.stringify({ ...rest, ms: Math.round(ms), findings: findings.length, maxMs: Number(r.maxMs.toFixed(2)), maxOutputRatio: Number(r.maxOutputRatio.toFixed(2)), heapMaxMiB: Number(r.heapMaxMiB.toFixed(1)), slowInputs: slow.length });
+  };
+  const retime = sarg('--retime');
+  if (retime) {
+    const all = [route, nft, captures].reduce((a, b) => ({ ...a, ...b }), {} as Record<string, Target>);
+    const lines = readFileSync(retime, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { slow?: FuzzReport['slow'] });
+    const seen = new Set<string>();
+    for (const s of lines.flatMap((l) => l.slow ?? [])) {
+      if (seen.has(s.target + s.input)) continue;
+      seen.add(s.target + s.input);
+      const b = Buffer.from(s.input, 'hex');
+      const times: number[] = [];
+      for (let k = 0; k < 10; k++) { const t = performance.now(); try { all[s.target]!(b); } catch { /* counted in the run */ } times.push(performance.now() - t); }
+      console.log(JSON.stringify({ target: s.target, bytes: b.length, inRunMs: s.ms, aloneMs: times.map((x) => Number(x.toFixed(2))), aloneMax: Number(Math.max(...times).toFixed(2)) }));
+    }
+  } else {
+    const inputs = arg('--inputs', 1_000_000);
+    const log = sarg('--log');
+    const t0 = performance.now();
+    const rep = runFuzz({
+      inputs, seed: arg('--seed', 1), onProgress: (r) => {
+        if (r.inputs < 10_000) return; // called every 10k inputs (after the first)
+        process.stderr.write(`${r.inputs} inputs, ${r.findings.length} findings, max ${r.maxMs.toFixed(1)} ms\n`);
+        if (log) appendFileSync(log, `${JSON.stringify({ progress: JSON.parse(summary(r, performance.now() - t0)), findings: r.findings.slice(0, 10), slow: r.slow })}\n`);
+      },
+    });
+    console.log(summary(rep, rep.ms));
+    if (log) appendFileSync(log, `${JSON.stringify({ final: JSON.parse(summary(rep, rep.ms)), findings: rep.findings.slice(0, 10), slow: rep.slow })}\n`);
+    for (const f of rep.findings.slice(0, 10)) console.error(JSON.stringify(f));
+    process.exitCode = rep.findings.length || rep.slowOver100ms ? 1 : 0;
+  }
 }

@@ -4,7 +4,9 @@
  * route get, an nft commit (add + delete a table) and a handle open/close — printing fd count,
  * RSS and heap every 10k operations. Flat after warm-up is the pass mark: the run exits 1 if RSS
  * at the end exceeds RSS at 20k by more than 64 MiB, or any fd is left over.
- *   tools/sandbox.sh node dist/bench/soak.js [N] [koffi|ffi-napi]
+ * Run with --expose-gc to add a column of the heap right after a full GC (what is really
+ * retained, as opposed to garbage not collected yet).
+ *   tools/sandbox.sh node --expose-gc dist/bench/soak.js [N] [koffi|ffi-napi]
  */
 import { readdirSync } from 'node:fs';
 import { type BackendName, loadBackend } from '../src/ffi/libc.js';
@@ -44,8 +46,11 @@ for (let i = 0; i < N; i++) {
   }
   if ((i + 1) % 10_000 === 0) {
     const m = process.memoryUsage();
+    const gc = (globalThis as { gc?: () => void }).gc;
+    let after = '–';
+    if (gc) { gc(); after = mib(process.memoryUsage().heapUsed); }
     if (i + 1 === 20_000) rss20k = m.rss;
-    rows.push(`| ${i + 1} | ${fds() - fd0} | ${mib(m.rss)} | ${mib(m.heapUsed)} | ${((performance.now() - t0) / 1000).toFixed(0)} |`);
+    rows.push(`| ${i + 1} | ${fds() - fd0} | ${mib(m.rss)} | ${mib(m.heapUsed)} | ${after} | ${mib(m.external)} | ${((performance.now() - t0) / 1000).toFixed(0)} |`);
     process.stderr.write(`${backend} ${rows.at(-1)}\n`);
   }
 }
@@ -53,7 +58,7 @@ const end = process.memoryUsage().rss;
 await h.link.del('soak0');
 h.close();
 nft.close();
-console.log(`### soak: ${N} mixed operations, ${backend}\n\n| ops | fds over start | RSS MiB | heap MiB | s |\n|---|---|---|---|---|\n${rows.join('\n')}\n`);
+console.log(`### soak: ${N} mixed operations, ${backend}\n\n| ops | fds over start | RSS MiB | heap MiB | heap after GC MiB | external MiB | s |\n|---|---|---|---|---|---|---|\n${rows.join('\n')}\n`);
 const growth = rss20k ? (end - rss20k) / 1048576 : 0;
 const left = fds() - fd0 + 2; // the two handles above are closed
 console.log(`RSS growth after 20k: ${growth.toFixed(1)} MiB; fds left over: ${left} (the shared poller's eventfd stays open)`);

@@ -8,7 +8,9 @@
  */
 import { NetlinkError } from '../netlink/errors.js';
 import type { NetnsRef } from '../netlink/nsenter.js';
-import { addNetns, deleteNetns } from '../netns/registry.js';
+import { CLONE_NEWNET, O_CLOEXEC, O_RDONLY, libc as defaultLibc } from '../ffi/libc.js';
+import { unshareSync } from '../netlink/nsenter.js';
+import { attachNetns, deleteNetns } from '../netns/registry.js';
 import type { AddressSpec } from '../route/addr.js';
 import { RouteHandle } from '../route/handle.js';
 import type { LinkAddSpec, LinkSetSpec } from '../route/link-request.js';
@@ -218,9 +220,22 @@ async function runStep(ctx: Ctx, step: Step): Promise<void> {
     case 'node': {
       const n = cs[0]!.data as NodeModel;
       if (n.kind === 'netns') {
-        addNetns(n.netns!, ctx.dir());
+        // The name appears only once the namespace carries the lab's marker: made unnamed (held
+        // by an fd), lo marked, then attached under its name. A process killed before the attach
+        // leaves nothing named behind — not an unmarked namespace that every later apply would
+        // refuse as not the lab's and destroy would not remove (bench/kill.ts found that).
+        const lib = defaultLibc();
+        const fd = unshareSync(lib, [{ nstype: CLONE_NEWNET, nsFile: 'net' }], () => lib.open('/proc/thread-self/ns/net', O_RDONLY | O_CLOEXEC));
+        try {
+          const h = RouteHandle.open({ netns: { fd } });
+          try { await setLo(h, model, n); } finally { h.close(); }
+          attachNetns(n.netns!, { fd }, ctx.dir());
+        } finally {
+          lib.close(fd);
+        }
         ctx.undo.push({ what: `delete netns ${n.netns}`, run: () => { ctx.dropHandle(n.name); deleteNetns(n.netns!, ctx.dir()); } });
         ctx.refs.set(n.name, ctx.netnsDir === undefined ? n.netns! : `${ctx.netnsDir}/${n.netns}`);
+        return;
       } else {
         const pid = startKeeper(model.name, n.name, n.hostname);
         ctx.undo.push({ what: `stop keeper ${pid} of ${n.name}`, run: async () => { ctx.dropHandle(n.name); await killProc(pid); } });

@@ -55,10 +55,12 @@ export async function destroy(lab: string | LabModel, opts: DestroyOptions = {})
   const h = RouteHandle.open();
   try {
     const all = await h.link.list();
-    const mine = all.filter((l) => l.attrs.ifalias === linkAlias(name));
     const group = linkGroup(name);
+    // The lab's marker, or the lab's group and no alias at all: made by an apply killed before it
+    // marked the link (plan.ts, halfMade).
+    const mine = all.filter((l) => l.attrs.ifalias === linkAlias(name) || (!l.attrs.ifalias && l.attrs.group === group));
     const inGroup = all.filter((l) => l.attrs.group === group);
-    if (mine.length > 0 && inGroup.length === mine.length && inGroup.every((l) => l.attrs.ifalias === linkAlias(name))) {
+    if (mine.length > 0 && inGroup.length === mine.length && inGroup.every((l) => mine.includes(l))) {
       // One request, one batch in the kernel; only when the group holds exactly the lab's links.
       await h.link.delGroup(group);
     } else if (mine.length > 0) {

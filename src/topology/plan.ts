@@ -229,13 +229,22 @@ export function diff(model: LabModel, state: LabState): Plan {
   // Owned links no longer declared; declared names held by someone else; kind changes.
   const recreate = new Set<IfaceModel>();
   const wantByKey = new Map(model.ifaces.map((i) => [`${i.node}/${i.name}`, i] as const));
+  // A link of the lab's group without any alias is the lab's, half made: an apply killed between
+  // creating it (the group is set in the creating request, the kernel ignores an alias there) and
+  // marking it. It is deleted and made again, so a killed apply never blocks the next one.
+  const group = linkGroup(model.name);
+  const halfMade = (l: { attrs: { ifalias?: string | undefined; group?: number | undefined } }): boolean => !l.attrs.ifalias && l.attrs.group === group;
   for (const n of model.nodes) {
     const st = stOf(n.name);
     if (!st.present || !st.owned) continue;
     for (const l of st.links) {
-      if (l.attrs.ifalias !== alias) continue;
+      const half = halfMade(l);
+      if (l.attrs.ifalias !== alias && !half) continue;
       const want = wantByKey.get(`${n.name}/${l.name}`);
-      if (!want) add({ op: '-', kind: 'link-del', node: n.name, object: `${n.name}/${l.name}`, path: '', detail: `${l.kind ?? 'link'} no longer in the lab`, data: { name: l.name, index: l.index } });
+      if (half) {
+        add({ op: '-', kind: 'link-del', node: n.name, object: `${n.name}/${l.name}`, path: want?.path ?? '', detail: `half made (the lab's group, no marker): made again`, data: { name: l.name, index: l.index } });
+        if (want) recreate.add(want);
+      } else if (!want) add({ op: '-', kind: 'link-del', node: n.name, object: `${n.name}/${l.name}`, path: '', detail: `${l.kind ?? 'link'} no longer in the lab`, data: { name: l.name, index: l.index } });
       else if (l.kind !== want.kind) {
         add({ op: '-', kind: 'link-del', node: n.name, object: `${n.name}/${l.name}`, path: want.path, detail: `is a ${l.kind}, the lab wants a ${want.kind}`, data: { name: l.name, index: l.index } });
         recreate.add(want);
@@ -248,7 +257,7 @@ export function diff(model: LabModel, state: LabState): Plan {
   for (const it of model.ifaces) {
     const st = stOf(it.node);
     const l = st.present ? st.byName.get(it.name) : undefined;
-    if (l && l.attrs.ifalias !== alias) {
+    if (l && l.attrs.ifalias !== alias && !halfMade(l)) {
       conflicts.push(`${it.path}: ${it.node}/${it.name} exists and is not this lab's (alias ${JSON.stringify(l.attrs.ifalias ?? '')})`);
       continue;
     }
@@ -261,7 +270,7 @@ export function diff(model: LabModel, state: LabState): Plan {
         const peer = ifaceByKey.get(`${it.peer!.node}/${it.peer!.name}`)!;
         const pst = stOf(peer.node);
         const pl = pst.present ? pst.byName.get(peer.name) : undefined;
-        if (pl && pl.attrs.ifalias === alias) add({ op: '-', kind: 'link-del', node: peer.node, object: `${peer.node}/${peer.name}`, path: peer.path, detail: 'the other end of its veth is gone', data: { name: peer.name, index: pl.index } });
+        if (pl && halfMade(pl)) { /* deleted above */ } else if (pl && pl.attrs.ifalias === alias) add({ op: '-', kind: 'link-del', node: peer.node, object: `${peer.node}/${peer.name}`, path: peer.path, detail: 'the other end of its veth is gone', data: { name: peer.name, index: pl.index } });
         else if (pl) { conflicts.push(`${peer.path}: ${peer.node}/${peer.name} exists and is not this lab's`); continue; }
         add({
           op: '+', kind: 'veth', node: it.node, object: `${it.node}/${it.name}`, path: it.path.replace(/\.[ab]$/, ''),
