@@ -35,7 +35,7 @@ import { Netns } from '../src/netns/netns.js';
 import { NftHandle } from '../src/nft/handle.js';
 import { RuleBuilder } from '../src/nft/rule-builder.js';
 import { RouteHandle } from '../src/route/handle.js';
-import type { RouteSpec } from '../src/route/route-spec.js';
+import type { RouteSpec } from '../src/route/route/route-spec.js';
 import { apply, destroy, loadLab, plan } from '../src/topology/index.js';
 import type { LabSpec } from '../src/topology/index.js';
 import { libc } from '../src/ffi/libc.js';
