@@ -353,7 +353,9 @@ export function diff(model: LabModel, state: LabState): Plan {
       const dev = x.devIndex === undefined ? undefined : st.byIndex.get(x.devIndex);
       if (n.kind === 'host' && dev?.attrs.ifalias !== alias) continue;
       if (x.family === 6 && x.dst.startsWith('fe80:')) continue;
-      add({ op: '-', kind: 'route', node: n.name, object: `${n.name} route ${x.dst}${x.gateway ? ` via ${x.gateway}` : ''}${dev ? ` dev ${dev.name}` : ''}`, path: '', detail: 'not in the lab', data: x });
+      const tid = tableId(x.table);
+      const metric = x.metric !== undefined && x.metric !== (x.family === 6 ? 1024 : 0) ? ` metric ${x.metric}` : '';
+      add({ op: '-', kind: 'route', node: n.name, object: `${n.name} route ${x.dst}${x.gateway ? ` via ${x.gateway}` : ''}${dev ? ` dev ${dev.name}` : ''}${tid !== 254 ? ` table ${tid}` : ''}${metric}`, path: '', detail: 'not in the lab', data: x });
     }
   }
 
