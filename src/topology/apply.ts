@@ -420,7 +420,7 @@ const reason = (err: unknown): string => {
 export async function apply(model: LabModel, opts: ApplyOptions = {}): Promise<ApplyResult> {
   const p = opts.plan ?? await makePlan(model, opts.netnsDir !== undefined ? { netnsDir: opts.netnsDir } : {});
   if (p.conflicts.length > 0) {
-    throw new LabApplyError(`lab ${model.name}: ${p.conflicts.length} object(s) in the way are not this lab's:\n  ${p.conflicts.join('\n  ')}`, {
+    throw new LabApplyError(`lab ${model.name}: nothing done, ${p.conflicts.length} conflict${p.conflicts.length === 1 ? '' : 's'}:\n  ${p.conflicts.join('\n  ')}`, {
       step: -1, object: p.conflicts[0]!.split(':')[0]!, change: '', cause: undefined,
     });
   }

@@ -47,7 +47,10 @@ export interface Change {
 export interface Plan {
   readonly lab: string;
   readonly changes: readonly Change[];
-  /** Objects in the lab's way that are not the lab's (apply refuses to run while there are any). */
+  /**
+   * What stops apply before it starts: objects in the lab's way that are not the lab's, and
+   * things the lab needs that this machine lacks (a vxlan's underlay device).
+   */
   readonly conflicts: readonly string[];
   /** The live state the plan was made against. */
   readonly state: LabState;
@@ -363,6 +366,11 @@ export function diff(model: LabModel, state: LabState): Plan {
   for (const it of model.ifaces) {
     if (it.kind !== 'vxlan') continue;
     const st = stOf(it.node);
+    const dev = it.vxlan!.dev;
+    if (dev !== undefined && st.present && !st.byName.has(dev)) {
+      const h = model.nodes.find((n) => n.name === it.node)?.host;
+      conflicts.push(`hosts.${h ?? '?'}.dev: the underlay device "${dev}" of ${it.node}/${it.name} (${it.path}) is not on this machine`);
+    }
     // A vxlan made again (or not there) has no entries yet.
     const l = st.present && !recreate.has(it) ? st.byName.get(it.name) : undefined;
     if (l !== undefined && l.attrs.ifalias !== alias) continue; // a conflict, reported above
