@@ -223,6 +223,13 @@ for (const ffi of backends) {
     writeFileSync(file, SPEC);
     const host = await LabHost.start('h-drift');
     t.teardown(() => host.stop());
+    const args = [file, '--host', 'h1'];
+    // No underlay device yet: a conflict naming hosts.h1.dev, and up does nothing at all.
+    const bare = host.snapshot();
+    const noDev = host.lab(['up', ...args], ffi);
+    t.equal(noDev.code, 1, 'up without the underlay device: exit 1');
+    t.match(noDev.stderr, /^netlink-lab: LabApplyError: lab drift: nothing done, 1 conflict: hosts\.h1\.dev: the underlay device "u1" of host\/vx50 \(overlays\[0\]\) is not on this machine\n$/, 'the error names hosts.h1.dev');
+    t.same(host.snapshot(), bare, 'nothing was changed');
     // Two underlay devices the lab does not own (the kernel here has no dummy: veth pairs).
     host.run('sh', ['-c', 'ip link add u1 type veth peer name u1p && ip link add u9 type veth peer name u9p && ip addr add 172.31.0.1/24 dev u1 && ip link set u1 up && ip link set u9 up']);
     // The underlay's ARP cache fills with the overlay's flood traffic: the machine's, not compared.
@@ -231,7 +238,6 @@ for (const ffi of backends) {
       return { ...s, neigh: s.neigh.filter((n) => n.dev !== 'u1' && n.dev !== 'u9') };
     };
     const before = state();
-    const args = [file, '--host', 'h1'];
     const lines = (): string[] => host.labJson<PlanJson>(['plan', ...args], ffi).changes.map((c) => `${c.op} ${c.kind} ${c.object}: ${c.detail}`);
     const driver = Driver.start(host, file, ffi);
     t.teardown(() => driver.stop());
@@ -259,15 +265,18 @@ for (const ffi of backends) {
     // The CLI agrees (one drift, through netlink-lab itself).
     host.ip('link', 'set', 'br0', 'type', 'bridge', 'stp_state', '1');
     t.same(lines(), ['~ link-set host/br0: stp on → off'], 'netlink-lab plan shows the stp drift');
+    t.equal(host.lab(['plan', '--exit-code', ...args], ffi).code, 1, 'plan --exit-code: 1 while there is drift');
     const fix = host.lab(['up', ...args], ffi);
     t.equal(fix.code, 0, `netlink-lab up repairs it${fix.stderr ? `: ${fix.stderr}` : ''}`);
     t.match(fix.stdout, /^~ link-set host\/br0: stp on → off/m, 'up prints the change it makes');
     t.same(lines(), [], 'netlink-lab plan: nothing to do');
+    t.equal(host.lab(['plan', '--exit-code', ...args], ffi).code, 0, 'plan --exit-code: 0 once the kernel matches');
     t.match(host.ip('-d', 'link', 'show', 'vx50'), /vxlan id 50 local 172\.31\.0\.1 dev u1 /, 'vx50 is back on u1');
     t.match(host.ip('-d', 'link', 'show', 'br1'), /stp_state 1 /, 'br1 still runs STP');
 
     const down = host.lab(['down', ...args], ffi);
     t.equal(down.code, 0, `down${down.stderr ? `: ${down.stderr}` : ''}`);
     t.same(state(), before, 'after down the machine is as before up');
+    t.match(host.lab(['status', ...args], ffi).stdout, /^lab drift is not up \(netlink-lab up \S+drift\.yaml --host h1 builds it\)$/m, 'status says the lab is not up');
   });
 }
