@@ -10,7 +10,7 @@ import type { Libc } from '../../src/ffi/libc.js';
 import { NLM_F_ACK, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REQUEST } from '../../src/netlink/header.js';
 import { decodeAll, encodeMessages, splitMessages } from '../../src/netlink/message.js';
 import { toJson } from '../../src/netlink/jsonable.js';
-import { NetnsFds, newLinkMessage } from '../../src/route/link-request.js';
+import { NetnsFds, newLinkMessage } from '../../src/route/link/link-request.js';
 import { rtnetlink } from '../../src/route/protocol.js';
 import { loadFixture } from '../helpers/fixtures.js';
 
