@@ -6,6 +6,7 @@
 import { DecodeError } from '../netlink/errors.js';
 import { bytes, lladdr, s32, u32, type Kind, type Path } from '../netlink/kinds.js';
 import type { AttrSetOptions } from '../netlink/schema.js';
+import { realmName } from './iproute2-tables.js';
 
 const where = (path: Path): string => (path.length ? path.join('.') : 'value');
 
@@ -154,4 +155,18 @@ export const uuid: Kind<string> = {
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
   },
   describe: (v) => v,
+};
+
+/**
+ * RTA_FLOW / FRA_FLOW: the realms of a route or rule, `from << 16 | to`, a u32 on the wire and
+ * in decoded values; described as ip prints them (`realms 3/4`, `realm cosmos`), names from
+ * /etc/iproute2/rt_realms.
+ */
+export const realmsU32: Kind<number> = {
+  ...u32,
+  kindName: 'realms',
+  describe(v) {
+    const from = v >>> 16, to = v & 0xffff;
+    return from ? `realms ${realmName(from)}/${realmName(to)} (${v})` : `realm ${realmName(to)} (${v})`;
+  },
 };

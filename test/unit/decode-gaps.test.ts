@@ -13,6 +13,7 @@ import { routeOf } from '../../src/route/route/route-decode.js';
 import { RTM_NEWLINK, RTM_NEWQDISC, RTM_NEWTCLASS, rtnetlink } from '../../src/route/protocol.js';
 import { dsfieldName, nameTable, parseNameTable, realmName } from '../../src/route/iproute2-tables.js';
 import { nfnetlink } from '../../src/nft/protocol.js';
+import { annotateDatagram } from '../../src/netlink/annotate.js';
 import { newObjMessage } from '../../src/nft/object.js';
 
 const linkHeader = { family: 0, type: 1, index: 5, flags: 0, change: 0 };
@@ -108,4 +109,65 @@ t.test('route JSON names tos and realms from the installed /etc/iproute2 tables,
   t.match(readFileSync('/etc/iproute2/rt_realms', 'utf8'), /^0\s+cosmos/m, 'the installed rt_realms names 0 cosmos');
   const r = routeOf({ family: 2, dst_len: 16, src_len: 0, tos: 0x28, table: 254, protocol: 3, scope: 253, type: 1, flags: 0 }, { dst: '10.5.0.0', oif: 2, flow: (3 << 16) | 0 } as never, () => 'br0')!;
   t.match(routeJson(r, new Map()), { tos: 'AF11', flow: { from: '3', to: 'cosmos' } });
+});
+
+t.test('decode: stats, mdb and neighbour-table messages are named, not raw', async (t) => {
+  const { RTM_NEWSTATS, RTM_NEWMDB, RTM_NEWNEIGHTBL } = await import('../../src/route/protocol.js');
+  const buf = encodeMessages(rtnetlink, [
+    { type: RTM_NEWSTATS, flags: 0, header: { family: 0, pad1: 0, pad2: 0, ifindex: 2, filterMask: 1 }, attrs: { link64: Buffer.alloc(8) } },
+    { type: RTM_NEWMDB, flags: 0, header: { family: 7, ifindex: 2 }, attrs: { mdb: Buffer.alloc(4) } },
+    { type: RTM_NEWNEIGHTBL, flags: 0, header: { family: 2, pad1: 0, pad2: 0 }, attrs: { name: 'arp_cache', thresh1: 128, gcInterval: 30000n } },
+  ] as never).buf;
+  const d = annotateDatagram(rtnetlink, buf);
+  t.same(d.messages.map((m) => m.name), ['RTM_NEWSTATS', 'RTM_NEWMDB', 'RTM_NEWNEIGHTBL']);
+  t.ok(d.messages.every((m) => m.payload === undefined && m.attrs?.length), 'each decoded into its header and attributes');
+  t.match(decodeAll(rtnetlink, buf)[2]!.attrs, { name: 'arp_cache', thresh1: 128 });
+});
+
+t.test('decode: nft flowtables, and NFTA_SET_TYPE / NFTA_SET_COUNT of current kernels, are named', async (t) => {
+  const { nftType, NFT_MSG_NEWFLOWTABLE, NFT_MSG_NEWSET } = await import('../../src/nft/constants.js');
+  const header = { family: 1, version: 0, resId: 0 };
+  const buf = encodeMessages(nfnetlink, [
+    { type: nftType(NFT_MSG_NEWFLOWTABLE), flags: 0, header, attrs: { table: 't', name: 'f1', hook: { num: 0, priority: 0, devs: ['lo'] }, use: 0 } },
+    { type: nftType(NFT_MSG_NEWSET), flags: 0, header, attrs: { table: 't', name: 's1', keyType: 7, keyLen: 4, backend: 'nft_set_rhash_type', count: 3 } },
+  ] as never).buf;
+  const [ft, set] = decodeAll(nfnetlink, buf);
+  t.match(ft!.attrs, { name: 'f1', hook: { devs: ['lo'] } });
+  t.match(set!.attrs, { backend: 'nft_set_rhash_type', count: 3 });
+  const text = describeMessage(nfnetlink, set!);
+  t.match(text, /NFTA_SET_TYPE: "nft_set_rhash_type"/);
+  t.match(text, /NFTA_SET_COUNT: 3/);
+  t.match(describeMessage(nfnetlink, ft!), /NFTA_FLOWTABLE_HOOK_DEVS/);
+});
+
+t.test('decode: RTA_VIA, RTA_FLOW / FRA_FLOW (realms) and IFLA_INET_CONF / IFLA_INET6_CONF are decoded values', async (t) => {
+  const { RTM_NEWROUTE, RTM_NEWRULE } = await import('../../src/route/protocol.js');
+  const buf = encodeMessages(rtnetlink, [
+    { type: RTM_NEWROUTE, flags: 0, header: { family: 2, dst_len: 16, src_len: 0, tos: 0, table: 254, protocol: 3, scope: 0, type: 1, flags: 0 }, attrs: { dst: '10.6.0.0', via: { family: 10, address: 'fe80::1' }, flow: (3 << 16) | 4 } },
+    { type: RTM_NEWRULE, flags: 0, header: { family: 2, dst_len: 0, src_len: 0, tos: 0, table: 100, res1: 0, res2: 0, action: 1, flags: 0 }, attrs: { priority: 5, flow: 9 } },
+    { type: RTM_NEWLINK, flags: 0, header: linkHeader, attrs: { afSpec: { inet: { conf: [1, 0, 1] }, inet6: { conf: [0, 64, -1] } } } },
+  ] as never).buf;
+  const [route, rule, link] = decodeAll(rtnetlink, buf).map((m) => describeMessage(rtnetlink, m));
+  t.match(route, /RTA_VIA: INET6 fe80::1/, 'RTA_VIA: family and address');
+  t.match(route, /RTA_FLOW: realms 3\/4/, 'RTA_FLOW as ip words realms');
+  t.match(rule, /FRA_FLOW: realm 9/);
+  t.match(link, /IFLA_INET_CONF: \[1 0 1\]/, 'IFLA_INET_CONF: the devconf values');
+  t.match(link, /IFLA_INET6_CONF: \[0 64 -1\]/, 'IFLA_INET6_CONF: signed, as the kernel writes them');
+});
+
+t.test('text views: a via inet6 route, routes differing only in tos, conditional rules', async (t) => {
+  const { routeText, ruleText } = await import('../../src/cli/live/shape.js');
+  const { ruleOf } = await import('../../src/route/rule/rule.js');
+  const names = () => 'br0';
+  const hdr = { family: 2, dst_len: 16, src_len: 0, tos: 0, table: 254, protocol: 3, scope: 0, type: 1, flags: 0 };
+  const via6 = routeOf(hdr, { dst: '10.6.0.0', oif: 2, via: { family: 10, address: 'fe80::1' } } as never, names)!;
+  t.match(routeText(via6, new Map()), /^10\.6\.0\.0\/16 via inet6 fe80::1 dev br0/, 'shows its gateway (was: looked connected)');
+  const a = routeText(routeOf(hdr, { dst: '10.6.0.0', oif: 2 } as never, names)!, new Map());
+  const b = routeText(routeOf({ ...hdr, tos: 0x10 }, { dst: '10.6.0.0', oif: 2 } as never, names)!, new Map());
+  t.not(a, b, 'two routes differing only in tos print differently');
+  t.match(b, / tos 0x10 /);
+  const rule = ruleOf({ family: 2, dst_len: 0, src_len: 0, tos: 0x10, table: 100, res1: 0, res2: 0, action: 1, flags: 0 }, {
+    priority: 7, table: 100, uidRange: { start: 0, end: 0 }, ipProto: 17, dportRange: { start: 53, end: 53 }, fwmark: 5,
+  } as never)!;
+  t.equal(ruleText(rule), '7: from all tos 0x10 fwmark 0x5 uidrange 0-0 ipproto udp dport 53 lookup 100', 'every selector shown (was: looked unconditional)');
 });
