@@ -147,8 +147,10 @@ const CASES: WriteCase[] = [
   FDB('fdb on the bridge itself', '02:00:00:00:00:a5 dev br0 self local', (h) => h.fdb.add({ mac: '02:00:00:00:00:a5', dev: 'br0', self: true, state: 'permanent' }), 'bridge fdb del 02:00:00:00:00:a5 dev br0 self', 'br0'),
   { name: 'fdb replace', ip: 'bridge fdb replace 02:00:00:00:00:b0 dev va master dynamic', ours: (h) => h.fdb.replace({ mac: '02:00:00:00:00:b0', dev: 'va', master: true, state: 'dynamic' }), show: 'bridge -j fdb show dev va', undo: 'bridge fdb replace 02:00:00:00:00:b0 dev va master static' },
   { name: 'fdb del', ip: 'bridge fdb del 02:00:00:00:00:b0 dev va master', ours: (h) => h.fdb.del({ mac: '02:00:00:00:00:b0', dev: 'va', master: true }), show: 'bridge -j fdb show dev va', undo: 'bridge fdb add 02:00:00:00:00:b0 dev va master static' },
-  // ---- nsid (an id can be assigned once: the undo makes the namespace anew)
-  { name: 'nsid set', ip: `ip netns set ${NS} 7`, ours: (h) => h.nsid.set(NS, 7), show: 'ip -j netns list-id', undo: `ip netns del ${NS}; ip netns add ${NS}` },
+  // ---- nsid (an id can be assigned once: the undo makes the namespace anew, and waits — bounded —
+  // for the kernel to free the old one's id, which it does only once that namespace is gone)
+  { name: 'nsid set', ip: `ip netns set ${NS} 7`, ours: (h) => h.nsid.set(NS, 7), show: 'ip -j netns list-id',
+    undo: `ip netns del ${NS}; for i in $(seq 300); do ip netns list-id | grep -q "^nsid 7 " || break; sleep 0.1; done; ip netns add ${NS}` },
 ];
 
 // Reasons shared by several cases.
