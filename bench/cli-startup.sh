@@ -14,6 +14,10 @@
 #                build before a change) in the same rounds: labels get "before:" / "after:".
 #   ONLY=REGEX   keep only the commands whose label matches (the node -e 0 floor always runs).
 #   CNI=1        add the CNI plugin's VERSION (reads stdin, no netlink; any namespace).
+#   STAGES=1     also time this build's bins in two partial forms, to split the gain: "esm:" the
+#                ESM bundles (dist/bundle/netlink-dump.js, …: the library's own start-up work
+#                without the CommonJS bin) and "nocache:" the CommonJS bins with the code cache
+#                off (NETLINK_TS_CODE_CACHE=0).
 #   NETLINK_TS_CACHE_DIR is set to a fresh directory for the run (the bins' V8 code cache; see
 #   tools/bin-prologue.cjs): the first, untimed round fills it, as a user's first run would.
 set -euo pipefail
@@ -33,19 +37,22 @@ FIX="$ROOT/fixtures/route/link/newlink-error-extack.hex"
 LABELS=() CMDS=()
 add() { LABELS+=("$1"); CMDS+=("$2"); }
 add 'node -e 0' 'node -e 0'
-variants() { # label-prefix build-root
+variants() { # label-prefix build-root [esm|nocache]
   local p=$1 r=$2 dump cni
   dump=$(pick "$r" netlink-dump); cni=$(pick "$r" netlink-ts-cni)
-  add "${p}netlink-dump --help" "node $dump --help"
-  add "${p}netlink-dump link" "node $dump link"
-  add "${p}netlink-dump link --json" "node $dump link --json"
-  add "${p}netlink-dump addr" "node $dump addr"
-  add "${p}netlink-dump route" "node $dump route"
-  add "${p}netlink-dump nft" "node $dump nft"
-  add "${p}netlink-dump decode (1.1 kB fixture)" "node $dump decode $FIX"
-  if [ "${CNI:-}" = 1 ]; then add "${p}netlink-ts-cni VERSION" "CNI_COMMAND=VERSION node $cni <<< '{\"cniVersion\":\"1.1.0\"}'"; fi
+  if [ "${3:-}" = esm ]; then dump="$r/dist/bundle/netlink-dump.js"; cni="$r/dist/bundle/netlink-ts-cni.js"; fi
+  if [ "${3:-}" = nocache ]; then dump="NETLINK_TS_CODE_CACHE=0 node $dump"; cni="NETLINK_TS_CODE_CACHE=0 node $cni"; else dump="$dump"; cni="node $cni"; fi
+  add "${p}netlink-dump --help" "$dump --help"
+  add "${p}netlink-dump link" "$dump link"
+  add "${p}netlink-dump link --json" "$dump link --json"
+  add "${p}netlink-dump addr" "$dump addr"
+  add "${p}netlink-dump route" "$dump route"
+  add "${p}netlink-dump nft" "$dump nft"
+  add "${p}netlink-dump decode (1.1 kB fixture)" "$dump decode $FIX"
+  if [ "${CNI:-}" = 1 ]; then add "${p}netlink-ts-cni VERSION" "CNI_COMMAND=VERSION $cni <<< '{\"cniVersion\":\"1.1.0\"}'"; fi
 }
 if [ -n "${AB:-}" ]; then variants 'before: ' "$(cd "$AB" && pwd)"; variants 'after:  ' "$ROOT"; else variants '' "$ROOT"; fi
+if [ "${STAGES:-}" = 1 ]; then variants 'esm:    ' "$ROOT" esm; variants 'nocache:' "$ROOT" nocache; fi
 if [ -n "${ONLY:-}" ]; then
   L2=() C2=()
   for i in "${!LABELS[@]}"; do
