@@ -47,7 +47,8 @@ function nodeIsGlibc(): boolean {
  * native module koffi itself would pick (`@koromix/koffi-<platform>-<arch>/<platform>_<arch>/koffi.node`,
  * resolved from koffi's own directory) is required directly, and kept only if it reports
  * koffi's version. Anything else (another layout, musl, a source build, a version mismatch, a
- * load error) takes koffi's public entry, which explains its own failures.
+ * load error) takes koffi's public entry, which explains its own failures; so does
+ * `NETLINK_TS_KOFFI_ENTRY=1` in the environment.
  */
 export function loadKoffi(require: NodeJS.Require = createRequire(import.meta.url)): { koffi: Koffi; path: 'direct' | 'entry' } {
   let entry: string;
