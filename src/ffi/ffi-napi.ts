@@ -20,6 +20,7 @@
 import { createRequire } from 'node:module';
 import { BackendUnavailableError, checkCall, settlePollAsync } from './errors.js';
 import type { Libc, RecvResult } from './libc.js';
+import { lazyFunctions } from './lazy-bind.js';
 
 /** The part of a ref-napi "type" object we rely on; the rest is opaque. */
 interface RefType { readonly size: number; readonly indirection: number }
@@ -143,48 +144,52 @@ function loadFfiNapi(): { ffi: FfiNapi; ref: RefNapi & RefNapiRaw; bindings: Ffi
   }
 }
 
+/** Every libc function of this backend: symbol, return and argument slots ({@link fastCall}). */
+const SIGNATURES = {
+  socket: ['socket', 'i32', ['i32', 'i32', 'i32']],
+  bind: ['bind', 'i32', ['i32', 'ptr', 'u32']],
+  getsockname: ['getsockname', 'i32', ['i32', 'ptr', 'ptr']],
+  setsockopt: ['setsockopt', 'i32', ['i32', 'i32', 'i32', 'ptr', 'u32']],
+  getsockopt: ['getsockopt', 'i32', ['i32', 'i32', 'i32', 'ptr', 'ptr']],
+  sendto: ['sendto', 'i64', ['i32', 'ptr', 'i64', 'i32', 'ptr', 'u32']],
+  sendmsg: ['sendmsg', 'i64', ['i32', 'ptr', 'i32']],
+  recvfrom: ['recvfrom', 'i64', ['i32', 'ptr', 'i64', 'i32', 'ptr', 'ptr']],
+  recvmsg: ['recvmsg', 'i64', ['i32', 'ptr', 'i32']],
+  close: ['close', 'i32', ['i32']],
+  setns: ['setns', 'i32', ['i32', 'i32']],
+  unshare: ['unshare', 'i32', ['i32']],
+  mount: ['mount', 'i32', ['str', 'str', 'str', 'i64', 'str']],
+  umount2: ['umount2', 'i32', ['str', 'i32']],
+  // open(2) is variadic; passing mode as a fixed third int is ABI-identical on SysV x86_64/arm64.
+  open: ['open', 'i32', ['str', 'i32', 'u32']],
+  // ioctl(2) is variadic; with no third argument (or one more word) the fixed-args call is ABI-identical.
+  ioctl: ['ioctl', 'i32', ['i32', 'i64']],
+  ioctlPtr: ['ioctl', 'i32', ['i32', 'i64', 'ptr']],
+  ioctlInt: ['ioctl', 'i32', ['i32', 'i64', 'i64']],
+  sethostname: ['sethostname', 'i32', ['ptr', 'i64']],
+  gettid: ['gettid', 'i32', []],
+  getpid: ['getpid', 'i32', []],
+  poll: ['poll', 'i32', ['ptr', 'i64', 'i32']],
+  eventfd: ['eventfd', 'i32', ['u32', 'i32']],
+  read: ['read', 'i64', ['i32', 'ptr', 'i64']],
+  write: ['write', 'i64', ['i32', 'ptr', 'i64']],
+  flock: ['flock', 'i32', ['i32', 'i32']],
+} as const satisfies Record<string, readonly [string, 'i32' | 'i64', readonly Arg[]]>;
+
 export function createFfiNapiLibc(): Libc {
   const { ffi, ref, bindings } = loadFfiNapi();
-  const { int, uint32, ulong } = ref.types;
+  const { int, ulong } = ref.types;
   const ptr = 'pointer';
 
   const libc = new ffi.DynamicLibrary('libc.so.6');
   const sym = (name: string, ret: 'i32' | 'i64', args: readonly Arg[]) => fastCall(ffi, bindings, ref, libc.get(name), ret, args);
   const rawErrno = fastCall(ffi, bindings, ref, bindings.StaticFunctions._errno, 'i32', []);
   const errno = (): number => rawErrno();
-  const f = {
-    socket: sym('socket', 'i32', ['i32', 'i32', 'i32']),
-    bind: sym('bind', 'i32', ['i32', 'ptr', 'u32']),
-    getsockname: sym('getsockname', 'i32', ['i32', 'ptr', 'ptr']),
-    setsockopt: sym('setsockopt', 'i32', ['i32', 'i32', 'i32', 'ptr', 'u32']),
-    getsockopt: sym('getsockopt', 'i32', ['i32', 'i32', 'i32', 'ptr', 'ptr']),
-    sendto: sym('sendto', 'i64', ['i32', 'ptr', 'i64', 'i32', 'ptr', 'u32']),
-    sendmsg: sym('sendmsg', 'i64', ['i32', 'ptr', 'i32']),
-    recvfrom: sym('recvfrom', 'i64', ['i32', 'ptr', 'i64', 'i32', 'ptr', 'ptr']),
-    recvmsg: sym('recvmsg', 'i64', ['i32', 'ptr', 'i32']),
-    close: sym('close', 'i32', ['i32']),
-    setns: sym('setns', 'i32', ['i32', 'i32']),
-    unshare: sym('unshare', 'i32', ['i32']),
-    mount: sym('mount', 'i32', ['str', 'str', 'str', 'i64', 'str']),
-    umount2: sym('umount2', 'i32', ['str', 'i32']),
-    // open(2) is variadic; passing mode as a fixed third int is ABI-identical on SysV x86_64/arm64.
-    open: sym('open', 'i32', ['str', 'i32', 'u32']),
-    // ioctl(2) is variadic; with no third argument (or one more word) the fixed-args call is ABI-identical.
-    ioctl: sym('ioctl', 'i32', ['i32', 'i64']),
-    ioctlPtr: sym('ioctl', 'i32', ['i32', 'i64', 'ptr']),
-    ioctlInt: sym('ioctl', 'i32', ['i32', 'i64', 'i64']),
-    sethostname: sym('sethostname', 'i32', ['ptr', 'i64']),
-    gettid: sym('gettid', 'i32', []),
-    getpid: sym('getpid', 'i32', []),
-    poll: sym('poll', 'i32', ['ptr', 'i64', 'i32']),
-    eventfd: sym('eventfd', 'i32', ['u32', 'i32']),
-    read: sym('read', 'i64', ['i32', 'ptr', 'i64']),
-    write: sym('write', 'i64', ['i32', 'ptr', 'i64']),
-    flock: sym('flock', 'i32', ['i32', 'i32']),
-  };
+  // Each symbol is looked up and its CIF prepared on its first call (lazy-bind.ts).
+  const f = lazyFunctions(SIGNATURES, ([name, ret, args]) => sym(name, ret, args));
   // The pool-thread poll keeps ffi-napi's own wrapper (its async call needs buffers that outlive it).
-  const asyncPoll = ffi.Library('libc.so.6', { poll: [int, [ptr, ulong, int]] }).poll;
-  void uint32;
+  let asyncPollFn: FfiFn | undefined;
+  const asyncPoll = (): FfiFn => asyncPollFn ??= ffi.Library('libc.so.6', { poll: [int, [ptr, ulong, int]] }).poll;
 
   // One reusable socklen_t cell, read back through a native-endian view of the same memory.
   const lenBuf = Buffer.alloc(4);
@@ -259,7 +264,7 @@ export function createFfiNapiLibc(): Libc {
     getpid: () => f.getpid(),
     poll: (fds, nfds, timeoutMs) => checkCall('poll', f.poll(fds, nfds, timeoutMs), errno),
     pollAsync: (fds, nfds, timeoutMs) => new Promise<number>((resolve, reject) => {
-      asyncPoll.async(fds, nfds, timeoutMs, (err: unknown, ret: number) => {
+      asyncPoll().async(fds, nfds, timeoutMs, (err: unknown, ret: number) => {
         if (err) { reject(err); return; }
         try {
           resolve(settlePollAsync(Number(ret), () => checkCall('poll', f.poll(fds, nfds, 0), errno)));

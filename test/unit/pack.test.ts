@@ -78,21 +78,26 @@ function checkProject(t: Test, dir: string, env: NodeJS.ProcessEnv, expectFfi: '
   const tsc = run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: dir, env });
   t.equal(tsc.code, 0, `a TypeScript user's file typechecks against the shipped .d.ts (skipLibCheck off): ${tsc.stdout}${tsc.stderr}`);
 
-  const bin = run(join(dir, 'node_modules/.bin/netlink-dump'), ['--help'], { cwd: dir, env });
+  const binEnv = { ...env, NETLINK_TS_CACHE_DIR: join(tmp, 'code-cache') }; // not the user's ~/.cache
+  const bin = run(join(dir, 'node_modules/.bin/netlink-dump'), ['--help'], { cwd: dir, env: binEnv });
   t.equal(bin.code, 0, `the netlink-dump bin runs: ${bin.stderr}`);
   t.match(bin.stdout, /^ {2}decode /m, 'its help lists the commands');
   t.notMatch(bin.stdout, /^ {2}record /m, 'but not record, which needs a checkout');
-  const ver = run(join(dir, 'node_modules/.bin/netlink-dump'), ['--version'], { cwd: dir, env });
+  const ver = run(join(dir, 'node_modules/.bin/netlink-dump'), ['--version'], { cwd: dir, env: binEnv });
   t.equal(ver.stdout, `netlink-dump (netlink-ts) ${PKG.version}\n`, '--version');
 }
 
 t.test('the tarball holds what runs: bundle + source maps with their sources, .d.ts, man page, completions, LICENSE, CHANGELOG', async (t) => {
   for (const f of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist/bundle/index.js', 'dist/bundle/index.js.map', 'dist/bundle/netlink-dump.js',
+    'dist/bundle/netlink-dump.cjs', 'dist/bundle/bin/netlink-dump.cjs', 'dist/bundle/bin/netlink-dump.cjs.map', 'dist/bundle/netlink-ts-cni.cjs', 'dist/bundle/bin/netlink-ts-cni.cjs',
     'dist/src/index.d.ts', 'man/netlink-dump.1', 'completions/netlink-dump.bash', 'completions/_netlink-dump']) t.ok(packedFiles.includes(f), f);
   t.same(packedFiles.filter((f) => f.startsWith('dist/src/') && !f.endsWith('.d.ts')), [], 'no unbundled dist/src JavaScript or maps');
   t.same(packedFiles.filter((f) => /^(src|test|fixtures|tools|bench|examples)\//.test(f)), [], 'no sources, tests, fixtures, tools');
-  const maps = packedFiles.filter((f) => f.startsWith('dist/bundle/') && f.endsWith('.js.map'));
-  t.equal(maps.length, packedFiles.filter((f) => f.startsWith('dist/bundle/') && f.endsWith('.js')).length, 'a map beside every bundle file');
+  // Bundles: the ESM .js files and the bins' CommonJS bundles (dist/bundle/bin/*.cjs); the bins'
+  // prologues (dist/bundle/*.cjs, tools/bin-prologue.cjs) are hand-written, not bundled.
+  const isBundle = (f: string) => f.startsWith('dist/bundle/') && (f.endsWith('.js') || (f.startsWith('dist/bundle/bin/') && f.endsWith('.cjs')));
+  const maps = packedFiles.filter((f) => f.startsWith('dist/bundle/') && (f.endsWith('.js.map') || f.endsWith('.cjs.map')));
+  t.equal(maps.length, packedFiles.filter(isBundle).length, 'a map beside every bundle file');
   const sources = new Set<string>();
   for (const f of maps) {
     const map = JSON.parse(readFileSync(join(ROOT, f), 'utf8')) as { sources: string[]; sourcesContent?: (string | null)[] };
