@@ -32,7 +32,7 @@ import { parseHexFixture } from '../src/netlink/fixture.js';
 import { decodeAll } from '../src/netlink/message.js';
 import { NftEventDecoder } from '../src/nft/monitor-event.js';
 import { nfnetlink } from '../src/nft/protocol.js';
-import { decodeNotifications } from '../src/route/monitor-event.js';
+import { decodeNotifications } from '../src/route/monitor/monitor-event.js';
 import { rtnetlink } from '../src/route/protocol.js';
 
 // bench/fuzz.ts run from source (tests) or as dist/bench/fuzz.js.

@@ -9,7 +9,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { type BackendName, loadBackend } from '../src/ffi/libc.js';
-import { monitor } from '../src/route/monitor.js';
+import { monitor } from '../src/route/monitor/monitor.js';
 
 if (process.env['NETLINK_TS_SANDBOX'] !== '1') throw new Error('changes network state: run inside tools/sandbox.sh');
 const CHANGES = Number(process.argv[2] ?? 20_000);

@@ -38,38 +38,38 @@ export type { NetnsRef, NetnsTarget } from './netlink/nsenter.js';
 
 // rtnetlink
 export { RouteHandle } from './route/handle.js';
-export { LinkApi, linkFlagNames } from './route/link.js';
-export type { Link, LinkFilter } from './route/link.js';
-export { LINK_TYPES, groupName, linkFlagWords, linkTypeName, operstateName, parseGroup } from './route/link-names.js';
-export type { LinkTypeName, OperstateName } from './route/link-names.js';
+export { LinkApi, linkFlagNames } from './route/link/link.js';
+export type { Link, LinkFilter } from './route/link/link.js';
+export { LINK_TYPES, groupName, linkFlagWords, linkTypeName, operstateName, parseGroup } from './route/link/link-names.js';
+export type { LinkTypeName, OperstateName } from './route/link/link-names.js';
 export type { IfNameOf } from './route/ifnames.js';
-export { BR_STATE_NAMES, toBridgePort } from './route/bridge-port.js';
-export type { BridgePort } from './route/bridge-port.js';
-export type { LinkAddSpec, LinkKindSpec, LinkSetSpec, LinkSettings, VethPeerSpec } from './route/link-request.js';
-export type { TuntapSpec } from './route/tuntap.js';
-export { ADDR_SCOPES, AddrApi, addrFlagNames, toAddress } from './route/addr.js';
-export type { AddManyOptions, AddrFilter, AddrScope, Address, AddressSpec, Lifetime } from './route/addr.js';
-export { addrFlagWords, scopeWord } from './route/addr.js';
-export type { AddrFlagWord } from './route/addr.js';
-export { RouteApi } from './route/route.js';
-export type { RouteAddOptions, RouteFilter, RouteGetOptions } from './route/route.js';
-export type { LockableMetric, RouteMetricsSpec, RouteNextHopSpec, RouteSpec, RouteViaSpec } from './route/route-spec.js';
-export { routeFlagWords, toRoute } from './route/route-decode.js';
-export type { Route, RouteNextHop, RouteRealms, RouteVia } from './route/route-decode.js';
-export { ROUTE_PREFS, ROUTE_PROTOCOLS, ROUTE_SCOPES, ROUTE_TABLES, ROUTE_TYPES } from './route/route-names.js';
-export { NEIGH_STATES, NeighApi, neighStateNames, toNeighbour } from './route/neigh.js';
-export type { NeighFilter, NeighSpec, NeighStateName, Neighbour } from './route/neigh.js';
-export { RULE_ACTIONS, RuleApi, toRule } from './route/rule.js';
-export type { Rule, RuleFilter, RuleSpec } from './route/rule.js';
+export { BR_STATE_NAMES, toBridgePort } from './route/link/bridge-port.js';
+export type { BridgePort } from './route/link/bridge-port.js';
+export type { LinkAddSpec, LinkKindSpec, LinkSetSpec, LinkSettings, VethPeerSpec } from './route/link/link-request.js';
+export type { TuntapSpec } from './route/link/tuntap.js';
+export { ADDR_SCOPES, AddrApi, addrFlagNames, toAddress } from './route/addr/addr.js';
+export type { AddManyOptions, AddrFilter, AddrScope, Address, AddressSpec, Lifetime } from './route/addr/addr.js';
+export { addrFlagWords, scopeWord } from './route/addr/addr.js';
+export type { AddrFlagWord } from './route/addr/addr.js';
+export { RouteApi } from './route/route/route.js';
+export type { RouteAddOptions, RouteFilter, RouteGetOptions } from './route/route/route.js';
+export type { LockableMetric, RouteMetricsSpec, RouteNextHopSpec, RouteSpec, RouteViaSpec } from './route/route/route-spec.js';
+export { routeFlagWords, toRoute } from './route/route/route-decode.js';
+export type { Route, RouteNextHop, RouteRealms, RouteVia } from './route/route/route-decode.js';
+export { ROUTE_PREFS, ROUTE_PROTOCOLS, ROUTE_SCOPES, ROUTE_TABLES, ROUTE_TYPES } from './route/route/route-names.js';
+export { NEIGH_STATES, NeighApi, neighStateNames, toNeighbour } from './route/neigh/neigh.js';
+export type { NeighFilter, NeighSpec, NeighStateName, Neighbour } from './route/neigh/neigh.js';
+export { RULE_ACTIONS, RuleApi, toRule } from './route/rule/rule.js';
+export type { Rule, RuleFilter, RuleSpec } from './route/rule/rule.js';
 export { broadcastOf, networkOf, parsePrefix } from './route/prefix.js';
 export type { Prefix } from './route/prefix.js';
 export * from './route/protocol.js';
-export { IFLA, IFLA_INFO } from './route/link.schema.js';
+export { IFLA, IFLA_INFO } from './route/link/link.schema.js';
 export { RTNL_SET } from './route/kinds.js';
-export type { LinkAttrs } from './route/link.schema.js';
-export { IFA, IFADDRMSG } from './route/addr.schema.js';
-export { RTA, RTMSG } from './route/route.schema.js';
-export { IFINFOMSG } from './route/ifinfomsg.js';
+export type { LinkAttrs } from './route/link/link.schema.js';
+export { IFA, IFADDRMSG } from './route/addr/addr.schema.js';
+export { RTA, RTMSG } from './route/route/route.schema.js';
+export { IFINFOMSG } from './route/link/ifinfomsg.js';
 
 // Network namespaces
 export { NetnsBusyError, NetnsError, NetnsExistsError, NetnsNotFoundError, NotANetnsError } from './netns/errors.js';
@@ -82,10 +82,10 @@ export type { NetnsRunOptions, NetnsSpawnOptions, RunResult, UnsharedNetns, Unsh
 export { netns, withNetns } from './netns/index.js';
 export { DEFAULT_UNSHARED_DIR, findUnshared, stopUnshared } from './netns/unshared-owner.js';
 export type { FoundUnshared, UnsharedTarget } from './netns/unshared-owner.js';
-export { NsidApi, NETNSA_NSID_NOT_ASSIGNED } from './route/nsid.js';
-export { FdbApi, fdbRequest, toFdbEntry } from './route/fdb.js';
-export type { FdbEntry, FdbSpec } from './route/fdb.js';
-export type { NsidEntry } from './route/nsid.js';
+export { NsidApi, NETNSA_NSID_NOT_ASSIGNED } from './route/nsid/nsid.js';
+export { FdbApi, fdbRequest, toFdbEntry } from './route/fdb/fdb.js';
+export type { FdbEntry, FdbSpec } from './route/fdb/fdb.js';
+export type { NsidEntry } from './route/nsid/nsid.js';
 
 // sysctl
 export { SysctlError, UnknownSysctlError, getSysctl, parseSysctl, setSysctl, sysctl, sysctlPath } from './sysctl/sysctl.js';
@@ -132,7 +132,7 @@ export type { JsonObject as NftJsonObject } from './nft/print/ruleset.js';
 export type { Json as NftJson } from './nft/print/datatype.js';
 export type { LabeledMessage as NftLabeledMessage, SetIds as NftSetIds } from './nft/ruleset-write.js';
 export type { Printable as NftPrintable } from './nft/print.js';
-export type { RtVia } from './route/route.schema.js';
+export type { RtVia } from './route/route/route.schema.js';
 export type { CmpOp as NftCmpOp } from './nft/rule-builder.js';
 export type { Verdict as NftVerdict } from './nft/expr/immediate.js';
 export { EXPRS as NFT_EXPRS } from './nft/expr/registry.js';
@@ -151,13 +151,13 @@ export { NFTA_GEN } from './nft/gen.schema.js';
 export { commentOf as nftCommentOf, commentUdata as nftCommentUdata } from './nft/userdata.js';
 
 // monitoring
-export { Monitor, monitor } from './route/monitor.js';
-export type { MonitorOptions } from './route/monitor.js';
-export { MONITOR_KINDS, decodeNotifications, monitorGroups, monitorKindOf, toMonitorEvent, toNsidEntry } from './route/monitor-event.js';
+export { Monitor, monitor } from './route/monitor/monitor.js';
+export type { MonitorOptions } from './route/monitor/monitor.js';
+export { MONITOR_KINDS, decodeNotifications, monitorGroups, monitorKindOf, toMonitorEvent, toNsidEntry } from './route/monitor/monitor-event.js';
 export type {
   AddrEvent, LinkEvent, LostEvent, MonitorAction, MonitorEvent, MonitorKind, NeighEvent, NsidEvent, ObjectEvent, ResyncedEvent,
   RouteEvent, RuleEvent,
-} from './route/monitor-event.js';
+} from './route/monitor/monitor-event.js';
 export { Poller } from './netlink/poller.js';
 export type { PollWait } from './netlink/poller.js';
 
@@ -172,12 +172,12 @@ export { NotificationStream } from './netlink/notifications.js';
 export { elementsPerLine as nftElementsPerLine, elementsText as nftElementsText } from './nft/print-text.js';
 
 // Types reachable from the API above (so users can name them; typedoc checks none is left out)
-export type { AddrAttrs } from './route/addr.schema.js';
+export type { AddrAttrs } from './route/addr/addr.schema.js';
 export type { AttrSetOptions, Container, Entry, UnknownAttrs, ValueOfDef } from './netlink/schema.js';
-export type { BondAttrs } from './route/link-kinds/bond.js';
-export type { BridgeAttrs } from './route/link-kinds/bridge.js';
-export type { BridgeLinkAttrs } from './route/link.schema.js';
-export type { BridgePortFilter } from './route/bridge-port.js';
+export type { BondAttrs } from './route/link/link-kinds/bond.js';
+export type { BridgeAttrs } from './route/link/link-kinds/bridge.js';
+export type { BridgeLinkAttrs } from './route/link/link.schema.js';
+export type { BridgePortFilter } from './route/link/bridge-port.js';
 export type { EncodeStamp } from './netlink/message.js';
 export type { EncodedMessages } from './netlink/wire-writer.js';
 export type { EntryReader, ExchangeOptions, ExchangeReply, ExchangeResult } from './netlink/socket.js';
@@ -185,21 +185,21 @@ export type { ExprModule } from './nft/expr/module.js';
 export type { Fields } from './netlink/struct.js';
 export type { FrameDir } from './netlink/fixture.js';
 export type { ImmediateData } from './nft/expr/immediate.js';
-export type { IpvlanAttrs } from './route/link-kinds/ipvlan.js';
+export type { IpvlanAttrs } from './route/link/link-kinds/ipvlan.js';
 export type { Json } from './netlink/jsonable.js';
-export type { MacvlanAttrs } from './route/link-kinds/macvlan.js';
-export type { NdMsg, NeighAttrs } from './route/neigh.schema.js';
-export type { NeighAddManyOptions, NeighFlagName } from './route/neigh.js';
+export type { MacvlanAttrs } from './route/link/link-kinds/macvlan.js';
+export type { NdMsg, NeighAttrs } from './route/neigh/neigh.schema.js';
+export type { NeighAddManyOptions, NeighFlagName } from './route/neigh/neigh.js';
 export type { NetlinkErrorInit } from './netlink/errors.js';
-export type { PortRange } from './route/rule-spec.js';
-export type { RouteAttrs, RouteMetrics, RtNextHop } from './route/route.schema.js';
-export type { RouteProtocolName, RouteScopeName, RouteScopeWord } from './route/route-names.js';
-export type { RuleAttrs } from './route/rule.schema.js';
+export type { PortRange } from './route/rule/rule-spec.js';
+export type { RouteAttrs, RouteMetrics, RtNextHop } from './route/route/route.schema.js';
+export type { RouteProtocolName, RouteScopeName, RouteScopeWord } from './route/route/route-names.js';
+export type { RuleAttrs } from './route/rule/rule.schema.js';
 export type { SetAttrs, SetElemAttrs } from './nft/set.schema.js';
 export type { SetKeyDef } from './nft/set-keys.js';
 export type { SetKeyTypes, TypeInfo } from './nft/set-types.js';
 export type { SetShape, VerdictJson } from './nft/set-elements.js';
-export type { TunAttrs } from './route/link-kinds/tun.js';
-export type { VlanAttrs } from './route/link-kinds/vlan.js';
-export type { VxlanAttrs } from './route/link-kinds/vxlan.js';
+export type { TunAttrs } from './route/link/link-kinds/tun.js';
+export type { VlanAttrs } from './route/link/link-kinds/vlan.js';
+export type { VxlanAttrs } from './route/link/link-kinds/vxlan.js';
 export type { AttrNode, WalkFault, WalkItem, Walkable } from './netlink/walk.js';

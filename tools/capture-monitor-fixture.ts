@@ -13,7 +13,7 @@ import { type FixtureProvenance, type Frame, fixtureExpected, formatHexFixture }
 import { NETLINK_ROUTE } from '../src/netlink/header.js';
 import { describeMessage, decodeMessage, splitMessages } from '../src/netlink/message.js';
 import { LiveTransport } from '../src/netlink/transport.js';
-import { MONITOR_KINDS, monitorGroups } from '../src/route/monitor-event.js';
+import { MONITOR_KINDS, monitorGroups } from '../src/route/monitor/monitor-event.js';
 import { rtnetlink } from '../src/route/protocol.js';
 
 if (process.env['NETLINK_TS_SANDBOX'] !== '1' || String(statSync('/proc/self/ns/net').ino) === process.env['NETLINK_TS_HOST_NETNS']) {

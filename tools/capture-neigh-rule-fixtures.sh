@@ -7,7 +7,7 @@
 # Neighbour commands are written `ip neigh add DST lladdr LL dev DEV nud STATE [FLAGS…]`;
 # iproute2 puts NDA_DST and NDA_LLADDR after its argument loop whatever the order, so only the
 # header depends on the words. Rule commands are written in RuleApi's canonical order
-# (see src/route/rule-spec.ts): priority, not, from, to, tos, fwmark, iif, oif, uidrange,
+# (see src/route/rule/rule-spec.ts): priority, not, from, to, tos, fwmark, iif, oif, uidrange,
 # ipproto, sport, dport, protocol, table, suppress_prefixlength, TYPE/goto.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -9,7 +9,7 @@ import { NetlinkError } from '../netlink/errors.js';
 import { Netns } from '../netns/netns.js';
 import { NetnsNotFoundError, NotANetnsError } from '../netns/errors.js';
 import { RouteHandle } from '../route/handle.js';
-import type { Link } from '../route/link.js';
+import type { Link } from '../route/link/link.js';
 import { RTM_SETLINK } from '../route/protocol.js';
 import { setSysctl, getSysctl } from '../sysctl/sysctl.js';
 import type { BridgeConf } from './config.js';

@@ -1,7 +1,7 @@
 /**
  * NotificationStream: the part every netlink monitor shares — multicast notifications read
  * from one socket as an AsyncIterable, waiting without holding the event loop and stopping at
- * once. The rtnetlink monitor (route/monitor.ts) and the nftables one (nft/monitor.ts) extend
+ * once. The rtnetlink monitor (route/monitor/monitor.ts) and the nftables one (nft/monitor.ts) extend
  * it with what differs: how a datagram becomes events, and what to do when events were lost.
  *
  * How it waits: the socket is read only with MSG_DONTWAIT on the main thread

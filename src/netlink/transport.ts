@@ -169,7 +169,7 @@ export class LiveTransport implements Transport {
 
   /**
    * Receive one datagram without waiting (MSG_DONTWAIT): undefined when none is queued
-   * (EAGAIN). For sockets that wait elsewhere (poll(2) on a pool thread: route/monitor.ts).
+   * (EAGAIN). For sockets that wait elsewhere (poll(2) on a pool thread: route/monitor/monitor.ts).
    * The returned view is valid until the next receive. A receive-queue overflow throws the
    * SyscallError with code `ENOBUFS` as is (the kernel dropped datagrams; the socket stays
    * usable), so a multicast listener can report the loss and resync.

@@ -5,7 +5,7 @@
  * value) and then writes it: two walks over generic tables, right for any message. A bulk add
  * of 10k routes spends most of its user time there, in code V8 has not optimised yet, although
  * its input was checked before (checkRouteSpec) and its layout is known. A writer for such a
- * message (route/route-writer.ts) asks the same declaration tables for each attribute's wire
+ * message (route/route/route.ts and its siblings) asks the same declaration tables for each attribute's wire
  * type and kind once, at load, then writes straight into this buffer: one pass, no message
  * object. Tests hold every such writer byte-identical to the general encoder.
  *

@@ -5,13 +5,13 @@
  */
 import { NETLINK_ROUTE } from '../netlink/header.js';
 import { NetlinkSocket, type SocketOptions } from '../netlink/socket.js';
-import { AddrApi } from './addr.js';
-import { LinkApi } from './link.js';
-import { FdbApi } from './fdb.js';
-import { NeighApi } from './neigh.js';
-import { NsidApi } from './nsid.js';
-import { RouteApi } from './route.js';
-import { RuleApi } from './rule.js';
+import { AddrApi } from './addr/addr.js';
+import { LinkApi } from './link/link.js';
+import { FdbApi } from './fdb/fdb.js';
+import { NeighApi } from './neigh/neigh.js';
+import { NsidApi } from './nsid/nsid.js';
+import { RouteApi } from './route/route.js';
+import { RuleApi } from './rule/rule.js';
 import { rtnetlink } from './protocol.js';
 
 /** rtnetlink in one network namespace, like `ip` there: `link`, `addr`, `route`, `neigh`, `rule`, `nsid`, `fdb` on one NETLINK_ROUTE socket. Open with {@link RouteHandle.open}; `close()` or `using`. */

@@ -6,7 +6,7 @@
  * monitor event about a departed link) is named `if<N>`, as ip prints it.
  */
 import type { NetlinkSocket } from '../netlink/socket.js';
-import { RTEXT_FILTER } from './link.schema.js';
+import { RTEXT_FILTER } from './link/link.schema.js';
 import { RTM_GETLINK } from './protocol.js';
 
 /** ifindex → device name (`if<N>` when unknown). */

@@ -6,13 +6,13 @@
 import type { MessageSchema } from '../netlink/message.js';
 import { Protocol } from '../netlink/message.js';
 import { NETLINK_ROUTE } from '../netlink/header.js';
-import { IFINFOMSG, IFLA, IFLA_BR_MSG, IFLA_INET6_MSG } from './link.schema.js';
+import { IFINFOMSG, IFLA, IFLA_BR_MSG, IFLA_INET6_MSG } from './link/link.schema.js';
 import { AF } from './family.js';
-import { IFADDRMSG, IFA } from './addr.schema.js';
-import { RTMSG, RTA } from './route.schema.js';
-import { NDMSG, NDA } from './neigh.schema.js';
-import { FIB_RULE_HDR, FRA } from './rule.schema.js';
-import { NETNSA, RTGENMSG } from './nsid.schema.js';
+import { IFADDRMSG, IFA } from './addr/addr.schema.js';
+import { RTMSG, RTA } from './route/route.schema.js';
+import { NDMSG, NDA } from './neigh/neigh.schema.js';
+import { FIB_RULE_HDR, FRA } from './rule/rule.schema.js';
+import { NETNSA, RTGENMSG } from './nsid/nsid.schema.js';
 import { BR_PORT_MSG, IFADDRLBLMSG, IFAL, IFLA_STATS, IF_STATS_MSG, MDBA, NDTA, NDTMSG, NETCONFA, NETCONFMSG, NHA, NHMSG, TCA, TCMSG } from './rtnl-families.schema.js';
 
 // Message types. Requests and replies come in fours per object (NEW, DEL, GET, SET), each

@@ -12,7 +12,7 @@ import { bytes, enumOf, flag, ipaddr, s32, string0, u16, u32, u64, u8 } from '..
 import { attrs, nested, struct } from '../netlink/schema.js';
 import { AF_NAMES } from './family.js';
 import { RTNL_SET } from './kinds.js';
-import { RT_SCOPE_NAMES, RTPROT_NAMES } from './route.schema.js';
+import { RT_SCOPE_NAMES, RTPROT_NAMES } from './route/route.schema.js';
 
 /** struct nhmsg { u8 nh_family; u8 nh_scope; u8 nh_protocol; u8 resvd; u32 nh_flags; } */
 export const NHMSG = struct('nhmsg', 8, {

@@ -9,11 +9,11 @@
 import { NetlinkError } from '../netlink/errors.js';
 import type { NetnsRef } from '../netlink/nsenter.js';
 import { addNetns, deleteNetns } from '../netns/registry.js';
-import type { AddressSpec } from '../route/addr.js';
+import type { AddressSpec } from '../route/addr/addr.js';
 import { RouteHandle } from '../route/handle.js';
-import type { LinkAddSpec, LinkSetSpec } from '../route/link-request.js';
-import type { Route } from '../route/route-decode.js';
-import type { RouteSpec } from '../route/route-spec.js';
+import type { LinkAddSpec, LinkSetSpec } from '../route/link/link-request.js';
+import type { Route } from '../route/route/route-decode.js';
+import type { RouteSpec } from '../route/route/route-spec.js';
 import { NftHandle } from '../nft/handle.js';
 import type { NftBatch } from '../nft/batch.js';
 import { getSysctl, setSysctl, UnknownSysctlError } from '../sysctl/sysctl.js';

@@ -6,11 +6,11 @@
 import { netnsNames } from '../netns/registry.js';
 import type { NetnsRef } from '../netlink/nsenter.js';
 import { NetlinkError } from '../netlink/errors.js';
-import type { Address } from '../route/addr.js';
-import type { FdbEntry } from '../route/fdb.js';
+import type { Address } from '../route/addr/addr.js';
+import type { FdbEntry } from '../route/fdb/fdb.js';
 import { RouteHandle } from '../route/handle.js';
-import type { Link } from '../route/link.js';
-import type { Route } from '../route/route-decode.js';
+import type { Link } from '../route/link/link.js';
+import type { Route } from '../route/route/route-decode.js';
 import { NftHandle } from '../nft/handle.js';
 import type { Chain } from '../nft/chain.js';
 import type { Rule } from '../nft/rule.js';

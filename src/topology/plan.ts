@@ -6,11 +6,11 @@
  * conflicts, and apply refuses to touch them.
  */
 import { createHash } from 'node:crypto';
-import { IFF } from '../route/ifinfomsg.js';
-import type { Link } from '../route/link.js';
-import type { LinkAddSpec } from '../route/link-request.js';
+import { IFF } from '../route/link/ifinfomsg.js';
+import type { Link } from '../route/link/link.js';
+import type { LinkAddSpec } from '../route/link/link-request.js';
 import { parsePrefix } from '../route/prefix.js';
-import type { Route } from '../route/route-decode.js';
+import type { Route } from '../route/route/route-decode.js';
 import { type NatPlan, dnatPlan, masqueradePlan, snatPlan } from '../nft/nat.js';
 import type { ChainSpec } from '../nft/chain.js';
 import type { RuleSpec } from '../nft/rule.js';

@@ -3,8 +3,8 @@
  * (ip/ipaddress.c print_addrinfo / print_ifa_flags), so tests compare field by field
  * against the oracle's `addr_info` entries.
  */
-import { IFA_F } from '../../src/route/addr.schema.js';
-import type { Address } from '../../src/route/addr.js';
+import { IFA_F } from '../../src/route/addr/addr.schema.js';
+import type { Address } from '../../src/route/addr/addr.js';
 
 /** rtnl_rtscope_n2a(). */
 const SCOPE_NAMES: Record<number, string> = { 0: 'global', 200: 'site', 253: 'link', 254: 'host', 255: 'nowhere' };

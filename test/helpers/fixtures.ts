@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { type Frame, parseHexFixture } from '../../src/netlink/fixture.js';
 import { decodeAll } from '../../src/netlink/message.js';
 import { nameOf } from '../../src/route/ifnames.js';
-import type { LinkApi } from '../../src/route/link.js';
+import type { LinkApi } from '../../src/route/link/link.js';
 import { RTM_NEWLINK, rtnetlink } from '../../src/route/protocol.js';
 
 export const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));

@@ -2,7 +2,7 @@
 import t, { type Test } from 'tap';
 import { loadBackend } from '../../src/ffi/libc.js';
 import { BulkError, NetlinkError } from '../../src/netlink/errors.js';
-import { type Address, type AddressSpec, AddrApi } from '../../src/route/addr.js';
+import { type Address, type AddressSpec, AddrApi } from '../../src/route/addr/addr.js';
 import { RouteHandle } from '../../src/route/handle.js';
 import { ipAddrInfo, withLifetimesNear } from '../helpers/addr-oracle.js';
 import { backends, enterFreshNetns, ip, ipJson, netnsInode } from '../helpers/live.js';

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { isDeepStrictEqual } from 'node:util';
 import { loadBackend } from '../../src/ffi/libc.js';
 import { RouteHandle } from '../../src/route/handle.js';
-import type { Link } from '../../src/route/link.js';
+import type { Link } from '../../src/route/link/link.js';
 import { cli } from '../helpers/cli.js';
 import { backends, enterFreshNetns, ip } from '../helpers/live.js';
 

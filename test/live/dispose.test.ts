@@ -16,7 +16,7 @@ import { findUnshared, stopUnshared } from '../../src/netns/unshared-owner.js';
 import { NftHandle } from '../../src/nft/handle.js';
 import { monitorNft } from '../../src/nft/monitor.js';
 import { RouteHandle } from '../../src/route/handle.js';
-import { monitor } from '../../src/route/monitor.js';
+import { monitor } from '../../src/route/monitor/monitor.js';
 import { rtnetlink } from '../../src/route/protocol.js';
 import { ROOT } from '../helpers/cli.js';
 import { backends, enterFreshNetns, openFds } from '../helpers/live.js';

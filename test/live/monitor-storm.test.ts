@@ -7,8 +7,8 @@
 import { spawn } from 'node:child_process';
 import t from 'tap';
 import { loadBackend } from '../../src/ffi/libc.js';
-import { monitor } from '../../src/route/monitor.js';
-import type { MonitorEvent } from '../../src/route/monitor-event.js';
+import { monitor } from '../../src/route/monitor/monitor.js';
+import type { MonitorEvent } from '../../src/route/monitor/monitor-event.js';
 import { backends, enterFreshNetns, ip, ipJson } from '../helpers/live.js';
 
 enterFreshNetns();

@@ -8,8 +8,8 @@ import t, { type Test } from 'tap';
 import { loadBackend } from '../../src/ffi/libc.js';
 import { Poller } from '../../src/netlink/poller.js';
 import { RouteHandle } from '../../src/route/handle.js';
-import { type Monitor, type MonitorOptions, monitor } from '../../src/route/monitor.js';
-import type { MonitorEvent, MonitorKind } from '../../src/route/monitor-event.js';
+import { type Monitor, type MonitorOptions, monitor } from '../../src/route/monitor/monitor.js';
+import type { MonitorEvent, MonitorKind } from '../../src/route/monitor/monitor-event.js';
 import { backends, enterFreshNetns, ip, openFds } from '../helpers/live.js';
 
 enterFreshNetns();

@@ -3,7 +3,7 @@ import t, { type Test } from 'tap';
 import { loadBackend } from '../../src/ffi/libc.js';
 import { BulkError, NetlinkError } from '../../src/netlink/errors.js';
 import { RouteHandle } from '../../src/route/handle.js';
-import { type Neighbour, type NeighSpec, NeighApi } from '../../src/route/neigh.js';
+import { type Neighbour, type NeighSpec, NeighApi } from '../../src/route/neigh/neigh.js';
 import { backends, enterFreshNetns, ip, ipJson, netnsInode } from '../helpers/live.js';
 
 const home = enterFreshNetns();

@@ -5,9 +5,9 @@ import t, { type Test } from 'tap';
 import { loadBackend } from '../../src/ffi/libc.js';
 import { BulkError, NetlinkError } from '../../src/netlink/errors.js';
 import { RouteHandle } from '../../src/route/handle.js';
-import { RouteApi } from '../../src/route/route.js';
-import type { Route } from '../../src/route/route-decode.js';
-import type { RouteSpec } from '../../src/route/route-spec.js';
+import { RouteApi } from '../../src/route/route/route.js';
+import type { Route } from '../../src/route/route/route-decode.js';
+import type { RouteSpec } from '../../src/route/route/route-spec.js';
 import { backends, enterFreshNetns, ip, ipJson, netnsInode } from '../helpers/live.js';
 
 const home = enterFreshNetns();

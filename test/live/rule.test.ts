@@ -4,8 +4,8 @@ import t, { type Test } from 'tap';
 import { loadBackend } from '../../src/ffi/libc.js';
 import { BulkError, NetlinkError } from '../../src/netlink/errors.js';
 import { RouteHandle } from '../../src/route/handle.js';
-import { type Rule, type RuleSpec, RuleApi } from '../../src/route/rule.js';
-import { FIB_RULE } from '../../src/route/rule.schema.js';
+import { type Rule, type RuleSpec, RuleApi } from '../../src/route/rule/rule.js';
+import { FIB_RULE } from '../../src/route/rule/rule.schema.js';
 import { backends, enterFreshNetns, ip, ipJson, netnsInode } from '../helpers/live.js';
 
 const home = enterFreshNetns();

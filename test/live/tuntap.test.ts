@@ -3,8 +3,8 @@
 import t from 'tap';
 import { loadBackend } from '../../src/ffi/libc.js';
 import { NetlinkError, RouteHandle, addNetns, deleteNetns } from '../../src/index.js';
-import { tunIfreq } from '../../src/route/tuntap.js';
-import { checkIfname } from '../../src/route/link-request.js';
+import { tunIfreq } from '../../src/route/link/tuntap.js';
+import { checkIfname } from '../../src/route/link/link-request.js';
 import { backends, enterFreshNetns, ipJson, netnsInode, openFds } from '../helpers/live.js';
 
 const home = enterFreshNetns();

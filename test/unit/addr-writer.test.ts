@@ -5,7 +5,7 @@
 import t from 'tap';
 import { encodeMessages } from '../../src/netlink/message.js';
 import { type WriterCase, checkWriter } from '../helpers/writer.js';
-import { type AddrOp, type AddressSpec, addrMessage, addrRequest, writeAddrMessage } from '../../src/route/addr-request.js';
+import { type AddrOp, type AddressSpec, addrMessage, addrRequest, writeAddrMessage } from '../../src/route/addr/addr-request.js';
 import { rtnetlink } from '../../src/route/protocol.js';
 
 const SPECS: AddressSpec[] = [

@@ -9,7 +9,7 @@ import { NLM_F_REQUEST } from '../../src/netlink/header.js';
 import { attrs, nested, struct } from '../../src/netlink/schema.js';
 import { u16, u32, u8 } from '../../src/netlink/kinds.js';
 import { rtnetlink, RTM_NEWLINK } from '../../src/route/protocol.js';
-import { IFLA, IFLA_BR_MSG, IFLA_INET6_MSG } from '../../src/route/link.schema.js';
+import { IFLA, IFLA_BR_MSG, IFLA_INET6_MSG } from '../../src/route/link/link.schema.js';
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 

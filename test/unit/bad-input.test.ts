@@ -14,7 +14,7 @@ import { NetlinkSocket } from '../../src/netlink/socket.js';
 import { NftHandle } from '../../src/nft/handle.js';
 import { RouteHandle } from '../../src/route/handle.js';
 import { rtnetlink } from '../../src/route/protocol.js';
-import { monitor } from '../../src/route/monitor.js';
+import { monitor } from '../../src/route/monitor/monitor.js';
 import { addNetns, attachNetns, deleteNetns } from '../../src/netns/registry.js';
 import { getSysctl, setSysctl } from '../../src/sysctl/sysctl.js';
 import { cliIn } from '../helpers/cli.js';

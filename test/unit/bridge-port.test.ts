@@ -1,11 +1,11 @@
-// Bridge ports (src/route/bridge-port.ts) against the capture of `bridge link show`
+// Bridge ports (src/route/link/bridge-port.ts) against the capture of `bridge link show`
 // (fixtures/route/link/getlink-bridge-dump): our request equals iproute2's, and the AF_BRIDGE
 // replies decode field by field like `bridge -d -j link show` on the same state.
 import t from 'tap';
 import { type Message, decodeAll, encodeMessage } from '../../src/netlink/message.js';
 import { NLM_F_DUMP, NLM_F_REQUEST } from '../../src/netlink/header.js';
 import { rtnetlink } from '../../src/route/protocol.js';
-import { bridgePortDumpRequest, toBridgePort } from '../../src/route/bridge-port.js';
+import { bridgePortDumpRequest, toBridgePort } from '../../src/route/link/bridge-port.js';
 import { loadFixture } from '../helpers/fixtures.js';
 
 const fx = loadFixture('route/link/getlink-bridge-dump');

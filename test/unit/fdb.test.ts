@@ -6,8 +6,8 @@ import { NetlinkError } from '../../src/netlink/errors.js';
 import { decodeAll, describeMessage, splitMessages } from '../../src/netlink/message.js';
 import { ReplayTransport } from '../../src/netlink/replay.js';
 import { NetlinkSocket } from '../../src/netlink/socket.js';
-import { FdbApi, fdbRequest } from '../../src/route/fdb.js';
-import { LinkApi } from '../../src/route/link.js';
+import { FdbApi, fdbRequest } from '../../src/route/fdb/fdb.js';
+import { LinkApi } from '../../src/route/link/link.js';
 import { rtnetlink } from '../../src/route/protocol.js';
 import { fixtureNames, loadFixture } from '../helpers/fixtures.js';
 

@@ -8,15 +8,15 @@ import { NLMSG_ERROR, NLM_F_ACK, NLM_F_REQUEST } from '../../src/netlink/header.
 import { decodeAll, encodeMessages } from '../../src/netlink/message.js';
 import { detectFormat } from '../../src/cli/capture.js';
 import { addrInfoJson, routeJson, ruleJson } from '../../src/cli/live/shape.js';
-import { addressOf } from '../../src/route/addr.js';
-import { IFF } from '../../src/route/ifinfomsg.js';
-import { IFLA_VXLAN } from '../../src/route/link-kinds/vxlan.js';
-import { linkOf } from '../../src/route/link.js';
-import { NetnsFds, newLinkMessage, setLinkMessage } from '../../src/route/link-request.js';
+import { addressOf } from '../../src/route/addr/addr.js';
+import { IFF } from '../../src/route/link/ifinfomsg.js';
+import { IFLA_VXLAN } from '../../src/route/link/link-kinds/vxlan.js';
+import { linkOf } from '../../src/route/link/link.js';
+import { NetnsFds, newLinkMessage, setLinkMessage } from '../../src/route/link/link-request.js';
 import { RTM_NEWLINK, RTM_NEWROUTE, RTM_NEWRULE, rtnetlink } from '../../src/route/protocol.js';
-import { routeOf } from '../../src/route/route-decode.js';
-import { ruleOf } from '../../src/route/rule.js';
-import { tunIfreq } from '../../src/route/tuntap.js';
+import { routeOf } from '../../src/route/route/route-decode.js';
+import { ruleOf } from '../../src/route/rule/rule.js';
+import { tunIfreq } from '../../src/route/link/tuntap.js';
 import { checkIfname } from '../../src/route/devname.js';
 
 const ns = new NetnsFds({} as Libc);

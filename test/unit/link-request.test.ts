@@ -11,10 +11,10 @@ import { NLM_F_ACK, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REQUEST } from '../../src/ne
 import { type OutMessage, decodeAll, describeMessage, encodeMessages, splitMessages } from '../../src/netlink/message.js';
 import { toJson } from '../../src/netlink/jsonable.js';
 import { NLA_TYPE_MASK } from '../../src/netlink/schema.js';
-import { MACVLAN_MODE } from '../../src/route/link-kinds/macvlan.js';
-import { VETH_INFO } from '../../src/route/link-kinds/veth.js';
-import { NetnsFds, delGroupMessage, delLinkMessage, newLinkMessage, setLinkMessage } from '../../src/route/link-request.js';
-import { IFLA, IFLA_INFO } from '../../src/route/link.schema.js';
+import { MACVLAN_MODE } from '../../src/route/link/link-kinds/macvlan.js';
+import { VETH_INFO } from '../../src/route/link/link-kinds/veth.js';
+import { NetnsFds, delGroupMessage, delLinkMessage, newLinkMessage, setLinkMessage } from '../../src/route/link/link-request.js';
+import { IFLA, IFLA_INFO } from '../../src/route/link/link.schema.js';
 import { RTM_DELLINK, RTM_NEWLINK, rtnetlink } from '../../src/route/protocol.js';
 import { loadFixture } from '../helpers/fixtures.js';
 

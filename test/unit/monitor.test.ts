@@ -6,8 +6,8 @@ import { SyscallError } from '../../src/ffi/errors.js';
 import { ReplayTransport } from '../../src/netlink/replay.js';
 import type { Transport } from '../../src/netlink/transport.js';
 import { RouteHandle } from '../../src/route/handle.js';
-import { type MonitorEvent, type MonitorKind, decodeNotifications, monitorGroups, monitorKindOf } from '../../src/route/monitor-event.js';
-import { type MonitorOptions, RESYNC_ATTEMPTS, monitor } from '../../src/route/monitor.js';
+import { type MonitorEvent, type MonitorKind, decodeNotifications, monitorGroups, monitorKindOf } from '../../src/route/monitor/monitor-event.js';
+import { type MonitorOptions, RESYNC_ATTEMPTS, monitor } from '../../src/route/monitor/monitor.js';
 import { RTM_NEWLINK, RTM_DELNSID, RTM_GETLINK, RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE, RTNLGRP_LINK } from '../../src/route/protocol.js';
 import { loadFixture } from '../helpers/fixtures.js';
 

@@ -9,8 +9,8 @@ import type { Frame } from '../../src/netlink/fixture.js';
 import { decodeAll, describeMessage, splitMessages } from '../../src/netlink/message.js';
 import { ReplayTransport } from '../../src/netlink/replay.js';
 import { NetlinkSocket } from '../../src/netlink/socket.js';
-import type { LinkApi } from '../../src/route/link.js';
-import { type Neighbour, NeighApi, neighStateNames } from '../../src/route/neigh.js';
+import type { LinkApi } from '../../src/route/link/link.js';
+import { type Neighbour, NeighApi, neighStateNames } from '../../src/route/neigh/neigh.js';
 import { RTM_GETLINK, RTM_GETNEIGH, rtnetlink } from '../../src/route/protocol.js';
 import { loadFixture } from '../helpers/fixtures.js';
 

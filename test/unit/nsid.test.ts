@@ -6,7 +6,7 @@ import { decodeAll, describeMessage, splitMessages } from '../../src/netlink/mes
 import { type Frame, selectFrames } from '../../src/netlink/fixture.js';
 import { ReplayTransport } from '../../src/netlink/replay.js';
 import { NetlinkSocket } from '../../src/netlink/socket.js';
-import { NsidApi } from '../../src/route/nsid.js';
+import { NsidApi } from '../../src/route/nsid/nsid.js';
 import { rtnetlink } from '../../src/route/protocol.js';
 import { loadFixture } from '../helpers/fixtures.js';
 

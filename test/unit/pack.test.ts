@@ -119,7 +119,7 @@ t.test('the tarball holds what runs: bundle + source maps with their sources, .d
     for (const src of map.sources) sources.add(src.replace(/^(\.\.\/)+/, ''));
     t.ok(map.sourcesContent?.length === map.sources.length && map.sourcesContent.every((c) => typeof c === 'string' && c.length > 0), `${f} carries its sources (they are not shipped)`);
   }
-  for (const src of ['src/netns/run.ts', 'src/route/link.ts', 'src/cli/netlink-dump.ts']) t.ok(sources.has(src), `the maps point at ${src}`);
+  for (const src of ['src/netns/run.ts', 'src/route/link/link.ts', 'src/cli/netlink-dump.ts']) t.ok(sources.has(src), `the maps point at ${src}`);
 });
 
 // Both installs start now and run side by side (separate projects, the npm cache is safe for

@@ -10,8 +10,8 @@ import { rawOf } from '../../src/netlink/wire-writer.js';
 import { type WriterCase, checkWriter } from '../helpers/writer.js';
 import { u32 } from '../../src/netlink/kinds.js';
 import { RTM_DELROUTE, RTM_NEWROUTE, rtnetlink } from '../../src/route/protocol.js';
-import { RTA } from '../../src/route/route.schema.js';
-import { type RouteSpec, checkRouteSpec, routeMessage, writeRouteMessage } from '../../src/route/route-spec.js';
+import { RTA } from '../../src/route/route/route.schema.js';
+import { type RouteSpec, checkRouteSpec, routeMessage, writeRouteMessage } from '../../src/route/route/route-spec.js';
 
 const ifindex = (dev: string | number): number => (typeof dev === 'number' ? dev : dev === 'eth0' ? 2 : 7);
 

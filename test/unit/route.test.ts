@@ -8,10 +8,10 @@ import { type Frame, frameInfo } from '../../src/netlink/fixture.js';
 import { decodeAll, describeMessage, splitMessages } from '../../src/netlink/message.js';
 import { ReplayTransport } from '../../src/netlink/replay.js';
 import { NetlinkSocket } from '../../src/netlink/socket.js';
-import { LinkApi } from '../../src/route/link.js';
+import { LinkApi } from '../../src/route/link/link.js';
 import { RTM_GETLINK, rtnetlink } from '../../src/route/protocol.js';
-import { RouteApi } from '../../src/route/route.js';
-import type { Route } from '../../src/route/route-decode.js';
+import { RouteApi } from '../../src/route/route/route.js';
+import type { Route } from '../../src/route/route/route-decode.js';
 import { fixtureNames, loadFixture } from '../helpers/fixtures.js';
 
 const api = (frames: readonly Frame[]): { r: RouteApi; tr: ReplayTransport } => {

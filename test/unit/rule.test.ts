@@ -6,9 +6,9 @@ import { NetlinkError } from '../../src/netlink/errors.js';
 import { decodeAll, describeMessage, splitMessages } from '../../src/netlink/message.js';
 import { ReplayTransport } from '../../src/netlink/replay.js';
 import { NetlinkSocket } from '../../src/netlink/socket.js';
-import { LinkApi } from '../../src/route/link.js';
+import { LinkApi } from '../../src/route/link/link.js';
 import { rtnetlink } from '../../src/route/protocol.js';
-import { type Rule, RuleApi } from '../../src/route/rule.js';
+import { type Rule, RuleApi } from '../../src/route/rule/rule.js';
 import type { Frame } from '../../src/netlink/fixture.js';
 import { loadFixture } from '../helpers/fixtures.js';
 

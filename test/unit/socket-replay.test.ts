@@ -9,7 +9,7 @@ import { ReplayTransport } from '../../src/netlink/replay.js';
 import { NetlinkSocket } from '../../src/netlink/socket.js';
 import { RouteHandle } from '../../src/route/handle.js';
 import { RTM_GETLINK, RTM_NEWLINK, rtnetlink } from '../../src/route/protocol.js';
-import { linkOf, toLink } from '../../src/route/link.js';
+import { linkOf, toLink } from '../../src/route/link/link.js';
 import { loadFixture } from '../helpers/fixtures.js';
 
 const HDR = { family: 0, type: 0, index: 0, flags: 0, change: 0 };

@@ -2,7 +2,7 @@
 // in dependency order), stepsOf() grouping into bulk steps, the JSON form, the nft content a
 // node's lab table gets (as nft prints it), the link specs apply sends, and the ownership markers.
 import t from 'tap';
-import type { Link } from '../../src/route/link.js';
+import type { Link } from '../../src/route/link/link.js';
 import { ruleText } from '../../src/nft/print.js';
 import type { LabModel } from '../../src/topology/model.js';
 import {

@@ -1,6 +1,6 @@
 /** `netlink-dump addr`: addresses per interface, like `ip -br addr` / `ip -j addr`. */
-import type { Address } from '../../route/addr.js';
-import type { Link } from '../../route/link.js';
+import type { Address } from '../../route/addr/addr.js';
+import type { Link } from '../../route/link/link.js';
 import type { Io } from '../io.js';
 import { LIVE_HELP, columns, liveArgs, openHandle } from './common.js';
 import { byIndexOf, filterLinks } from './link.js';

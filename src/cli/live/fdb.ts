@@ -1,5 +1,5 @@
 /** `netlink-dump fdb`: the bridge forwarding database, like `bridge fdb show` / `bridge -j fdb show`. */
-import type { FdbEntry } from '../../route/fdb.js';
+import type { FdbEntry } from '../../route/fdb/fdb.js';
 import type { Io } from '../io.js';
 import { LIVE_HELP, liveArgs, openHandle } from './common.js';
 import type { Json } from './shape.js';

@@ -6,8 +6,8 @@
  * …, not built into the test kernel) print info_kind only — listed in docs/objects.md.
  */
 import { readFileSync } from 'node:fs';
-import type { Link } from '../../route/link.js';
-import { BR_STATE_NAMES } from '../../route/bridge-port.js';
+import type { Link } from '../../route/link/link.js';
+import { BR_STATE_NAMES } from '../../route/link/bridge-port.js';
 
 type Json = Record<string, unknown>;
 type Rec = Record<string, unknown>;

@@ -1,5 +1,5 @@
 /** `netlink-dump link`: interfaces, like `ip -br link` / `ip -d link` / `ip -j link`. */
-import type { Link } from '../../route/link.js';
+import type { Link } from '../../route/link/link.js';
 import { CliError } from '../errors.js';
 import type { Io } from '../io.js';
 import { LIVE_HELP, columns, liveArgs, openHandle } from './common.js';

@@ -5,9 +5,9 @@
  * this file only parses the command line and prints with the shapes of shape.ts and
  * nft-events.ts. Ctrl-C / SIGTERM close the monitors and exit 0.
  */
-import type { Link } from '../../route/link.js';
-import type { MonitorEvent, MonitorKind } from '../../route/monitor-event.js';
-import type { Monitor } from '../../route/monitor.js';
+import type { Link } from '../../route/link/link.js';
+import type { MonitorEvent, MonitorKind } from '../../route/monitor/monitor-event.js';
+import type { Monitor } from '../../route/monitor/monitor.js';
 import type { NftMonitor } from '../../nft/monitor.js';
 import { bool, parse, str } from '../args.js';
 import { UsageError } from '../errors.js';
@@ -114,7 +114,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       nftMon = monitorNft(netns !== undefined ? { netns } : {});
     }
     if (routeKinds.length) {
-      const { monitor } = await import('../../route/monitor.js');
+      const { monitor } = await import('../../route/monitor/monitor.js');
       mon = monitor({ kinds: routeKinds, ...(family ? { family } : {}), ...(netns !== undefined ? { netns } : {}) });
     }
   } catch (err) {

@@ -7,9 +7,9 @@
  * across the named namespaces and this process's own.
  */
 import { readdirSync } from 'node:fs';
-import type { Address } from '../../route/addr.js';
-import type { Link } from '../../route/link.js';
-import type { Route } from '../../route/route-decode.js';
+import type { Address } from '../../route/addr/addr.js';
+import type { Link } from '../../route/link/link.js';
+import type { Route } from '../../route/route/route-decode.js';
 import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 import { parse, bool } from '../args.js';

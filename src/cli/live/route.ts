@@ -1,5 +1,5 @@
 /** `netlink-dump route`: routes, like `ip route` / `ip -j route`. */
-import type { RouteFilter } from '../../route/route.js';
+import type { RouteFilter } from '../../route/route/route.js';
 import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 import { LIVE_HELP, liveArgs, openHandle } from './common.js';

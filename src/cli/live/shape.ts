@@ -4,12 +4,12 @@
  * jq scripts written against iproute2 keep working. Names and numbers come from the library's
  * objects and tables; nothing is re-declared here. Deliberate differences: docs/objects.md.
  */
-import type { Address } from '../../route/addr.js';
-import type { Link } from '../../route/link.js';
-import { linkFlagWords } from '../../route/link-names.js';
-import type { Neighbour } from '../../route/neigh.js';
-import type { Route, RouteRealms } from '../../route/route-decode.js';
-import type { Rule } from '../../route/rule.js';
+import type { Address } from '../../route/addr/addr.js';
+import type { Link } from '../../route/link/link.js';
+import { linkFlagWords } from '../../route/link/link-names.js';
+import type { Neighbour } from '../../route/neigh/neigh.js';
+import type { Route, RouteRealms } from '../../route/route/route-decode.js';
+import type { Rule } from '../../route/rule/rule.js';
 import { linkInfoJson } from './link-info.js';
 
 export { linkFlagWords };
