@@ -24,8 +24,10 @@ before_links=$(links); before_netns=$(netns_dir); host_ino=$(stat -L -c %i /proc
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 # --disable-coverage: coverage instruments the FFI boundary and slows the live loops 10×.
+# --timeout: a safety net per file, not a speed check (a loaded 2-core machine runs files 10×
+# slower than an idle one, and they run side by side).
 # Test files load through test/helpers/ts-loader.mjs (.taprc); tsc above was the typecheck.
-TAP_ARGS=(--disable-coverage --reporter=tap --timeout=300)
+TAP_ARGS=(--disable-coverage --reporter=tap --timeout=600)
 TAP=(node node_modules/tap/dist/esm/run.mjs)
 # tap rebuilds its Test class when the plugins in .taprc differ from the built ones (the first
 # run after `npm ci`); do it here once, not in two tap runs at the same time.
