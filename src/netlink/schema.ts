@@ -305,6 +305,55 @@ export class AttrSet<S extends Spec = Spec> {
     return out as AttrValues<S>;
   }
 
+  /**
+   * A decoder of only some attributes of this set (the lazy dumps' first pass, src/netlink/lazy.ts):
+   * `keys` are value keys; a key mapped to a nested AttrSet's key list decodes only those keys
+   * inside that nest (`{ linkinfo: ['kind', 'slaveKind'] }`). Every attribute's length is still
+   * checked, so a malformed message fails here as with {@link read}; the others are not decoded.
+   */
+  picker(keys: readonly (string | { readonly [key: string]: readonly string[] })[]): (buf: Buffer, start: number, end: number) => Partial<AttrValues<S>> {
+    const want: (Entry | undefined)[] = [];
+    const sub: (((b: Buffer, s: number, t: number) => unknown) | undefined)[] = [];
+    for (const k of keys) {
+      for (const [key, inner] of typeof k === 'string' ? [[k, undefined] as const] : Object.entries(k)) {
+        const e = this.#byKey.get(key);
+        if (!e) throw new Error(`${this.name}: picker: no attribute with key ${key}`);
+        want[e.type] = e;
+        if (inner) {
+          const set = (e.kind as { set?: () => AttrSet }).set?.();
+          if (!set) throw new Error(`${this.name}: picker: ${key} is not a nested attribute set`);
+          sub[e.type] = set.picker(inner);
+        }
+      }
+    }
+    const name = this.name;
+    return (buf, start, end) => {
+      const out: Record<string, unknown> = {};
+      let deferred: { e: Entry; s: number; t: number }[] | undefined;
+      for (let off = start; off + NLA_HDRLEN <= end;) {
+        const len = buf[off]! | (buf[off + 1]! << 8);
+        const type = (buf[off + 2]! | (buf[off + 3]! << 8)) & NLA_TYPE_MASK;
+        if (len < NLA_HDRLEN || off + len > end) throw new DecodeError(`attribute length ${len} overruns ${name} (${end - off} bytes left)`, NO_PATH, off);
+        const e = want[type];
+        const s = off + NLA_HDRLEN, t = off + len;
+        if (e !== undefined && t - s <= e.maxExact) {
+          const inner = sub[type];
+          if (inner !== undefined) {
+            try {
+              out[e.key] = inner(buf, s, t);
+            } catch (err) {
+              rethrowWithin(err, e.name);
+            }
+          } else if (e.deferred) (deferred ??= []).push({ e, s, t });
+          else readInto(out, e, buf, s, t);
+        }
+        off += (len + 3) & ~3;
+      }
+      if (deferred) for (const { e, s, t } of deferred) readInto(out, e, buf, s, t);
+      return out as Partial<AttrValues<S>>;
+    };
+  }
+
   /** Multi-line text: `NAME: value` per attribute, nested sets indented. */
   describe(values: Readonly<Record<string, unknown>>, indent = ''): string {
     const lines: string[] = [];
@@ -392,10 +441,11 @@ export function attrs<const S extends Spec>(prefix: string, spec: S, opts?: Attr
 }
 
 /** A nested attribute set (NLA_F_NESTED). `get` is a thunk so tables may refer to each other. */
-export function nested<S extends Spec>(get: () => AttrSet<S>): Kind<AttrValues<S>> & Container & Walkable {
+export function nested<S extends Spec>(get: () => AttrSet<S>): Kind<AttrValues<S>> & Container & Walkable & { readonly set: () => AttrSet<S> } {
   return {
     kindName: 'nested',
     nested: true,
+    set: get,
     size: (v, path) => nest(() => get().size(v as Record<string, unknown>, path), deepEncode(path)),
     write: (v, buf, off) => get().write(v as Record<string, unknown>, buf, off),
     read: (buf, s, t, path) => {
