@@ -7,6 +7,10 @@
  * and shared by its entries (never a view of the socket's reused receive buffer); an object
  * lets go of them once its `attrs` is decoded.
  *
+ * When the first pass met no attribute it did not decode (a plain IPv4 route: table, dst,
+ * gateway, oif), the builder's object is already complete and is returned as it is: it keeps
+ * no bytes and has no accessor.
+ *
  * The object is the same public type with the same values as the eager builder makes: the
  * builder itself is run (wrapped, not rewritten) on the picked attributes, and its fields are
  * copied onto an instance whose `attrs` is an own enumerable accessor. That accessor turns
@@ -27,7 +31,7 @@ import { NetlinkTsError } from '../ffi/errors.js';
 import { DecodeError } from './errors.js';
 import { NLMSG_HDRLEN, nlmsgAlign } from './align.js';
 import { type MessageSchema, attrsOf } from './message.js';
-import type { AttrSet } from './schema.js';
+import type { AttrSet, Picker } from './schema.js';
 
 /** Reads one dump entry out of an owned copy of its datagram: `buf[start, end)` is the whole message. Undefined drops the entry. */
 export type LazyEntryReader<T> = (buf: Buffer, start: number, end: number, type: number) => T | undefined;
@@ -124,7 +128,7 @@ export function lazyKind<T extends object, C>(name: string, specOf: () => LazyKi
   let spec: LazyKindSpec<T, C> | undefined;
   let Lazy: new (v: T, buf: Buffer, start: number, end: number, set: AttrSet) => T;
   let copy: Copier | undefined;
-  const pickers = new Map<AttrSet, (b: Buffer, s: number, e: number) => object>();
+  const pickers = new Map<AttrSet, Picker<object>>();
   const init = (): LazyKindSpec<T, C> => {
     if (spec) return spec;
     spec = specOf();
@@ -190,7 +194,10 @@ export function lazyKind<T extends object, C>(name: string, specOf: () => LazyKi
       let pick = pickers.get(set);
       if (!pick) pickers.set(set, (pick = set.picker(sp.pick)));
       const v = sp.build(header, pick(buf, at, end), ctx);
-      return v === undefined ? undefined : new Lazy(v, buf, at, end, set);
+      // Every attribute was one the fields needed (a plain IPv4 route): the object is complete,
+      // nothing is left to decode, and it is the builder's own plain object.
+      if (v === undefined || !pick.skipped) return v;
+      return new Lazy(v, buf, at, end, set);
     };
   };
 

@@ -135,6 +135,13 @@ function readInto(out: Record<string, unknown>, e: Entry, buf: Buffer, s: number
   else out[e.key] = [v];
 }
 
+/**
+ * A decoder of some attributes of a set ({@link AttrSet.picker}). After each call, `skipped`
+ * tells whether the bytes held an attribute it did not decode (so its result is not what
+ * {@link AttrSet.read} would give).
+ */
+export type Picker<T> = ((buf: Buffer, start: number, end: number) => T) & { skipped: boolean };
+
 /** An attribute set: the runtime side of one declared table. */
 export class AttrSet<S extends Spec = Spec> {
   readonly name: string;
@@ -311,9 +318,9 @@ export class AttrSet<S extends Spec = Spec> {
    * inside that nest (`{ linkinfo: ['kind', 'slaveKind'] }`). Every attribute's length is still
    * checked, so a malformed message fails here as with {@link read}; the others are not decoded.
    */
-  picker(keys: readonly (string | { readonly [key: string]: readonly string[] })[]): (buf: Buffer, start: number, end: number) => Partial<AttrValues<S>> {
+  picker(keys: readonly (string | { readonly [key: string]: readonly string[] })[]): Picker<Partial<AttrValues<S>>> {
     const want: (Entry | undefined)[] = [];
-    const sub: (((b: Buffer, s: number, t: number) => unknown) | undefined)[] = [];
+    const sub: (Picker<unknown> | undefined)[] = [];
     for (const k of keys) {
       for (const [key, inner] of typeof k === 'string' ? [[k, undefined] as const] : Object.entries(k)) {
         const e = this.#byKey.get(key);
@@ -327,9 +334,10 @@ export class AttrSet<S extends Spec = Spec> {
       }
     }
     const name = this.name;
-    return (buf, start, end) => {
+    const pick = ((buf: Buffer, start: number, end: number) => {
       const out: Record<string, unknown> = {};
       let deferred: { e: Entry; s: number; t: number }[] | undefined;
+      let skipped = false;
       for (let off = start; off + NLA_HDRLEN <= end;) {
         const len = buf[off]! | (buf[off + 1]! << 8);
         const type = (buf[off + 2]! | (buf[off + 3]! << 8)) & NLA_TYPE_MASK;
@@ -344,14 +352,20 @@ export class AttrSet<S extends Spec = Spec> {
             } catch (err) {
               rethrowWithin(err, e.name);
             }
-          } else if (e.deferred) (deferred ??= []).push({ e, s, t });
-          else readInto(out, e, buf, s, t);
-        }
+            if (inner.skipped) skipped = true;
+          } else if (e.deferred) {
+            (deferred ??= []).push({ e, s, t });
+            if (!(e.key in out)) out[e.key] = undefined; // hold its wire position, as read() does
+          } else readInto(out, e, buf, s, t);
+        } else skipped = true;
         off += (len + 3) & ~3;
       }
       if (deferred) for (const { e, s, t } of deferred) readInto(out, e, buf, s, t);
+      pick.skipped = skipped;
       return out as Partial<AttrValues<S>>;
-    };
+    }) as Picker<Partial<AttrValues<S>>>;
+    pick.skipped = false;
+    return pick;
   }
 
   /** Multi-line text: `NAME: value` per attribute, nested sets indented. */
