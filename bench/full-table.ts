@@ -15,7 +15,7 @@
  * Prints one JSON line per phase and a summary (markdown rows) at the end.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -97,6 +97,23 @@ async function child(phase: string, n: number): Promise<void> {
         last = now;
         ticks++;
       }, 1);
+      // The stream's own turns (it gives the loop one by setImmediate): the longest synchronous
+      // stretch between two of them, in wall time and in process CPU time (on a loaded machine
+      // wall time also counts the time the scheduler gave to others; CPU time does not).
+      // Main-thread CPU time: /proc/<pid>/task/<pid>/schedstat (ns on CPU) — process.cpuUsage() would
+      // also count V8's compiler and GC helper threads.
+      const schedstat = `/proc/${process.pid}/task/${process.pid}/schedstat`;
+      const cpuNow = (): number => Number(readFileSync(schedstat, 'utf8').split(' ')[0]) / 1e6;
+      let resumed = performance.now(), cpuAt = cpuNow(), maxStretch = 0, maxStretchCpu = 0, turns = 0;
+      const realSetImmediate = globalThis.setImmediate;
+      globalThis.setImmediate = ((cb: (...a: unknown[]) => void, ...args: unknown[]) => {
+        const now = performance.now(), c = cpuNow() - cpuAt;
+        maxStretch = Math.max(maxStretch, now - resumed);
+        maxStretchCpu = Math.max(maxStretchCpu, c);
+        if (process.env['FT_DEBUG'] && c > 8) console.error(`turn ${turns}: stretch ${(now - resumed).toFixed(1)} ms wall, ${c.toFixed(1)} ms main-thread CPU`);
+        turns++;
+        return realSetImmediate(() => { resumed = performance.now(); cpuAt = cpuNow(); cb(...args); });
+      }) as typeof setImmediate;
       eld.enable();
       const samples: number[] = [];
       let count = 0, withGw = 0;
@@ -121,12 +138,34 @@ async function child(phase: string, n: number): Promise<void> {
       out['eventloop_max_delay_ms'] = eld.max / 1e6;
       out['eventloop_p99_delay_ms'] = eld.percentile(99) / 1e6;
       out['timer_ticks'] = ticks;
+      globalThis.setImmediate = realSetImmediate;
+      out['stream_turns'] = turns;
+      out['stream_max_stretch_ms'] = maxStretch;
+      out['stream_max_stretch_cpu_ms'] = maxStretchCpu;
       out['timer_max_gap_ms'] = maxGap;
       out['timer_max_gap_at_ms'] = maxGapAt;
       out['timer_gaps_over_20ms'] = over20;
       out['rss_samples_mb'] = samples.map((s) => Math.round(s / 2 ** 20));
       const mid = samples.slice(Math.floor(samples.length / 5));
       out['rss_growth_after_first_fifth_mb'] = mid.length ? (Math.max(...mid) - Math.min(...mid)) / 2 ** 20 : 0;
+    } else if (phase === 'control') {
+      // The machine's own noise: a loop doing allocation-heavy work for as long as a stream
+      // takes, yielding (setImmediate) every 5 ms as the stream does — what gaps does a 1 ms timer see?
+      const ms = n;
+      const eld = monitorEventLoopDelay({ resolution: 1 });
+      let over20 = 0, maxGap = 0, ticks = 0, last = performance.now();
+      const timer = setInterval(() => { const now = performance.now(); if (now - last > 20) over20++; maxGap = Math.max(maxGap, now - last); last = now; ticks++; }, 1);
+      eld.enable();
+      const t0 = performance.now();
+      let turn = t0;
+      const keep: object[] = [];
+      while (performance.now() - t0 < ms) {
+        for (let i = 0; i < 1000; i++) { keep.push({ a: i, b: `x${i}` }); if (keep.length > 5000) keep.length = 0; }
+        if (performance.now() - turn >= 5) { await new Promise((r) => setImmediate(r)); turn = performance.now(); }
+      }
+      eld.disable();
+      clearInterval(timer);
+      Object.assign(out, { ms, eventloop_max_delay_ms: eld.max / 1e6, eventloop_p99_delay_ms: eld.percentile(99) / 1e6, timer_ticks: ticks, timer_max_gap_ms: maxGap, timer_gaps_over_20ms: over20 });
     } else throw new Error(`unknown phase ${phase}`);
     out['max_rss_mb'] = process.resourceUsage().maxRSS / 1024;
   } finally {
@@ -169,11 +208,12 @@ async function parent(n: number, rounds: number): Promise<void> {
   const self = fileURLToPath(import.meta.url);
   const dir = mkdtempSync(join(tmpdir(), 'nlts-fulltable-'));
   const rows: Record<string, unknown>[] = [];
-  const run = (phase: string): void => {
-    const r = spawnSync(process.execPath, ['--max-old-space-size=8192', self, '--phase', phase, String(n)], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const run = (phase: string, arg = n): void => {
+    const r = spawnSync(process.execPath, ['--max-old-space-size=8192', self, '--phase', phase, String(arg)], { encoding: 'utf8', maxBuffer: 64 << 20 });
     if (r.status !== 0) throw new Error(`phase ${phase}: exit ${r.status}\n${r.stderr}`);
     const row = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
-    row['table_routes'] = routeCount();
+    if (phase !== 'control') row['table_routes'] = routeCount();
+    else row['impl'] = 'control (no netlink)';
     rows.push(row);
     console.log(JSON.stringify(row));
   };
@@ -192,6 +232,7 @@ async function parent(n: number, rounds: number): Promise<void> {
       run('add');
       ip('show -j', () => timed(['ip', '-j', 'route', 'show', 'table', 'main']));
       run('stream');
+      run('control', Math.round(Number(rows[rows.length - 1]!['ms'])));
       run('list');
       reset();
       ip('-batch add', () => timed(['ip', '-batch', batch]));
@@ -202,11 +243,13 @@ async function parent(n: number, rounds: number): Promise<void> {
     for (const d of DEVS) spawnSync('ip', ['link', 'del', d], { stdio: 'ignore' });
     rmSync(dir, { recursive: true, force: true });
   }
-  console.log('\n| impl | phase | ms | peak RSS MiB | RSS before MiB | event loop max delay ms | routes in table |');
-  console.log('|---|---|---|---|---|---|---|');
+  console.log('\n| impl | phase | ms | peak RSS MiB | RSS before MiB | event loop max delay ms (p99) | 1 ms timer gaps > 20 ms | longest stretch between turns, wall / CPU ms | routes in table |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     const f = (v: unknown): string => (typeof v === 'number' ? (v >= 100 ? v.toFixed(0) : v.toFixed(1)) : '');
-    console.log(`| ${r['impl']} | ${r['phase']} | ${f(r['ms'])} | ${f(r['max_rss_mb'])} | ${f(r['rss_before_mb'])} | ${f(r['eventloop_max_delay_ms'])} | ${r['table_routes']} |`);
+    const eld = r['eventloop_max_delay_ms'] === undefined ? '' : `${f(r['eventloop_max_delay_ms'])} (${f(r['eventloop_p99_delay_ms'])})`;
+    const stretch = r['stream_max_stretch_ms'] === undefined ? '' : `${f(r['stream_max_stretch_ms'])} / ${f(r['stream_max_stretch_cpu_ms'])}`;
+    console.log(`| ${r['impl']} | ${r['phase']} | ${f(r['ms'])} | ${f(r['max_rss_mb'])} | ${f(r['rss_before_mb'])} | ${eld} | ${r['timer_gaps_over_20ms'] ?? ''} | ${stretch} | ${r['table_routes'] ?? ''} |`);
   }
 }
 

@@ -297,10 +297,23 @@ export class NetlinkSocket {
     try {
       st = this.#dumpStart(msg);
       let turn = performance.now();
+      // Entries are found per datagram (offsets only) and decoded one by one as they are
+      // yielded — the datagram is our own copy, so the next recv cannot overwrite it — with a
+      // look at the clock every 32 entries: a turn of the event loop is never further away than
+      // STREAM_TURN_MS plus 32 entries (the first datagram included, in cold code).
+      const at: number[] = [];
+      let dgram: Buffer | undefined, n = 0;
       while (!st.done) {
-        const batch: T[] = [];
-        this.#dumpStep(st, (buf, s, e, type) => { const v = read(buf, s, e, type); if (v !== undefined) batch.push(v); }, true);
-        for (const v of batch) yield v;
+        at.length = 0;
+        this.#dumpStep(st, (buf, s, e, type) => { dgram = buf; at.push(s, e, type); }, true);
+        for (let k = 0; k < at.length; k += 3) {
+          const v = read(dgram!, at[k]!, at[k + 1]!, at[k + 2]!);
+          if (v !== undefined) yield v;
+          if ((++n & 31) === 0 && performance.now() - turn >= STREAM_TURN_MS) {
+            await macrotask();
+            turn = performance.now();
+          }
+        }
         if (performance.now() - turn >= STREAM_TURN_MS) {
           await macrotask();
           turn = performance.now();
