@@ -455,11 +455,11 @@ export function attrs<const S extends Spec>(prefix: string, spec: S, opts?: Attr
 }
 
 /** A nested attribute set (NLA_F_NESTED). `get` is a thunk so tables may refer to each other. */
-export function nested<S extends Spec>(get: () => AttrSet<S>): Kind<AttrValues<S>> & Container & Walkable & { readonly set: () => AttrSet<S> } {
-  return {
+export function nested<S extends Spec>(get: () => AttrSet<S>): Kind<AttrValues<S>> & Container & Walkable {
+  // `set` (not in the declared type): the nested table, for AttrSet.picker().
+  const kind: Kind<AttrValues<S>> & Container & Walkable = {
     kindName: 'nested',
     nested: true,
-    set: get,
     size: (v, path) => nest(() => get().size(v as Record<string, unknown>, path), deepEncode(path)),
     write: (v, buf, off) => get().write(v as Record<string, unknown>, buf, off),
     read: (buf, s, t, path) => {
@@ -475,6 +475,7 @@ export function nested<S extends Spec>(get: () => AttrSet<S>): Kind<AttrValues<S
     pathInto: (buf, s, t, target, path) => nest(() => get().pathAt(buf, s, t, target, path), () => path),
     walkInto: (buf, s, t) => nest(() => get().walk(buf, s, t), () => deepWalk(s)),
   };
+  return Object.assign(kind, { set: get });
 }
 
 /**
