@@ -12,8 +12,8 @@ import type { BulkOptions, BulkResult, NetlinkSocket } from '../../netlink/socke
 import type { LinkApi } from '../link/link.js';
 import { afOf, parsePrefix } from '../prefix.js';
 import { RTM_DELROUTE, RTM_GETROUTE, RTM_NEWROUTE } from '../protocol.js';
-import { RTM_F, type RouteAttrs, type RtMsg } from './route.schema.js';
-import { type Route, routeOf, toRoute } from './route-decode.js';
+import { RTM_F, type RouteAttrs } from './route.schema.js';
+import { type Route, toRoute } from './route-decode.js';
 import {
   type RouteProtocolName, type RouteTableName, type RouteTypeName, parseRouteProtocol, parseRouteTable, parseRouteType,
 } from './route-names.js';
