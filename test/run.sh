@@ -10,6 +10,7 @@
 # Prints tap's summary and a closing line "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
+export NETLINK_TS_CHECK_LAZY=1  # every dump of the suite builds its objects lazily and eagerly and compares them (src/netlink/lazy.ts)
 
 links() { ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | sed 's/@.*//' | sort | tr '\n' ' '; }
 netns_dir() { ls -A /run/netns 2>/dev/null | tr '\n' ' '; }
