@@ -17,6 +17,9 @@ export type { ExtAck } from './netlink/errors.js';
 export * from './netlink/header.js';
 export { NetlinkSocket } from './netlink/socket.js';
 export type { BulkOptions, BulkResult, RequestOptions, SocketOptions } from './netlink/socket.js';
+export { STREAM_TURN_MS } from './netlink/socket.js';
+export { LazyMismatchError, assertLazyEqual, lazyKind } from './netlink/lazy.js';
+export type { LazyEntryReader, LazyKind, LazyKindSpec, PickKeys } from './netlink/lazy.js';
 export { LiveTransport } from './netlink/transport.js';
 export type { LiveTransportOptions, Transport } from './netlink/transport.js';
 export { RecordingTransport, ReplayTransport } from './netlink/replay.js';
@@ -28,7 +31,7 @@ export {
 } from './netlink/message.js';
 export type { ErrorPayload, Message, MessageSchema, OutMessage } from './netlink/message.js';
 export { AttrSet, array, attrs, nested, prefixed, struct, union, MAX_NEST_DEPTH, NLA_F_NESTED, NLA_F_NET_BYTEORDER } from './netlink/schema.js';
-export type { AttrDef, AttrValues, Spec, StructValue } from './netlink/schema.js';
+export type { AttrDef, AttrValues, Picker, Spec, StructValue } from './netlink/schema.js';
 /** The attribute and field kinds of the schema engine: u8 … be64, asciiz, bytes, flag, ipaddr, lladdr, …. */
 export * as kinds from './netlink/kinds.js';
 export type { Kind } from './netlink/kinds.js';

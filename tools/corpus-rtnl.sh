@@ -66,6 +66,8 @@ for i in $(seq 1 20); do ip route add 10.101.$i.0/24 dev va1 table 100 proto sta
 for i in $(seq 1 10); do ip route add 10.102.$i.0/24 table 200 nexthop via 10.1.0.253 weight $i nexthop via 10.3.0.254 weight 1; done
 ip route add 10.110.0.0/16 via 10.1.0.254 tos 0x10 realm 5 metric 7 mtu lock 1400 advmss 1000
 ip route add 10.110.0.0/16 via 10.1.0.253 tos 0x08
+# tos 0x28 is AF11 in /etc/iproute2/rt_dsfield: ip -j prints the name
+ip route add 10.110.0.0/16 via 10.1.0.252 tos 0x28
 ip route add 10.111.0.0/16 via inet6 fe80::1 dev br0
 ip route add 10.112.0.0/16 dev va0 onlink via 1.2.3.4 table 100
 ip route add 10.113.0.0/16 dev br0 realms 3/4 proto 99 table 300 scope link

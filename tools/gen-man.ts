@@ -13,11 +13,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const BIN = join(ROOT, 'dist/bundle/netlink-dump.js');
+const BIN = join(ROOT, 'dist/bundle/netlink-dump.cjs');
 const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string; homepage?: string };
 
 function help(args: readonly string[]): string {
-  return execFileSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } }).trimEnd();
+  return execFileSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', NETLINK_TS_CODE_CACHE: '0' } }).trimEnd();
 }
 
 export interface CliCommand { readonly name: string; readonly summary: string; readonly help: string; readonly options: readonly string[]; readonly words: readonly string[] }

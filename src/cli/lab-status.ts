@@ -26,7 +26,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   const { plan, planJson, planSummary } = await import('../topology/plan.js');
   const p = await plan(model);
   const nodes = [...p.state.nodes.values()];
-  const spaces: NsState[] = nodes.filter((n) => n.present).map((n) => ({ name: n.node.name, links: [...n.links], addrs: [...n.addrs], routes: [...n.routes] }));
+  const spaces: NsState[] = nodes.filter((n) => n.present).map((n) => ({ name: n.node.name, links: [...n.links], addrs: [...n.addrs], routes: n.routes.filter((r) => r.table !== 'local') }));
   const view = nsView(spaces, spaces);
   const changeLine = (c: (typeof p.changes)[number]): string => `${c.op} ${c.kind.replace(/-(del|stop)$/, '')} ${c.object}${c.detail ? `: ${c.detail}` : ''}`;
   if (a.json) {
@@ -68,6 +68,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     for (const c of mine) if (!n.present || !shown.has(ifaceOf(c) ?? '')) out.push(st.bad(`  drift: ${changeLine(c)}`));
   }
   for (const c of p.conflicts) out.push(st.bad(`! ${c}`));
+  if (model.nodes.every((n) => n.kind === 'host' || !p.state.nodes.get(n.name)!.present) && model.nodes.some((n) => n.kind !== 'host')) {
+    out.push(`lab ${model.name} is not up (netlink-lab up ${a.file}${a.host !== undefined ? ` --host ${a.host}` : ''} builds it)`);
+  }
   out.push(planSummary(p));
   io.out(out.join('\n'));
   return 0;

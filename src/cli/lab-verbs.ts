@@ -13,8 +13,13 @@ export const PLAN_HELP = `usage: netlink-lab plan FILE [--json]
 Compare the lab with the live kernel and print what up would do, one line per object:
   + add    ~ change (old → new)    - remove (owned by the lab, no longer in the file)
 then a summary ("3 to add, 1 to change, 0 to destroy"), or "no changes" when the kernel
-matches the lab. Objects in the lab's way that are not the lab's are printed with ! (up
-refuses to touch them; exit 1). Nothing is changed.
+matches the lab. Conflicts are printed with ! — objects in the lab's way that are not the
+lab's, or what the lab needs and this machine lacks (a vxlan's underlay device): up refuses
+to start while there are any (exit 1). Nothing is changed.
+
+Options:
+      --exit-code        exit 1 also when there are changes (as git diff --exit-code):
+                         0 means the kernel matches the lab
 
 ${COMMON_HELP}`;
 
@@ -43,7 +48,7 @@ touched. Also works after a crash, and with --name from the lab's name alone (no
 ${COMMON_HELP}`;
 
 export async function plan(argv: readonly string[], io: Io): Promise<number> {
-  const a = labArgs(argv, 'plan');
+  const a = labArgs(argv, 'plan', { 'exit-code': { type: 'boolean' } });
   if (!a) { io.out(PLAN_HELP); return 0; }
   noMore(a, 'plan');
   const model = await loadModel(a);
@@ -51,10 +56,10 @@ export async function plan(argv: readonly string[], io: Io): Promise<number> {
   const p = await makePlan(model);
   io.out(a.json ? JSON.stringify(planJson(p)) : planLines(p).join('\n'));
   if (p.conflicts.length) {
-    io.err(`plan: ${p.conflicts.length} object${p.conflicts.length === 1 ? '' : 's'} in the lab's way ${p.conflicts.length === 1 ? 'is' : 'are'} not the lab's: ${p.conflicts[0]}`);
+    io.err(`plan: ${p.conflicts.length} conflict${p.conflicts.length === 1 ? '' : 's'}, up would refuse to start: ${p.conflicts[0]}`);
     return 1;
   }
-  return 0;
+  return a.parsed.values['exit-code'] === true && p.changes.length > 0 ? 1 : 0;
 }
 
 /** Progress lines for `total` steps: all of them when few, else one per ~10 % or per second. */

@@ -135,7 +135,12 @@ function isEntry(): boolean {
   }
 }
 
-if (isEntry()) {
+/**
+ * The bin: run `process.argv` and set the exit status. Called here when this module is the
+ * process's entry (tsc build, ESM bundle), and by the bin's CommonJS prologue
+ * (dist/bundle/netlink-dump.cjs, see tools/bin-prologue.cjs).
+ */
+export function binMain(): void {
   const io = processIo();
   // `netlink-dump link | head -1`: a closed pipe is not an error.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -144,3 +149,5 @@ if (isEntry()) {
   });
   void runCli(process.argv.slice(2), io).then((code) => { process.exitCode = code; });
 }
+
+if (isEntry()) binMain();

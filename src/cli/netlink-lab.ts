@@ -26,6 +26,9 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   exec: { summary: 'run a command inside a node: netlink-lab exec FILE NODE -- CMD [ARGS...]', load: () => import('./lab-exec.js') },
 };
 
+/** containerlab's verb names, for hands used to them. */
+const ALIASES: Readonly<Record<string, string>> = { deploy: 'up', destroy: 'down', inspect: 'status' };
+
 const USAGE = `usage: netlink-lab COMMAND FILE [OPTIONS]
 
 Commands:
@@ -34,12 +37,15 @@ ${Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(7)} ${c.summary}`).join
 FILE is a lab file (YAML or JSON; JSON Schema: schema/netlink-lab.schema.json).
 Common options: --host NAME (this machine's part of a multi-host lab), --json,
 --ffi koffi|ffi-napi (or NETLINK_TS_FFI). Run netlink-lab COMMAND --help for more.
+containerlab's names work too: ${Object.entries(ALIASES).map(([a, c]) => `${a} (${c})`).join(', ')}.
 Exit status: 0 done, 1 failed (one line on stderr), 2 usage error.`;
 
 async function main(argv: readonly string[], io: Io): Promise<number> {
-  const [cmd, ...rest] = argv;
+  const [given, ...rest] = argv;
+  const cmd = given !== undefined && Object.hasOwn(ALIASES, given) ? ALIASES[given]! : given;
   if (cmd === '--help' || cmd === '-h' || cmd === 'help') {
-    if (cmd === 'help' && rest[0] && Object.hasOwn(COMMANDS, rest[0])) return (await COMMANDS[rest[0]]!.load()).run(['--help'], io);
+    const topic = rest[0] !== undefined && Object.hasOwn(ALIASES, rest[0]) ? ALIASES[rest[0]]! : rest[0];
+    if (cmd === 'help' && topic && Object.hasOwn(COMMANDS, topic)) return (await COMMANDS[topic]!.load()).run(['--help'], io);
     io.out(USAGE);
     return 0;
   }

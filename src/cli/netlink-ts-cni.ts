@@ -3,10 +3,12 @@
  * netlink-ts-cni: a CNI plugin (spec 1.0.0 + 1.1). Install it (or a link to it) in a CNI_PATH
  * directory as `netlink-ts-cni` for the bridge plugin and as `netlink-ts-portmap` for the
  * port-mapping plugin; the configuration's `type` selects the plugin. See docs/cni.md.
- * (No top-level await: the published bin is also built as CommonJS, which Node loads without
- * the ESM loader's asynchronous file reads.)
+ * The published bin is the CommonJS build of this file behind a prologue with a V8 code cache
+ * (dist/bundle/netlink-ts-cni.cjs, tools/bin-prologue.cjs), which calls {@link binMain}; the
+ * ESM bundle (dist/bundle/netlink-ts-cni.js) runs it itself. (No top-level await: CommonJS.)
  */
-import { writeSync } from 'node:fs';
+import { realpathSync, writeSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { CniError, asCniError, CNI_IO_FAILURE } from '../cni/errors.js';
 import { LATEST_VERSION, readStdin, runCni } from '../cni/main.js';
 
@@ -21,4 +23,21 @@ async function main(): Promise<void> {
   if (out.stdout) writeSync(1, out.stdout + '\n');
   process.exit(out.code);
 }
-void main();
+
+/** The plugin: read the request from stdin and the environment, answer on stdout, exit. */
+export function binMain(): void {
+  void main();
+}
+
+/** True when this module is the process's entry (the ESM bundle or the tsc build run directly). */
+function isEntry(): boolean {
+  const arg = process.argv[1];
+  if (!arg) return false;
+  try {
+    return realpathSync(arg) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntry()) binMain();

@@ -28,6 +28,7 @@
 import { createRequire } from 'node:module';
 import { BackendUnavailableError, checkCall, settlePollAsync } from './errors.js';
 import type { Libc, RecvResult } from './libc.js';
+import { lazyFunctions } from './lazy-bind.js';
 
 /** The part of a ref-napi "type" object we rely on; the rest is opaque. */
 interface RefType { readonly size: number; readonly indirection: number }
@@ -235,6 +236,38 @@ function loadFfiNapi(): { ffi: FfiNapi; ref: RefNapi & RefNapiRaw; bindings: Ffi
   }
 }
 
+/** Every libc function of this backend: symbol, return and argument slots ({@link fastCall}). */
+const SIGNATURES = {
+  socket: ['socket', 'i32', ['i32', 'i32', 'i32']],
+  bind: ['bind', 'i32', ['i32', 'in', 'u32']],
+  getsockname: ['getsockname', 'i32', ['i32', 'inout', 'inout']],
+  setsockopt: ['setsockopt', 'i32', ['i32', 'i32', 'i32', 'in', 'u32']],
+  getsockopt: ['getsockopt', 'i32', ['i32', 'i32', 'i32', 'inout', 'inout']],
+  sendto: ['sendto', 'i64', ['i32', 'in', 'i64', 'i32', 'in', 'u32']],
+  sendmsg: ['sendmsg', 'i64', ['i32', 'in', 'i32']],
+  recvfrom: ['recvfrom', 'i64', ['i32', 'out', 'i64', 'i32', 'inout', 'inout']],
+  recvmsg: ['recvmsg', 'i64', ['i32', 'inout', 'i32']],
+  close: ['close', 'i32', ['i32']],
+  setns: ['setns', 'i32', ['i32', 'i32']],
+  unshare: ['unshare', 'i32', ['i32']],
+  mount: ['mount', 'i32', ['str', 'str', 'str', 'i64', 'str']],
+  umount2: ['umount2', 'i32', ['str', 'i32']],
+  // open(2) is variadic; passing mode as a fixed third int is ABI-identical on SysV x86_64/arm64.
+  open: ['open', 'i32', ['str', 'i32', 'u32']],
+  // ioctl(2) is variadic; with no third argument (or one more word) the fixed-args call is ABI-identical.
+  ioctl: ['ioctl', 'i32', ['i32', 'i64']],
+  ioctlPtr: ['ioctl', 'i32', ['i32', 'i64', 'inout']],
+  ioctlInt: ['ioctl', 'i32', ['i32', 'i64', 'i64']],
+  sethostname: ['sethostname', 'i32', ['in', 'i64']],
+  gettid: ['gettid', 'i32', []],
+  getpid: ['getpid', 'i32', []],
+  poll: ['poll', 'i32', ['inout', 'i64', 'i32']],
+  eventfd: ['eventfd', 'i32', ['u32', 'i32']],
+  read: ['read', 'i64', ['i32', 'out', 'i64']],
+  write: ['write', 'i64', ['i32', 'in', 'i64']],
+  flock: ['flock', 'i32', ['i32', 'i32']],
+} as const satisfies Record<string, readonly [string, 'i32' | 'i64', readonly Arg[]]>;
+
 export function createFfiNapiLibc(): Libc {
   const { ffi, ref, bindings } = loadFfiNapi();
 
@@ -242,37 +275,10 @@ export function createFfiNapiLibc(): Libc {
   const sym = (name: string, ret: 'i32' | 'i64', args: readonly Arg[]) => fastCall(ffi, bindings, ref, libc.get(name), ret, args);
   const rawErrno = fastCall(ffi, bindings, ref, bindings.StaticFunctions._errno, 'i32', []);
   const errno = (): number => rawErrno();
-  const f = {
-    socket: sym('socket', 'i32', ['i32', 'i32', 'i32']),
-    bind: sym('bind', 'i32', ['i32', 'in', 'u32']),
-    getsockname: sym('getsockname', 'i32', ['i32', 'inout', 'inout']),
-    setsockopt: sym('setsockopt', 'i32', ['i32', 'i32', 'i32', 'in', 'u32']),
-    getsockopt: sym('getsockopt', 'i32', ['i32', 'i32', 'i32', 'inout', 'inout']),
-    sendto: sym('sendto', 'i64', ['i32', 'in', 'i64', 'i32', 'in', 'u32']),
-    sendmsg: sym('sendmsg', 'i64', ['i32', 'in', 'i32']),
-    recvfrom: sym('recvfrom', 'i64', ['i32', 'out', 'i64', 'i32', 'inout', 'inout']),
-    recvmsg: sym('recvmsg', 'i64', ['i32', 'inout', 'i32']),
-    close: sym('close', 'i32', ['i32']),
-    setns: sym('setns', 'i32', ['i32', 'i32']),
-    unshare: sym('unshare', 'i32', ['i32']),
-    mount: sym('mount', 'i32', ['str', 'str', 'str', 'i64', 'str']),
-    umount2: sym('umount2', 'i32', ['str', 'i32']),
-    // open(2) is variadic; passing mode as a fixed third int is ABI-identical on SysV x86_64/arm64.
-    open: sym('open', 'i32', ['str', 'i32', 'u32']),
-    // ioctl(2) is variadic; with no third argument (or one more word) the fixed-args call is ABI-identical.
-    ioctl: sym('ioctl', 'i32', ['i32', 'i64']),
-    ioctlPtr: sym('ioctl', 'i32', ['i32', 'i64', 'inout']),
-    ioctlInt: sym('ioctl', 'i32', ['i32', 'i64', 'i64']),
-    sethostname: sym('sethostname', 'i32', ['in', 'i64']),
-    gettid: sym('gettid', 'i32', []),
-    getpid: sym('getpid', 'i32', []),
-    poll: sym('poll', 'i32', ['inout', 'i64', 'i32']),
-    eventfd: sym('eventfd', 'i32', ['u32', 'i32']),
-    read: sym('read', 'i64', ['i32', 'out', 'i64']),
-    write: sym('write', 'i64', ['i32', 'in', 'i64']),
-    flock: sym('flock', 'i32', ['i32', 'i32']),
-  };
-  const asyncPoll = asyncPollCall(ffi, bindings, ref, libc.get('poll'));
+  // Each symbol is looked up and its CIF prepared on its first call (lazy-bind.ts).
+  const f = lazyFunctions(SIGNATURES, ([name, ret, args]) => sym(name, ret, args));
+  let asyncPollFn: ReturnType<typeof asyncPollCall> | undefined;
+  const asyncPoll = (): ReturnType<typeof asyncPollCall> => asyncPollFn ??= asyncPollCall(ffi, bindings, ref, libc.get('poll'));
 
   // One reusable socklen_t cell, read back through a native-endian view of the same memory.
   const lenBuf = Buffer.alloc(4);
@@ -356,7 +362,7 @@ export function createFfiNapiLibc(): Libc {
     getpid: () => f.getpid(),
     poll: (fds, nfds, timeoutMs) => checkCall('poll', f.poll(fds, nfds, timeoutMs), errno),
     pollAsync: async (fds, nfds, timeoutMs) =>
-      settlePollAsync(await asyncPoll(fds, nfds, timeoutMs), () => checkCall('poll', f.poll(fds, nfds, 0), errno)),
+      settlePollAsync(await asyncPoll()(fds, nfds, timeoutMs), () => checkCall('poll', f.poll(fds, nfds, 0), errno)),
     eventfd: (initval, flags) => checkCall('eventfd', f.eventfd(initval, flags), errno),
     read: (fd, buf, len) => checkCall('read', f.read(fd, buf, Math.min(len, buf.length)), errno),
     write: (fd, buf, len) => checkCall('write', f.write(fd, buf, Math.min(len, buf.length)), errno),

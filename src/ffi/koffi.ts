@@ -3,67 +3,126 @@
  * The hot path (sendto/recvfrom) passes Buffers as plain pointers; struct msghdr is
  * marshalled by koffi only for sendmsg/recvmsg, which cost ~1.5 µs more per call.
  */
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { BackendUnavailableError, checkCall, settlePollAsync } from './errors.js';
 import type { Libc, RecvResult } from './libc.js';
+import { lazyFunctions } from './lazy-bind.js';
 
 type KoffiFn = ((...args: unknown[]) => number | bigint) & {
   /** Run the call on a libuv pool thread; the callback gets (error, result). */
   async(...args: unknown[]): void;
 };
 interface KoffiLib { func(decl: string): KoffiFn }
-interface Koffi {
+export interface Koffi {
   load(path: string): KoffiLib;
   errno(): number;
   struct(name: string, def: Record<string, string>): unknown;
 }
 
-/** Build the koffi-backed {@link Libc}. Loads the koffi native module on first call. */
-export function createKoffiLibc(): Libc {
-  const require = createRequire(import.meta.url);
-  let koffi: Koffi;
+/**
+ * The ELF interpreter node runs under is glibc's (`/lib64/ld-linux-x86-64.so.2`, …): koffi's
+ * glibc build fits. Read from the first page of the node binary, where PT_INTERP's string sits.
+ */
+function nodeIsGlibc(): boolean {
+  let fd = -1;
   try {
-    koffi = require('koffi') as Koffi;
+    fd = openSync(process.execPath, 'r');
+    const page = Buffer.alloc(4096);
+    const n = readSync(fd, page, 0, page.length, 0);
+    const head = page.subarray(0, n).toString('latin1');
+    return head.includes('/ld-linux') && !head.includes('/ld-musl');
+  } catch {
+    return false;
+  } finally {
+    if (fd >= 0) closeSync(fd);
+  }
+}
+
+/**
+ * Load koffi. Fast path (issue 16: the first handle of a process paid ~12 ms here, most of it
+ * koffi's JavaScript entry finding its binary: two ELF reads of the node binary, a module graph
+ * of three CommonJS files, deprecation wrappers we never call): on glibc Linux, the prebuilt
+ * native module koffi itself would pick (`@koromix/koffi-<platform>-<arch>/<platform>_<arch>/koffi.node`,
+ * resolved from koffi's own directory) is required directly, and kept only if it reports
+ * koffi's version. Anything else (another layout, musl, a source build, a version mismatch, a
+ * load error) takes koffi's public entry, which explains its own failures; so does
+ * `NETLINK_TS_KOFFI_ENTRY=1` in the environment.
+ */
+export function loadKoffi(require: NodeJS.Require = createRequire(import.meta.url)): { koffi: Koffi; path: 'direct' | 'entry' } {
+  let entry: string;
+  try {
+    entry = require.resolve('koffi');
+  } catch (err) {
+    throw new BackendUnavailableError('koffi', ['koffi'], 'missing', err);
+  }
+  if (process.env['NETLINK_TS_KOFFI_ENTRY'] !== '1' && process.platform === 'linux' && nodeIsGlibc()) {
+    try {
+      const dir = dirname(entry);
+      const { version } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version?: unknown };
+      const fromKoffi = createRequire(entry);
+      const pkg = dirname(fromKoffi.resolve(`@koromix/koffi-${process.platform}-${process.arch}/package.json`));
+      const native = fromKoffi(join(pkg, `${process.platform}_${process.arch}`, 'koffi.node')) as Koffi & { version?: unknown };
+      if (typeof version === 'string' && native.version === version) return { koffi: native, path: 'direct' };
+    } catch { /* take koffi's entry */ }
+  }
+  try {
+    return { koffi: require('koffi') as Koffi, path: 'entry' };
   } catch (err) {
     const missing = (err as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && /'koffi'/.test((err as Error).message);
     throw new BackendUnavailableError('koffi', ['koffi'], missing ? 'missing' : 'unbuilt', err);
   }
+}
+
+/** The C declarations of every function the backend calls, bound on first use ({@link lazyFunctions}). */
+const DECLS = {
+  socket: 'int socket(int, int, int)',
+  bind: 'int bind(int, const void *, uint32_t)',
+  getsockname: 'int getsockname(int, void *, _Inout_ uint32_t *)',
+  setsockopt: 'int setsockopt(int, int, int, const void *, uint32_t)',
+  getsockopt: 'int getsockopt(int, int, int, void *, _Inout_ uint32_t *)',
+  sendto: 'long sendto(int, const void *, size_t, int, const void *, uint32_t)',
+  sendmsg: 'long sendmsg(int, const nlts_msghdr *, int)',
+  recvfrom: 'long recvfrom(int, void *, size_t, int, void *, _Inout_ uint32_t *)',
+  recvmsg: 'long recvmsg(int, _Inout_ nlts_msghdr *, int)',
+  close: 'int close(int)',
+  setns: 'int setns(int, int)',
+  unshare: 'int unshare(int)',
+  mount: 'int mount(const char *, const char *, const char *, unsigned long, const char *)',
+  umount2: 'int umount2(const char *, int)',
+  open: 'int open(const char *, int, uint32_t)',
+  ioctl: 'int ioctl(int, unsigned long)',
+  // ioctl(2) is variadic; fixed-argument declarations are ABI-identical for one int/pointer.
+  ioctlPtr: 'int ioctl(int, unsigned long, void *)',
+  ioctlInt: 'int ioctl(int, unsigned long, unsigned long)',
+  sethostname: 'int sethostname(const void *, size_t)',
+  gettid: 'int gettid()',
+  getpid: 'int getpid()',
+  poll: 'int poll(void *, unsigned long, int)',
+  eventfd: 'int eventfd(unsigned int, int)',
+  read: 'long read(int, void *, size_t)',
+  write: 'long write(int, const void *, size_t)',
+  flock: 'int flock(int, int)',
+} as const;
+
+/** Build the koffi-backed {@link Libc}. Loads the koffi native module on first call; each libc symbol is bound the first time it is called. */
+export function createKoffiLibc(): Libc {
+  const { koffi } = loadKoffi();
   const c = koffi.load('libc.so.6');
   const errno = (): number => koffi.errno();
-  koffi.struct('nlts_iovec', { iov_base: 'void *', iov_len: 'size_t' });
-  koffi.struct('nlts_msghdr', {
-    msg_name: 'void *', msg_namelen: 'uint32_t', msg_iov: 'nlts_iovec *', msg_iovlen: 'size_t',
-    msg_control: 'void *', msg_controllen: 'size_t', msg_flags: 'int',
+  let structs = false;
+  const f = lazyFunctions(DECLS, (decl) => {
+    if (!structs && decl.includes('nlts_msghdr')) {
+      koffi.struct('nlts_iovec', { iov_base: 'void *', iov_len: 'size_t' });
+      koffi.struct('nlts_msghdr', {
+        msg_name: 'void *', msg_namelen: 'uint32_t', msg_iov: 'nlts_iovec *', msg_iovlen: 'size_t',
+        msg_control: 'void *', msg_controllen: 'size_t', msg_flags: 'int',
+      });
+      structs = true;
+    }
+    return c.func(decl);
   });
-  const f = {
-    socket: c.func('int socket(int, int, int)'),
-    bind: c.func('int bind(int, const void *, uint32_t)'),
-    getsockname: c.func('int getsockname(int, void *, _Inout_ uint32_t *)'),
-    setsockopt: c.func('int setsockopt(int, int, int, const void *, uint32_t)'),
-    getsockopt: c.func('int getsockopt(int, int, int, void *, _Inout_ uint32_t *)'),
-    sendto: c.func('long sendto(int, const void *, size_t, int, const void *, uint32_t)'),
-    sendmsg: c.func('long sendmsg(int, const nlts_msghdr *, int)'),
-    recvfrom: c.func('long recvfrom(int, void *, size_t, int, void *, _Inout_ uint32_t *)'),
-    recvmsg: c.func('long recvmsg(int, _Inout_ nlts_msghdr *, int)'),
-    close: c.func('int close(int)'),
-    setns: c.func('int setns(int, int)'),
-    unshare: c.func('int unshare(int)'),
-    mount: c.func('int mount(const char *, const char *, const char *, unsigned long, const char *)'),
-    umount2: c.func('int umount2(const char *, int)'),
-    open: c.func('int open(const char *, int, uint32_t)'),
-    ioctl: c.func('int ioctl(int, unsigned long)'),
-    // ioctl(2) is variadic; fixed-argument declarations are ABI-identical for one int/pointer.
-    ioctlPtr: c.func('int ioctl(int, unsigned long, void *)'),
-    ioctlInt: c.func('int ioctl(int, unsigned long, unsigned long)'),
-    sethostname: c.func('int sethostname(const void *, size_t)'),
-    gettid: c.func('int gettid()'),
-    getpid: c.func('int getpid()'),
-    poll: c.func('int poll(void *, unsigned long, int)'),
-    eventfd: c.func('int eventfd(unsigned int, int)'),
-    read: c.func('long read(int, void *, size_t)'),
-    write: c.func('long write(int, const void *, size_t)'),
-    flock: c.func('int flock(int, int)'),
-  };
   // One reusable socklen_t cell: koffi writes `_Inout_` arrays back in place.
   const lenCell = [0];
 

@@ -135,6 +135,13 @@ function readInto(out: Record<string, unknown>, e: Entry, buf: Buffer, s: number
   else out[e.key] = [v];
 }
 
+/**
+ * A decoder of some attributes of a set ({@link AttrSet.picker}). After each call, `skipped`
+ * tells whether the bytes held an attribute it did not decode (so its result is not what
+ * {@link AttrSet.read} would give).
+ */
+export type Picker<T> = ((buf: Buffer, start: number, end: number) => T) & { skipped: boolean };
+
 /** An attribute set: the runtime side of one declared table. */
 export class AttrSet<S extends Spec = Spec> {
   readonly name: string;
@@ -305,6 +312,62 @@ export class AttrSet<S extends Spec = Spec> {
     return out as AttrValues<S>;
   }
 
+  /**
+   * A decoder of only some attributes of this set (the lazy dumps' first pass, src/netlink/lazy.ts):
+   * `keys` are value keys; a key mapped to a nested AttrSet's key list decodes only those keys
+   * inside that nest (`{ linkinfo: ['kind', 'slaveKind'] }`). Every attribute's length is still
+   * checked, so a malformed message fails here as with {@link read}; the others are not decoded.
+   */
+  picker(keys: readonly (string | { readonly [key: string]: readonly string[] })[]): Picker<Partial<AttrValues<S>>> {
+    const want: (Entry | undefined)[] = [];
+    const sub: (Picker<unknown> | undefined)[] = [];
+    for (const k of keys) {
+      for (const [key, inner] of typeof k === 'string' ? [[k, undefined] as const] : Object.entries(k)) {
+        const e = this.#byKey.get(key);
+        if (!e) throw new Error(`${this.name}: picker: no attribute with key ${key}`);
+        want[e.type] = e;
+        if (inner) {
+          const set = (e.kind as { set?: () => AttrSet }).set?.();
+          if (!set) throw new Error(`${this.name}: picker: ${key} is not a nested attribute set`);
+          sub[e.type] = set.picker(inner);
+        }
+      }
+    }
+    const name = this.name;
+    const pick = ((buf: Buffer, start: number, end: number) => {
+      const out: Record<string, unknown> = {};
+      let deferred: { e: Entry; s: number; t: number }[] | undefined;
+      let skipped = false;
+      for (let off = start; off + NLA_HDRLEN <= end;) {
+        const len = buf[off]! | (buf[off + 1]! << 8);
+        const type = (buf[off + 2]! | (buf[off + 3]! << 8)) & NLA_TYPE_MASK;
+        if (len < NLA_HDRLEN || off + len > end) throw new DecodeError(`attribute length ${len} overruns ${name} (${end - off} bytes left)`, NO_PATH, off);
+        const e = want[type];
+        const s = off + NLA_HDRLEN, t = off + len;
+        if (e !== undefined && t - s <= e.maxExact) {
+          const inner = sub[type];
+          if (inner !== undefined) {
+            try {
+              out[e.key] = inner(buf, s, t);
+            } catch (err) {
+              rethrowWithin(err, e.name);
+            }
+            if (inner.skipped) skipped = true;
+          } else if (e.deferred) {
+            (deferred ??= []).push({ e, s, t });
+            if (!(e.key in out)) out[e.key] = undefined; // hold its wire position, as read() does
+          } else readInto(out, e, buf, s, t);
+        } else skipped = true;
+        off += (len + 3) & ~3;
+      }
+      if (deferred) for (const { e, s, t } of deferred) readInto(out, e, buf, s, t);
+      pick.skipped = skipped;
+      return out as Partial<AttrValues<S>>;
+    }) as Picker<Partial<AttrValues<S>>>;
+    pick.skipped = false;
+    return pick;
+  }
+
   /** Multi-line text: `NAME: value` per attribute, nested sets indented. */
   describe(values: Readonly<Record<string, unknown>>, indent = ''): string {
     const lines: string[] = [];
@@ -393,7 +456,8 @@ export function attrs<const S extends Spec>(prefix: string, spec: S, opts?: Attr
 
 /** A nested attribute set (NLA_F_NESTED). `get` is a thunk so tables may refer to each other. */
 export function nested<S extends Spec>(get: () => AttrSet<S>): Kind<AttrValues<S>> & Container & Walkable {
-  return {
+  // `set` (not in the declared type): the nested table, for AttrSet.picker().
+  const kind: Kind<AttrValues<S>> & Container & Walkable = {
     kindName: 'nested',
     nested: true,
     size: (v, path) => nest(() => get().size(v as Record<string, unknown>, path), deepEncode(path)),
@@ -411,6 +475,7 @@ export function nested<S extends Spec>(get: () => AttrSet<S>): Kind<AttrValues<S
     pathInto: (buf, s, t, target, path) => nest(() => get().pathAt(buf, s, t, target, path), () => path),
     walkInto: (buf, s, t) => nest(() => get().walk(buf, s, t), () => deepWalk(s)),
   };
+  return Object.assign(kind, { set: get });
 }
 
 /**

@@ -9,6 +9,7 @@
  * (only ever in the constructor) never spans an await.
  */
 import { NLMSG_HDRLEN, nlmsgAlign } from './align.js';
+import type { LazyEntryReader } from './lazy.js';
 import { BulkError, DecodeError, DumpInterruptedError, type ExtAck, NetlinkError, SocketStateError } from './errors.js';
 import {
   NLMSGERR_ATTR_COOKIE, NLMSGERR_ATTR_MISS_NEST, NLMSGERR_ATTR_MISS_TYPE, NLMSGERR_ATTR_MSG, NLMSGERR_ATTR_OFFS,
@@ -84,6 +85,15 @@ export interface ExchangeResult {
 }
 
 const MAX_CHUNK_BYTES = 128 * 1024;
+
+/**
+ * A dump stream gives the event loop a turn (setImmediate) between datagrams once this many ms
+ * have passed since its last turn: `for await` over a generator alone runs on microtasks and
+ * would hold timers and I/O back for the whole dump (seconds for a full Internet table).
+ */
+export const STREAM_TURN_MS = 5;
+
+const macrotask = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** One dump in flight. */
 interface DumpState {
@@ -257,11 +267,70 @@ export class NetlinkSocket {
     return settle(() => this.dumpEntriesSync(msg, read));
   }
 
-  #dumpAll(msg: OutMessage, out: unknown[], sink: EntrySink): void {
+  /**
+   * Dump into objects that keep their entry's bytes and decode on access (lazy.ts): `read`
+   * gets each entry as `buf[start, end)` of a copy of its datagram, made once per datagram.
+   */
+  dumpLazySync<T>(msg: OutMessage, read: LazyEntryReader<T>): T[] {
+    const out: T[] = [];
+    this.#dumpAll(msg, out, (buf, s, e, type) => {
+      const v = read(buf, s, e, type);
+      if (v !== undefined) out.push(v);
+    }, true);
+    return out;
+  }
+
+  /** {@link dumpLazySync}, as a Promise. */
+  dumpLazy<T>(msg: OutMessage, read: LazyEntryReader<T>): Promise<T[]> {
+    return settle(() => this.dumpLazySync(msg, read));
+  }
+
+  /**
+   * {@link stream} of objects made by `read` from an owned copy of each datagram (see
+   * {@link dumpLazySync}); undefined drops an entry. Yields to the event loop between datagrams
+   * whenever {@link STREAM_TURN_MS} have passed since it last did.
+   */
+  async *streamLazy<T>(msg: OutMessage, read: LazyEntryReader<T>): AsyncGenerator<T, void, undefined> {
+    this.#ready();
+    this.#streaming = true;
+    let st: DumpState | undefined;
+    try {
+      st = this.#dumpStart(msg);
+      let turn = performance.now();
+      // Entries are found per datagram (offsets only) and decoded one by one as they are
+      // yielded — the datagram is our own copy, so the next recv cannot overwrite it — with a
+      // look at the clock every 32 entries: a turn of the event loop is never further away than
+      // STREAM_TURN_MS plus 32 entries (the first datagram included, in cold code).
+      const at: number[] = [];
+      let dgram: Buffer | undefined, n = 0;
+      while (!st.done) {
+        at.length = 0;
+        this.#dumpStep(st, (buf, s, e, type) => { dgram = buf; at.push(s, e, type); }, true);
+        for (let k = 0; k < at.length; k += 3) {
+          const v = read(dgram!, at[k]!, at[k + 1]!, at[k + 2]!);
+          if (v !== undefined) yield v;
+          if ((++n & 31) === 0 && performance.now() - turn >= STREAM_TURN_MS) {
+            await macrotask();
+            turn = performance.now();
+          }
+        }
+        if (performance.now() - turn >= STREAM_TURN_MS) {
+          await macrotask();
+          turn = performance.now();
+        }
+      }
+    } finally {
+      if (st && !st.done) this.#drain(st.seq);
+      this.#streaming = false;
+    }
+    if (st.intr) throw new DumpInterruptedError(this.protocol.typeName(msg.type), []);
+  }
+
+  #dumpAll(msg: OutMessage, out: unknown[], sink: EntrySink, copy = false): void {
     this.#ready();
     const st = this.#dumpStart(msg);
     try {
-      while (!st.done) this.#dumpStep(st, sink);
+      while (!st.done) this.#dumpStep(st, sink, copy);
     } finally {
       if (!st.done) this.#drain(st.seq);
     }
@@ -280,11 +349,16 @@ export class NetlinkSocket {
     try {
       st = this.#dumpStart(msg);
       const proto = this.protocol;
+      let turn = performance.now();
       while (!st.done) {
         // Decode the whole datagram before yielding: the receive buffer is reused by the next recv.
         const batch: Message[] = [];
         this.#dumpStep(st, (buf, s, e) => { batch.push(decodeMessage(proto, buf, s, e)); });
         for (const m of batch) yield m;
+        if (performance.now() - turn >= STREAM_TURN_MS) {
+          await macrotask();
+          turn = performance.now();
+        }
       }
     } finally {
       // Abandoned (consumer broke out, or a decode error): the kernel still holds the dump
@@ -303,8 +377,9 @@ export class NetlinkSocket {
   }
 
   /** Read one datagram of a dump, passing each of its entries to `sink`; marks the end (DONE / ERROR). */
-  #dumpStep(st: DumpState, sink: EntrySink): void {
-    const dgram = this.transport.recv();
+  #dumpStep(st: DumpState, sink: EntrySink, copy = false): void {
+    // `copy`: the entries keep their bytes (lazy dumps), so they get a datagram of their own.
+    const dgram = copy ? Buffer.from(this.transport.recv()) : this.transport.recv();
     const end = dgram.length;
     // splitMessages() inline: no [start, end] pair allocated per entry.
     for (let s = 0; s + NLMSG_HDRLEN <= end;) {

@@ -33,16 +33,21 @@ export function struct<const F extends Fields>(name: string, size: number, field
   // declarations and are embedded with JSON.stringify.
   // Integer fields (most of them: every header, the u32 counters) are read inline, byte by
   // byte, from their declared layout; other kinds through read().
-  const readAll = new Function('buf', 's', 'k', `return {${fKeys.map((key, i) => {
+  // Both are generated on first use, not here: the schema modules declare ~40 structs at import
+  // and a process reads a handful (issue 16: generating them all was ~14 ms of every start-up).
+  type ReadAll = (buf: Buffer, s: number, k: readonly Kind<any>[]) => Record<string, unknown>;
+  type WriteAll = (v: unknown, buf: Buffer, off: number, k: readonly Kind<any>[]) => void;
+  let readAll: ReadAll | undefined, writeAll: WriteAll | undefined;
+  const genRead = (): ReadAll => new Function('buf', 's', 'k', `return {${fKeys.map((key, i) => {
     const w = fKinds[i]!.wire;
     const at = `s + ${fOffs[i]}`;
     return `${JSON.stringify(key)}: ${w ? intWireExpr(w, at) : `k[${i}].read(buf, ${at}, s + ${fOffs[i]! + fSizes[i]!}, undefined)`}`;
   }).join(', ')}};`,
-  ) as (buf: Buffer, s: number, k: readonly Kind<any>[]) => Record<string, unknown>;
+  ) as ReadAll;
   // Likewise one generated writer: named loads of each field from the value.
-  const writeAll = new Function('v', 'buf', 'off', 'k', `let x;\n${fKeys.map((key, i) =>
+  const genWrite = (): WriteAll => new Function('v', 'buf', 'off', 'k', `let x;\n${fKeys.map((key, i) =>
     `x = v[${JSON.stringify(key)}]; if (x !== undefined) k[${i}].write(x, buf, off + ${fOffs[i]});`).join('\n')}`,
-  ) as (v: unknown, buf: Buffer, off: number, k: readonly Kind<any>[]) => void;
+  ) as WriteAll;
   return {
     kindName: `struct ${name}`,
     fixedSize: size,
@@ -66,7 +71,7 @@ export function struct<const F extends Fields>(name: string, size: number, field
     },
     write(v, buf, off) {
       zeroPad(buf, off, off + size);
-      writeAll(v, buf, off, fKinds);
+      (writeAll ??= genWrite())(v, buf, off, fKinds);
       return v.$tail ? off + size + v.$tail.copy(buf, off + size) : off + size;
     },
     read(buf, start, end, path) {
@@ -75,7 +80,7 @@ export function struct<const F extends Fields>(name: string, size: number, field
       // Field kinds are fixed-size and were checked against the struct size at declaration,
       // so no field read below can fail: no per-field path is built.
       let out: Record<string, unknown>;
-      if (n >= size) out = readAll(buf, start, fKinds);
+      if (n >= size) out = (readAll ??= genRead())(buf, start, fKinds);
       else {
         out = {};
         for (let i = 0; i < fKeys.length; i++) {

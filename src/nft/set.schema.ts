@@ -48,7 +48,8 @@ export const NFTA_SET = attrs('NFTA_SET', {
   NFTA_SET_HANDLE: { type: 16, key: 'handle', kind: be64 },
   NFTA_SET_EXPR: { type: 17, key: 'expr', kind: nested(() => NFTA_EXPR) },
   NFTA_SET_EXPRESSIONS: { type: 18, key: 'expressions', kind: exprList },
-  // Dump-only (6.x): the set backend the kernel chose (its ops, printed as a pointer) and the element count.
+  // Linux 6.16+, dump-only (the policy rejects them in requests): the set backend the kernel
+  // chose (its ops symbol, e.g. "nft_set_rhash_type") and the element count.
   NFTA_SET_TYPE: { type: 19, key: 'backend', kind: string0 },
   NFTA_SET_COUNT: { type: 20, key: 'count', kind: be32 },
 });

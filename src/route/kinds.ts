@@ -6,6 +6,7 @@
 import { DecodeError } from '../netlink/errors.js';
 import { bytes, lladdr, s32, u32, type Kind, type Path } from '../netlink/kinds.js';
 import type { AttrSetOptions } from '../netlink/schema.js';
+import { realmName } from './iproute2-tables.js';
 
 const where = (path: Path): string => (path.length ? path.join('.') : 'value');
 
@@ -101,3 +102,71 @@ export function vectorOf<T>(elem: Kind<T>): Kind<T[]> {
     describe: (v) => `[${v.map((x) => elem.describe(x, '')).join(' ')}]`,
   };
 }
+
+/**
+ * A link-layer address in a fixed zero-padded array, e.g. `__u8 mac[32]` of struct ifla_vf_mac
+ * and struct ifla_vf_broadcast (the kernel copies dev->addr_len bytes and zeroes the rest).
+ * Read as the address with the trailing zero bytes dropped, but never shorter than an Ethernet
+ * address (`00:00:00:00:00:00` stays whole; a 20-byte InfiniBand address keeps its 20); written
+ * back padded with zeros, so a decoded value re-encodes byte for byte.
+ */
+export function paddedLladdr(n: number): Kind<string> {
+  return {
+    ...lladdr,
+    kindName: `lladdr[${n}]`,
+    fixedSize: n,
+    exact: true,
+    size(v, path) {
+      const len = lladdr.size(v, path);
+      if (len > n) throw new RangeError(`${where(path)}: "${v}" is ${len} bytes; at most ${n} fit`);
+      return n;
+    },
+    write(v, buf, off) {
+      const end = lladdr.write(v, buf, off);
+      buf.fill(0, end, off + n);
+      return off + n;
+    },
+    read(buf, start, end, path) {
+      if (end - start < n) throw new DecodeError(`lladdr[${n}] needs ${n} bytes, got ${end - start}`, path, start);
+      let last = start + n;
+      while (last > start + 6 && buf[last - 1] === 0) last--;
+      return lladdr.read(buf, start, last, path);
+    },
+  };
+}
+
+/** A 16-byte UUID (IFLA_PORT_INSTANCE_UUID / IFLA_PORT_HOST_UUID) as `8-4-4-4-12` hex. */
+export const uuid: Kind<string> = {
+  kindName: 'uuid',
+  fixedSize: 16,
+  exact: true,
+  size(v, path) {
+    if (typeof v !== 'string' || !/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(v)) {
+      throw new TypeError(`${where(path)}: expected a UUID like "01234567-89ab-cdef-0123-456789abcdef", got ${JSON.stringify(v)}`);
+    }
+    return 16;
+  },
+  write(v, buf, off) {
+    return off + Buffer.from(v.replace(/-/g, ''), 'hex').copy(buf, off);
+  },
+  read(buf, start, end, path) {
+    if (end - start < 16) throw new DecodeError(`a UUID is 16 bytes, got ${end - start}`, path, start);
+    const h = buf.toString('hex', start, start + 16);
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  },
+  describe: (v) => v,
+};
+
+/**
+ * RTA_FLOW / FRA_FLOW: the realms of a route or rule, `from << 16 | to`, a u32 on the wire and
+ * in decoded values; described as ip prints them (`realms 3/4`, `realm cosmos`), names from
+ * /etc/iproute2/rt_realms.
+ */
+export const realmsU32: Kind<number> = {
+  ...u32,
+  kindName: 'realms',
+  describe(v) {
+    const from = v >>> 16, to = v & 0xffff;
+    return from ? `realms ${realmName(from)}/${realmName(to)} (${v})` : `realm ${realmName(to)} (${v})`;
+  },
+};

@@ -3,13 +3,16 @@
  * decode` names their headers, flags and attributes instead of printing raw hex: nexthop
  * objects (<linux/nexthop.h>), netconf (<linux/netconf.h>), address labels
  * (<linux/if_addrlabel.h>), neighbour tables (NDTA_*, <linux/neighbour.h>), traffic control
- * (struct tcmsg and TCA_* of <linux/rtnetlink.h>; the qdisc/class/filter options stay raw),
+ * (struct tcmsg and TCA_* of <linux/rtnetlink.h>; TCA_OPTIONS laid out by TCA_KIND for the
+ * htb, tbf, fq_codel, pfifo/bfifo and prio/pfifo_fast qdiscs of <linux/pkt_sched.h>, other
+ * kinds' options and the statistics raw),
  * bridge MDB (struct br_port_msg, <linux/if_bridge.h>) and link statistics (struct
  * if_stats_msg, <linux/if_link.h>). Attributes newer than the installed 6.1 headers carry
  * their kernel version in a comment (checked against the 6.18 uapi).
  */
-import { bytes, enumOf, flag, ipaddr, s32, string0, u16, u32, u64, u8 } from '../netlink/kinds.js';
-import { attrs, nested, struct } from '../netlink/schema.js';
+import { type Kind, bytes, enumOf, flag, ipaddr, s16, s32, string0, u16, u32, u64, u8 } from '../netlink/kinds.js';
+import { DecodeError } from '../netlink/errors.js';
+import { attrs, nested, struct, union } from '../netlink/schema.js';
 import { AF_NAMES } from './family.js';
 import { RTNL_SET } from './kinds.js';
 import { RT_SCOPE_NAMES, RTPROT_NAMES } from './route/route.schema.js';
@@ -136,10 +139,97 @@ export const TCMSG = struct('tcmsg', 20, {
   info: [16, u32],
 });
 
-/** TCA_*: qdiscs, classes, filters, chains. The kind's TCA_OPTIONS and the statistics stay raw. */
+/** struct tc_ratespec (<linux/pkt_sched.h>): a rate in bytes/s with its cell layout. */
+export const TC_RATESPEC = struct('tc_ratespec', 12, {
+  cell_log: [0, u8], linklayer: [1, u8], overhead: [2, u16], cell_align: [4, s16], mpu: [6, u16], rate: [8, u32],
+});
+
+/** `__u8 x[n]` as a list of numbers (tc_prio_qopt.priomap). */
+function u8Array(n: number): Kind<number[]> {
+  return {
+    kindName: `u8[${n}]`,
+    fixedSize: n,
+    exact: true,
+    size(v, path) {
+      if (!Array.isArray(v) || v.length !== n || v.some((x) => !Number.isInteger(x) || x < 0 || x > 255)) throw new TypeError(`${path.join('.')}: expected ${n} integers 0..255`);
+      return n;
+    },
+    write(v, buf, off) { for (const x of v) buf[off++] = x; return off; },
+    read(buf, start, end, path) {
+      if (end - start < n) throw new DecodeError(`u8[${n}] needs ${n} bytes, got ${end - start}`, path, start);
+      return [...buf.subarray(start, start + n)];
+    },
+    describe: (v) => v.join(' '),
+  };
+}
+
+/** struct tc_fifo_qopt: TCA_OPTIONS of pfifo / bfifo (packets / bytes). */
+export const TC_FIFO_QOPT = struct('tc_fifo_qopt', 4, { limit: [0, u32] });
+/** struct tc_prio_qopt: TCA_OPTIONS of prio and pfifo_fast (bands and the priority → band map). */
+export const TC_PRIO_QOPT = struct('tc_prio_qopt', 20, { bands: [0, s32], priomap: [4, u8Array(16)] });
+/** struct tc_htb_opt: TCA_HTB_PARMS of an htb class. */
+export const TC_HTB_OPT = struct('tc_htb_opt', 44, {
+  rate: [0, TC_RATESPEC], ceil: [12, TC_RATESPEC], buffer: [24, u32], cbuffer: [28, u32], quantum: [32, u32], level: [36, u32], prio: [40, u32],
+});
+/** struct tc_htb_glob: TCA_HTB_INIT of an htb qdisc. */
+export const TC_HTB_GLOB = struct('tc_htb_glob', 20, {
+  version: [0, u32], rate2quantum: [4, u32], defcls: [8, u32], debug: [12, u32], direct_pkts: [16, u32],
+});
+/** struct tc_tbf_qopt: TCA_TBF_PARMS. */
+export const TC_TBF_QOPT = struct('tc_tbf_qopt', 36, {
+  rate: [0, TC_RATESPEC], peakrate: [12, TC_RATESPEC], limit: [24, u32], buffer: [28, u32], mtu: [32, u32],
+});
+
+/** TCA_HTB_*: TCA_OPTIONS of kind "htb" (qdisc and classes). The rate tables stay raw. */
+export const TCA_HTB = attrs('TCA_HTB', {
+  TCA_HTB_PARMS: { type: 1, key: 'parms', kind: TC_HTB_OPT },
+  TCA_HTB_INIT: { type: 2, key: 'init', kind: TC_HTB_GLOB },
+  TCA_HTB_CTAB: { type: 3, key: 'ctab', kind: bytes },
+  TCA_HTB_RTAB: { type: 4, key: 'rtab', kind: bytes },
+  TCA_HTB_DIRECT_QLEN: { type: 5, key: 'directQlen', kind: u32 },
+  TCA_HTB_RATE64: { type: 6, key: 'rate64', kind: u64 },
+  TCA_HTB_CEIL64: { type: 7, key: 'ceil64', kind: u64 },
+  TCA_HTB_PAD: { type: 8, key: 'pad', kind: bytes },
+  TCA_HTB_OFFLOAD: { type: 9, key: 'offload', kind: flag },
+}, RTNL_SET);
+
+/** TCA_TBF_*: TCA_OPTIONS of kind "tbf". */
+export const TCA_TBF = attrs('TCA_TBF', {
+  TCA_TBF_PARMS: { type: 1, key: 'parms', kind: TC_TBF_QOPT },
+  TCA_TBF_RTAB: { type: 2, key: 'rtab', kind: bytes },
+  TCA_TBF_PTAB: { type: 3, key: 'ptab', kind: bytes },
+  TCA_TBF_RATE64: { type: 4, key: 'rate64', kind: u64 },
+  TCA_TBF_PRATE64: { type: 5, key: 'prate64', kind: u64 },
+  TCA_TBF_BURST: { type: 6, key: 'burst', kind: u32 },
+  TCA_TBF_PBURST: { type: 7, key: 'pburst', kind: u32 },
+  TCA_TBF_PAD: { type: 8, key: 'pad', kind: bytes },
+}, RTNL_SET);
+
+/** TCA_FQ_CODEL_*: TCA_OPTIONS of kind "fq_codel" (times in microseconds). */
+export const TCA_FQ_CODEL = attrs('TCA_FQ_CODEL', {
+  TCA_FQ_CODEL_TARGET: { type: 1, key: 'target', kind: u32 },
+  TCA_FQ_CODEL_LIMIT: { type: 2, key: 'limit', kind: u32 },
+  TCA_FQ_CODEL_INTERVAL: { type: 3, key: 'interval', kind: u32 },
+  TCA_FQ_CODEL_ECN: { type: 4, key: 'ecn', kind: u32 },
+  TCA_FQ_CODEL_FLOWS: { type: 5, key: 'flows', kind: u32 },
+  TCA_FQ_CODEL_QUANTUM: { type: 6, key: 'quantum', kind: u32 },
+  TCA_FQ_CODEL_CE_THRESHOLD: { type: 7, key: 'ceThreshold', kind: u32 },
+  TCA_FQ_CODEL_DROP_BATCH_SIZE: { type: 8, key: 'dropBatchSize', kind: u32 },
+  TCA_FQ_CODEL_MEMORY_LIMIT: { type: 9, key: 'memoryLimit', kind: u32 },
+  TCA_FQ_CODEL_CE_THRESHOLD_SELECTOR: { type: 10, key: 'ceThresholdSelector', kind: u8 },
+  TCA_FQ_CODEL_CE_THRESHOLD_MASK: { type: 11, key: 'ceThresholdMask', kind: u8 },
+}, RTNL_SET);
+
+/** TCA_OPTIONS by TCA_KIND: the qdiscs above; any other kind keeps its options raw. */
+const TCA_OPTIONS_BY_KIND = () => ({
+  htb: nested(() => TCA_HTB), tbf: nested(() => TCA_TBF), fq_codel: nested(() => TCA_FQ_CODEL),
+  pfifo: TC_FIFO_QOPT, bfifo: TC_FIFO_QOPT, prio: TC_PRIO_QOPT, pfifo_fast: TC_PRIO_QOPT,
+});
+
+/** TCA_*: qdiscs, classes, filters, chains. TCA_OPTIONS by the kind (above); the statistics stay raw. */
 export const TCA = attrs('TCA', {
   TCA_KIND: { type: 1, key: 'kind', kind: string0 },
-  TCA_OPTIONS: { type: 2, key: 'options', kind: bytes },
+  TCA_OPTIONS: { type: 2, key: 'options', kind: union('kind', TCA_OPTIONS_BY_KIND) },
   TCA_STATS: { type: 3, key: 'stats', kind: bytes },
   TCA_XSTATS: { type: 4, key: 'xstats', kind: bytes },
   TCA_RATE: { type: 5, key: 'rate', kind: bytes },

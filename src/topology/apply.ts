@@ -329,8 +329,15 @@ async function runStep(ctx: Ctx, step: Step): Promise<void> {
       for (const c of cs) {
         const { dev, dst } = c.data as { dev: string; dst: string };
         const spec = { mac: '00:00:00:00:00:00', dev, dst, self: true } as const;
-        try { await ctx.h(node).fdb.add(spec); } catch (err) { throw new StepFailure(c, err); }
-        ctx.undo.push({ what: `delete fdb ${dev} ${dst}`, run: () => quiet(() => ctx.h(node).fdb.del(spec)) });
+        // The flood list is one all-zero MAC with several remotes: each one is appended
+        // (`bridge fdb append`; a second `add` of that MAC would be EEXIST).
+        if (c.op === '-') {
+          try { await ctx.h(node).fdb.del(spec); } catch (err) { throw new StepFailure(c, err); }
+          ctx.undo.push({ what: `re-add fdb ${dev} ${dst}`, run: () => ctx.h(node).fdb.append(spec) });
+        } else {
+          try { await ctx.h(node).fdb.append(spec); } catch (err) { throw new StepFailure(c, err); }
+          ctx.undo.push({ what: `delete fdb ${dev} ${dst}`, run: () => quiet(() => ctx.h(node).fdb.del(spec)) });
+        }
       }
       return;
     }
@@ -428,7 +435,7 @@ const reason = (err: unknown): string => {
 export async function apply(model: LabModel, opts: ApplyOptions = {}): Promise<ApplyResult> {
   const p = opts.plan ?? await makePlan(model, opts.netnsDir !== undefined ? { netnsDir: opts.netnsDir } : {});
   if (p.conflicts.length > 0) {
-    throw new LabApplyError(`lab ${model.name}: ${p.conflicts.length} object(s) in the way are not this lab's:\n  ${p.conflicts.join('\n  ')}`, {
+    throw new LabApplyError(`lab ${model.name}: nothing done, ${p.conflicts.length} conflict${p.conflicts.length === 1 ? '' : 's'}:\n  ${p.conflicts.join('\n  ')}`, {
       step: -1, object: p.conflicts[0]!.split(':')[0]!, change: '', cause: undefined,
     });
   }

@@ -13,7 +13,8 @@ export function parseLabText(text: string, file?: string): unknown {
   try {
     return parse(text, { prettyErrors: true, uniqueKeys: true });
   } catch (err) {
-    const msg = (err as Error).message.split('\n')[0] ?? String(err);
+    // The first line (prettyErrors then adds a code frame after a colon).
+    const msg = ((err as Error).message.split('\n')[0] ?? String(err)).replace(/:\s*$/, '');
     throw new LabSpecError([{ path: '', message: `not valid YAML/JSON: ${msg}` }], file);
   }
 }

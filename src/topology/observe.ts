@@ -1,6 +1,6 @@
 /**
  * Reading a lab's live state through the library, cheaply: per node one link, one address and
- * one route dump (plus an fdb dump where the lab has vxlan devices, and the lab's nft table
+ * one route dump (every table: a lab's routes may name one) (plus an fdb dump where the lab has vxlan devices, and the lab's nft table
  * where it has NAT or filter rules), the sysctls it sets, /run/netns once, /proc once.
  */
 import { netnsNames } from '../netns/registry.js';
@@ -99,7 +99,7 @@ export async function observe(model: LabModel, opts: ObserveOptions = {}): Promi
     }
     try {
       const [links, addrs, routes, fdb] = await Promise.all([
-        h.link.list(), h.addr.list(), h.route.list(), fdbNodes.has(node.name) ? h.fdb.list() : Promise.resolve([]),
+        h.link.list(), h.addr.list(), h.route.list({ table: 'all' }), fdbNodes.has(node.name) ? h.fdb.list() : Promise.resolve([]),
       ]);
       const byName = new Map(links.map((l) => [l.name, l] as const));
       const byIndex = new Map(links.map((l) => [l.index, l] as const));

@@ -8,6 +8,8 @@
 import { createHash } from 'node:crypto';
 import { IFF } from '../route/link/ifinfomsg.js';
 import type { Link } from '../route/link/link.js';
+import type { BridgeAttrs } from '../route/link/link-kinds/bridge.js';
+import type { VxlanAttrs } from '../route/link/link-kinds/vxlan.js';
 import type { LinkAddSpec } from '../route/link/link-request.js';
 import { parsePrefix } from '../route/prefix.js';
 import type { Route } from '../route/route/route-decode.js';
@@ -45,7 +47,10 @@ export interface Change {
 export interface Plan {
   readonly lab: string;
   readonly changes: readonly Change[];
-  /** Objects in the lab's way that are not the lab's (apply refuses to run while there are any). */
+  /**
+   * What stops apply before it starts: objects in the lab's way that are not the lab's, and
+   * things the lab needs that this machine lacks (a vxlan's underlay device).
+   */
   readonly conflicts: readonly string[];
   /** The live state the plan was made against. */
   readonly state: LabState;
@@ -192,6 +197,29 @@ function routeMatches(r: Route, want: RouteModel, st: NodeState): boolean {
 
 const routeText = (r: RouteModel): string => `${r.dst}${r.via ? ` via ${r.via}` : ''}${r.dev ? ` dev ${r.dev}` : ''}${r.table !== 254 ? ` table ${r.table}` : ''}${r.metric !== undefined ? ` metric ${r.metric}` : ''}`;
 
+const ZERO_MAC = '00:00:00:00:00:00';
+const onOff = (b: boolean): string => (b ? 'on' : 'off');
+
+/**
+ * What differs between a live vxlan device and the lab's (vni, UDP port, local address,
+ * underlay device, learning), as `what was → what the lab wants` words; empty when it matches.
+ * None of these can be changed in place on every kernel: a drifted vxlan is made again.
+ */
+function vxlanDrift(l: Link, it: IfaceModel, st: NodeState): string[] {
+  const d = (l.attrs.linkinfo?.data ?? {}) as VxlanAttrs;
+  const v = it.vxlan!;
+  const words: string[] = [];
+  if (d.id !== v.vni) words.push(`vni ${d.id ?? '-'} → ${v.vni}`);
+  if (d.port !== v.port) words.push(`port ${d.port ?? '-'} → ${v.port}`);
+  if (d.local !== v.local) words.push(`local ${d.local ?? '-'} → ${v.local}`);
+  const dev = d.link === undefined || d.link === 0 ? undefined : st.byIndex.get(d.link)?.name ?? `if${d.link}`;
+  if (dev !== v.dev) words.push(`dev ${dev ?? '-'} → ${v.dev ?? '-'}`);
+  if ((d.learning ?? 0) !== 1) words.push('learning off → on');
+  return words;
+}
+
+const vxlanText = (it: IfaceModel): string => `vxlan vni ${it.vxlan!.vni} local ${it.vxlan!.local}${it.vxlan!.dev !== undefined ? ` dev ${it.vxlan!.dev}` : ''}${it.vxlan!.port !== 4789 ? ` port ${it.vxlan!.port}` : ''}, master ${it.master}`;
+
 /** Compare a model with an observed state. */
 export function diff(model: LabModel, state: LabState): Plan {
   const changes: Change[] = [];
@@ -248,6 +276,12 @@ export function diff(model: LabModel, state: LabState): Plan {
       else if (l.kind !== want.kind) {
         add({ op: '-', kind: 'link-del', node: n.name, object: `${n.name}/${l.name}`, path: want.path, detail: `is a ${l.kind}, the lab wants a ${want.kind}`, data: { name: l.name, index: l.index } });
         recreate.add(want);
+      } else if (want.kind === 'vxlan') {
+        const words = vxlanDrift(l, want, st);
+        if (words.length) {
+          add({ op: '-', kind: 'link-del', node: n.name, object: `${n.name}/${l.name}`, path: want.path, detail: `${words.join(', ')} (made again)`, data: { name: l.name, index: l.index } });
+          recreate.add(want);
+        }
       }
     }
   }
@@ -281,7 +315,7 @@ export function diff(model: LabModel, state: LabState): Plan {
         if (peer.master !== undefined) add({ op: '~', kind: 'link-set', node: peer.node, object: `${peer.node}/${peer.name}`, path: peer.path, detail: `master ${peer.master}`, data: { name: peer.name, set: { master: peer.master }, was: { master: null } } });
         continue;
       } else {
-        add({ op: '+', kind: it.kind, node: it.node, object: `${it.node}/${it.name}`, path: it.path, detail: it.kind === 'vxlan' ? `vxlan vni ${it.vxlan!.vni} local ${it.vxlan!.local}, master ${it.master}` : `bridge${it.stp ? ', stp' : ''}`, data: { it } });
+        add({ op: '+', kind: it.kind, node: it.node, object: `${it.node}/${it.name}`, path: it.path, detail: it.kind === 'vxlan' ? vxlanText(it) : `bridge${it.stp ? ', stp' : ''}`, data: { it } });
       }
       for (const a of it.addresses) add({ op: '+', kind: 'address', node: it.node, object: `${it.node}/${it.name} ${a}`, path: `${it.path}.addresses`, detail: '', data: { dev: it.name, address: a } });
       continue;
@@ -290,9 +324,21 @@ export function diff(model: LabModel, state: LabState): Plan {
     const set: Record<string, unknown> = {}, was: Record<string, unknown> = {}, words: string[] = [];
     if (isUp(l) !== it.up) { set['up'] = it.up; was['up'] = isUp(l); words.push(`${isUp(l) ? 'up' : 'down'} → ${it.up ? 'up' : 'down'}`); }
     if (it.mtu !== undefined && l.mtu !== it.mtu) { set['mtu'] = it.mtu; was['mtu'] = l.mtu; words.push(`mtu ${l.mtu} → ${it.mtu}`); }
-    if (it.mac !== undefined && l.address?.toLowerCase() !== it.mac.toLowerCase()) { set['address'] = it.mac; was['address'] = l.address; words.push(`mac ${l.address} → ${it.mac}`); }
+    // A bridge's MAC is the lab's stable one unless the spec gives one (see linkAddSpec).
+    const mac = it.mac ?? (it.kind === 'bridge' ? bridgeMac(model.name, it.node, it.name) : undefined);
+    if (mac !== undefined && l.address?.toLowerCase() !== mac.toLowerCase()) { set['address'] = mac; was['address'] = l.address; words.push(`mac ${l.address} → ${mac}`); }
     const masterName = l.masterIndex === undefined ? undefined : st.byIndex.get(l.masterIndex)?.name;
     if (masterName !== it.master) { set['master'] = it.master ?? null; was['master'] = masterName ?? null; words.push(`master ${masterName ?? '-'} → ${it.master ?? '-'}`); }
+    const group = linkGroup(model.name);
+    if (l.attrs.group !== group) { set['group'] = group; was['group'] = l.attrs.group ?? 0; words.push(`group ${l.attrs.group ?? 0} → ${group}`); }
+    if (it.kind === 'bridge') {
+      const stp = ((l.attrs.linkinfo?.data as BridgeAttrs | undefined)?.stpState ?? 0) !== 0;
+      if (stp !== (it.stp ?? false)) {
+        set['kind'] = 'bridge'; set['data'] = { stpState: it.stp ? 1 : 0 };
+        was['kind'] = 'bridge'; was['data'] = { stpState: stp ? 1 : 0 };
+        words.push(`stp ${onOff(stp)} → ${onOff(it.stp ?? false)}`);
+      }
+    }
     if (words.length) add({ op: '~', kind: 'link-set', node: it.node, object: `${it.node}/${it.name}`, path: it.path, detail: words.join(', '), data: { name: it.name, set, was } });
     const have = globalAddrs(st, l.index);
     for (const a of it.addresses) if (!have.includes(a)) add({ op: '+', kind: 'address', node: it.node, object: `${it.node}/${it.name} ${a}`, path: `${it.path}.addresses`, detail: '', data: { dev: it.name, address: a } });
@@ -319,7 +365,9 @@ export function diff(model: LabModel, state: LabState): Plan {
       const dev = x.devIndex === undefined ? undefined : st.byIndex.get(x.devIndex);
       if (n.kind === 'host' && dev?.attrs.ifalias !== alias) continue;
       if (x.family === 6 && x.dst.startsWith('fe80:')) continue;
-      add({ op: '-', kind: 'route', node: n.name, object: `${n.name} route ${x.dst}${x.gateway ? ` via ${x.gateway}` : ''}${dev ? ` dev ${dev.name}` : ''}`, path: '', detail: 'not in the lab', data: x });
+      const tid = tableId(x.table);
+      const metric = x.metric !== undefined && x.metric !== (x.family === 6 ? 1024 : 0) ? ` metric ${x.metric}` : '';
+      add({ op: '-', kind: 'route', node: n.name, object: `${n.name} route ${x.dst}${x.gateway ? ` via ${x.gateway}` : ''}${dev ? ` dev ${dev.name}` : ''}${tid !== 254 ? ` table ${tid}` : ''}${metric}`, path: '', detail: 'not in the lab', data: x });
     }
   }
 
@@ -327,10 +375,22 @@ export function diff(model: LabModel, state: LabState): Plan {
   for (const it of model.ifaces) {
     if (it.kind !== 'vxlan') continue;
     const st = stOf(it.node);
-    const l = st.present ? st.byName.get(it.name) : undefined;
+    const dev = it.vxlan!.dev;
+    if (dev !== undefined && st.present && !st.byName.has(dev)) {
+      const h = model.nodes.find((n) => n.name === it.node)?.host;
+      conflicts.push(`hosts.${h ?? '?'}.dev: the underlay device "${dev}" of ${it.node}/${it.name} (${it.path}) is not on this machine`);
+    }
+    // A vxlan made again (or not there) has no entries yet.
+    const l = st.present && !recreate.has(it) ? st.byName.get(it.name) : undefined;
+    if (l !== undefined && l.attrs.ifalias !== alias) continue; // a conflict, reported above
     for (const remote of it.vxlan!.remotes) {
-      const has = l !== undefined && st.fdb.some((e) => e.devIndex === l.index && e.mac === '00:00:00:00:00:00' && e.dst === remote);
-      if (!has) add({ op: '+', kind: 'fdb', node: it.node, object: `${it.node}/${it.name} fdb 00:00:00:00:00:00 dst ${remote}`, path: it.path, detail: '', data: { dev: it.name, dst: remote } });
+      const has = l !== undefined && st.fdb.some((e) => e.devIndex === l.index && e.mac === ZERO_MAC && e.dst === remote);
+      if (!has) add({ op: '+', kind: 'fdb', node: it.node, object: `${it.node}/${it.name} fdb ${ZERO_MAC} dst ${remote}`, path: it.path, detail: '', data: { dev: it.name, dst: remote } });
+    }
+    // Flood entries towards machines that are not the lab's other hosts.
+    for (const e of l === undefined ? [] : st.fdb) {
+      if (e.devIndex !== l!.index || e.mac !== ZERO_MAC || e.dst === undefined || it.vxlan!.remotes.includes(e.dst)) continue;
+      add({ op: '-', kind: 'fdb', node: it.node, object: `${it.node}/${it.name} fdb ${ZERO_MAC} dst ${e.dst}`, path: it.path, detail: 'not one of the lab\'s hosts', data: { dev: it.name, dst: e.dst } });
     }
   }
 

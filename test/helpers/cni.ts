@@ -4,7 +4,7 @@
  * them), namespace state snapshots for side-by-side comparison, and TCP probes.
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, symlinkSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +12,11 @@ import type { BackendName } from '../../src/ffi/libc.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const ROOT = resolve(here, '../..');
-export const OURS = join(ROOT, 'dist/bundle/netlink-ts-cni.js');
+/** The published bin: the prologue of the CommonJS bundle with its V8 code cache (tools/bin-prologue.cjs). */
+export const OURS = join(ROOT, 'dist/bundle/netlink-ts-cni.cjs');
+/** Where the plugins these tests run keep their code cache (not the user's ~/.cache). */
+export const CODE_CACHE = mkdtempSync(join(tmpdir(), 'nlts-cni-code-cache-'));
+process.on('exit', () => rmSync(CODE_CACHE, { recursive: true, force: true }));
 export const REF_DIR = '/usr/lib/cni';
 const ECHO = join(here, 'cni-echo.mjs');
 
@@ -47,7 +51,7 @@ export function runPlugin(type: string, conf: object | string, inv: Invocation):
   const file = inv.path.split(':').map((d) => join(d, type)).find((f) => existsSync(f));
   if (!file) throw new Error(`plugin ${type} not in ${inv.path}`);
   const env: NodeJS.ProcessEnv = {
-    PATH: process.env['PATH'], CNI_COMMAND: inv.command, CNI_PATH: inv.path,
+    PATH: process.env['PATH'], CNI_COMMAND: inv.command, CNI_PATH: inv.path, NETLINK_TS_CACHE_DIR: CODE_CACHE,
     ...(inv.containerId !== undefined ? { CNI_CONTAINERID: inv.containerId } : {}),
     ...(inv.netns !== undefined ? { CNI_NETNS: inv.netns } : {}),
     ...(inv.ifname !== undefined ? { CNI_IFNAME: inv.ifname } : {}),

@@ -16,6 +16,9 @@ import { fileURLToPath } from 'node:url';
 import { requireSandbox } from './live.js';
 
 export const LAB_BIN = fileURLToPath(new URL('../../dist/bundle/netlink-lab.js', import.meta.url));
+export const DUMP_BIN = fileURLToPath(new URL('../../dist/bundle/netlink-dump.js', import.meta.url));
+/** The built library's entry (what lib() snippets import). */
+export const LIB_INDEX = new URL('../../dist/src/index.js', import.meta.url).href;
 export const LABS = fileURLToPath(new URL('../../examples/labs/', import.meta.url));
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -80,6 +83,27 @@ export class LabHost {
     return JSON.parse(this.ip('-j', ...args) || '[]') as T;
   }
 
+  /**
+   * The nftables ruleset as `nft list ruleset` prints it: nft(8) where it is installed, else
+   * netlink-dump nft (which prints it byte for byte as nft 1.0 does). Throws on failure.
+   */
+  nftRuleset(): string {
+    const r = this.run('sh', ['-c', 'command -v nft >/dev/null && exec nft list ruleset; exec "$0" "$1" nft', process.execPath, DUMP_BIN]);
+    if (r.code !== 0) throw new Error(`nft list ruleset: ${r.stderr.trim()}`);
+    return r.stdout;
+  }
+
+  /**
+   * Run an ES module snippet inside this machine with the built library as \`nl\`
+   * (dist/src/index.js): changes made "by hand" where no CLI exists here (nft(8) is not
+   * installed everywhere). Returns its stdout; throws on a non-zero exit.
+   */
+  lib(js: string): string {
+    const r = this.run(process.execPath, ['--input-type=module', '-e', `import * as nl from ${JSON.stringify(LIB_INDEX)};\n${js}`]);
+    if (r.code !== 0) throw new Error(`lib snippet exited ${r.code}: ${r.stderr.trim()}`);
+    return r.stdout;
+  }
+
   /** Inode of this machine's mount namespace (to tell its processes from others'). */
   mntInode(): string {
     return readlinkSync(`/proc/${this.pid}/ns/mnt`);
@@ -112,7 +136,7 @@ export class LabHost {
       routes6: this.ipJson('-6', 'route', 'show', 'table', 'all'),
       neigh: this.ipJson<Array<Record<string, unknown>>>('neigh', 'show').filter((n) => n['state'] && !(n['state'] as string[]).includes('FAILED')),
       rules: this.ipJson('rule', 'show'),
-      nft: this.run('nft', ['list', 'ruleset']).stdout,
+      nft: this.nftRuleset(),
       sysctls: { ip_forward: sysctl('net.ipv4.ip_forward'), v6forwarding: sysctl('net.ipv6.conf.all.forwarding') },
       processes: this.labProcesses(),
     };

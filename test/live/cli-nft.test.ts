@@ -10,7 +10,7 @@ import { BIN, ROOT, STACK, cli } from '../helpers/cli.js';
 import { backends, enterFreshNetns } from '../helpers/live.js';
 
 enterFreshNetns();
-t.setTimeout(300_000);
+t.setTimeout(600_000); // a safety net (test/run.sh --timeout), not a speed check
 const RULESETS = fileURLToPath(new URL('../../fixtures/nft/rulesets/', import.meta.url));
 const nft = (...args: string[]): string => execFileSync('nft', args, { encoding: 'utf8' });
 const nftIn = (text: string): void => { execFileSync('nft', ['-f', '-'], { input: text }); };

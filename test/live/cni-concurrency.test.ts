@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { enterFreshNetns } from '../helpers/live.js';
-import { OURS, cniPath, dataDir, ipj, netnsAdd, netnsDel } from '../helpers/cni.js';
+import { CODE_CACHE, OURS, cniPath, dataDir, ipj, netnsAdd, netnsDel } from '../helpers/cni.js';
 import { NftHandle } from '../../src/nft/handle.js';
 
 enterFreshNetns();
@@ -18,7 +18,7 @@ const N = 50;
 function run(command: 'ADD' | 'DEL', conf: object, i: number, H: string): Promise<{ code: number; out: string }> {
   return new Promise((ok) => {
     const child = spawn('ip', ['netns', 'exec', H, process.execPath, OURS], {
-      env: { PATH: process.env['PATH'], CNI_COMMAND: command, CNI_CONTAINERID: `ctr${i}`, CNI_NETNS: `/run/netns/${P}c${i}`, CNI_IFNAME: 'eth0', CNI_PATH: PATH },
+      env: { PATH: process.env['PATH'], CNI_COMMAND: command, CNI_CONTAINERID: `ctr${i}`, CNI_NETNS: `/run/netns/${P}c${i}`, CNI_IFNAME: 'eth0', CNI_PATH: PATH, NETLINK_TS_CACHE_DIR: CODE_CACHE },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let out = '';

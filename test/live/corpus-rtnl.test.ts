@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { isDeepStrictEqual } from 'node:util';
 import { loadBackend } from '../../src/ffi/libc.js';
 import { RouteHandle } from '../../src/route/handle.js';
+import { dsfieldName } from '../../src/route/iproute2-tables.js';
 import type { Link } from '../../src/route/link/link.js';
 import { cli } from '../helpers/cli.js';
 import { backends, enterFreshNetns, ip } from '../helpers/live.js';
@@ -111,7 +112,7 @@ for (const backend of backends) {
     const RK = ['type', 'dst', 'from', 'tos', 'gateway', 'via', 'dev', 'table', 'protocol', 'scope', 'prefsrc', 'metric', 'flags', 'flow', 'expires', 'nexthops', 'pref'];
     const routeView = (r: Awaited<ReturnType<typeof h.route.list>>[number]): Record<string, unknown> => pick({
       type: r.type === 'unicast' ? undefined : r.type, dst: r.dst.replace(r.family === 4 ? /\/32$/ : /\/128$/, ''), from: r.from,
-      tos: r.tos ? `0x${r.tos.toString(16).padStart(2, '0')}` : undefined, gateway: r.gateway,
+      tos: r.tos ? dsfieldName(r.tos) : undefined, gateway: r.gateway,
       via: r.via ? { family: r.via.family === 6 ? 'inet6' : 'inet', host: r.via.address } : undefined, dev: r.dev,
       table: r.table === 'main' ? undefined : String(r.table), protocol: r.protocol === 'boot' ? undefined : r.protocol,
       scope: r.scope === 'global' ? undefined : r.scope, prefsrc: r.prefsrc, metric: r.metric, flags: r.flags,

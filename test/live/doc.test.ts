@@ -14,7 +14,7 @@
 // - The working directory is an empty directory linking the checkout's top-level entries
 //   (fixtures/, examples/, …): relative paths work as in a checkout, new files land nowhere.
 // (npm test builds first; run `npm run build` before running this file alone.)
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,23 +65,53 @@ function workdir(): string {
 }
 
 /** Run argv in a fresh net + mount + uts namespace with a private /run/netns and lo up. */
-function isolated(argv: readonly string[], cwd: string, backend: string): { code: number | null; out: string } {
+function isolated(argv: readonly string[], cwd: string, backend: string): Promise<{ code: number | null; out: string }> {
   const setup = 'mount -t tmpfs -o mode=755 nlts-doc /run/netns && ip link set lo up && exec "$@"';
-  const r = spawnSync('unshare', ['--net', '--mount', '--uts', '--propagation', 'private', '--', 'bash', '-c', setup, 'doc-block', ...argv], {
-    cwd, encoding: 'utf8', timeout: TIMEOUT_MS, maxBuffer: 64 << 20,
-    env: { ...process.env, NETLINK_TS_FFI: backend, NO_COLOR: '1', PATH: `${join(proj, 'node_modules/.bin')}:${process.env['PATH']}` },
+  return new Promise((resolve, reject) => {
+    const c = spawn('unshare', ['--net', '--mount', '--uts', '--propagation', 'private', '--', 'bash', '-c', setup, 'doc-block', ...argv], {
+      cwd, timeout: TIMEOUT_MS, stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NETLINK_TS_FFI: backend, NO_COLOR: '1', PATH: `${join(proj, 'node_modules/.bin')}:${process.env['PATH']}` },
+    });
+    let stdout = '', stderr = '';
+    c.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
+    c.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    c.on('error', reject);
+    c.on('close', (code, signal) => resolve({ code, out: `${stdout}${stderr}${signal ? `\n(killed by ${signal})` : ''}` }));
   });
-  if (r.error) throw r.error;
-  return { code: r.status, out: `${r.stdout}${r.stderr}${r.signal ? `\n(killed by ${r.signal})` : ''}` };
 }
+
+// Blocks run a few at a time (each in its own namespaces, in its own directory; a block's two
+// backend runs one after the other, as a block may name a fixed file such as a pid file), all
+// started up front; each block's test below waits for its own results.
+const PARALLEL = 4;
+const queue: Array<() => void> = [];
+let running = 0;
+function limited<T>(job: () => Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const start = (): void => {
+      running++;
+      job().then(resolve, reject).finally(() => { running--; queue.shift()?.(); });
+    };
+    if (running < PARALLEL) start(); else queue.push(start);
+  });
+}
+
+// tsc over all ts blocks, beside the block runs.
+const typecheck = new Promise<string>((resolve, reject) => {
+  const c = spawn(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', proj, '--pretty', 'false'], { timeout: TIMEOUT_MS, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  c.stdout.setEncoding('utf8').on('data', (d: string) => { out += d; });
+  c.stderr.setEncoding('utf8').on('data', (d: string) => { out += d; });
+  c.on('error', reject);
+  c.on('close', () => resolve(out));
+});
 
 const tail = (s: string): string => s.split('\n').slice(-40).join('\n');
 
 t.test('every ts block typechecks against the package as a user imports it', async (t) => {
   const tsBlocks = blocks.filter(isTs);
   t.ok(tsBlocks.length > 0, 'there are ts blocks');
-  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', proj, '--pretty', 'false'], { encoding: 'utf8', timeout: TIMEOUT_MS });
-  const diags = `${r.stdout}${r.stderr}`.split('\n');
+  const diags = (await typecheck).split('\n');
   for (const b of tsBlocks) {
     const mine = diags.filter((l) => l.startsWith(`blocks/${slug(b)}.ts(`)).map((l) => {
       const m = /^[^(]+\((\d+),(\d+)\): (.*)$/.exec(l);
@@ -92,15 +122,21 @@ t.test('every ts block typechecks against the package as a user imports it', asy
   t.equal(diags.filter((l) => /error TS/.test(l) && !/^blocks\//.test(l)).length, 0, 'no errors outside the blocks');
 });
 
+const runs = new Map(blocks.map((b) => [b, limited(async () => {
+  const results: Array<{ backend: string; code: number | null; out: string }> = [];
+  for (const backend of backends) {
+    const argv = b.kind === 'sh'
+      ? ['bash', '-e', '-o', 'pipefail', '-c', b.code]
+      : [process.execPath, '--enable-source-maps', join(proj, 'blocks', `${slug(b)}.mjs`)];
+    results.push({ backend, ...await isolated(argv, workdir(), backend) });
+  }
+  return results;
+})]));
+
 for (const b of blocks) {
   t.test(`${where(b)} (\`\`\`${b.lang}) runs as written`, async (t) => {
-    for (const backend of backends) {
-      const cwd = workdir();
-      const argv = b.kind === 'sh'
-        ? ['bash', '-e', '-o', 'pipefail', '-c', b.code]
-        : [process.execPath, '--enable-source-maps', join(proj, 'blocks', `${slug(b)}.mjs`)];
-      const r = isolated(argv, cwd, backend);
-      t.equal(r.code, 0, `${backend}: exits 0`, r.code === 0 ? {} : { output: tail(r.out) });
-    }
+    const results = await runs.get(b)!;
+    t.equal(results.length, backends.length, 'ran under every backend');
+    for (const r of results) t.equal(r.code, 0, `${r.backend}: exits 0`, r.code === 0 ? {} : { output: tail(r.out) });
   });
 }

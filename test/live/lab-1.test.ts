@@ -13,7 +13,7 @@ for (const ffi of backends) {
       // Drift by hand: an address removed, a cable cut, the NAT rules flushed.
       host.ip('-n', 'A', 'addr', 'flush', 'dev', 'eth0');
       host.ip('link', 'del', 'veth-c');
-      host.run('nft', ['flush', 'table', 'ip', 'netlink_lab_lab1']);
+      host.lib(`const h = nl.NftHandle.open(); h.batch().flushTable({ family: 'ip', name: 'netlink_lab_lab1' }).commitSync(); h.close();`);
       const plan = host.labJson<{ changes: Array<{ op: string; kind: string; object: string }> }>(['plan', file], ffi);
       const lines = plan.changes.map((c) => `${c.op} ${c.kind} ${c.object}`);
       t.ok(lines.includes('+ address A/eth0 10.0.0.2/24'), 'plan: the flushed address is to be added back');

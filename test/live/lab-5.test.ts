@@ -8,7 +8,7 @@ import { seedLab } from '../helpers/seed-lab.js';
 for (const ffi of backends) {
   t.test(`${ffi}: lab5 — two servers behind a bridge, dnat, masquerade, a filter`, async (t) => {
     await seedLab(t, 'lab5', ffi, ({ host }) => {
-      const nft = host.run('nft', ['list', 'table', 'ip', 'netlink_lab_lab5']).stdout;
+      const nft = host.nftRuleset();
       t.match(nft, /dnat to 10\.10\.0\.11:80/, 'nft agrees: the port forward to s1');
       t.match(nft, /masquerade/, 'nft agrees: the masquerade rule');
       t.match(nft, /tcp dport 9999 drop/, 'nft agrees: the filter rule');

@@ -61,7 +61,8 @@ for (const ffi of backends) {
     }
     t.same(h1.run('ls', ['/run/netns']).stdout.split('\n').filter(Boolean), ['web'], 'h1 has only its own namespace');
     t.same(h2.run('ls', ['/run/netns']).stdout.split('\n').filter(Boolean), ['db'], 'h2 has only its own namespace');
-    t.match(h1.ip('-d', 'link', 'show', 'vx50'), /vxlan id 50 local 172\.31\.0\.1 .*dstport 4789/s, 'h1: vx50 with the underlay address');
+    t.match(h1.ip('-d', 'link', 'show', 'vx50'), /vxlan id 50 local 172\.31\.0\.1 dev u1 .*dstport 4789/s, 'h1: vx50 with the underlay address, on hosts.h1.dev');
+    t.match(h2.ip('-d', 'link', 'show', 'vx50'), /vxlan id 50 local 172\.31\.0\.2 dev u2 .*dstport 4789/s, 'h2: vx50 on hosts.h2.dev');
     t.match(h1.ip('link', 'show', 'vx50'), /master br0/, 'h1: vx50 is a port of br0');
     t.match(h1.run('bridge', ['fdb', 'show', 'dev', 'vx50']).stdout, /00:00:00:00:00:00 dst 172\.31\.0\.2 self permanent/, 'h1: floods towards h2');
     t.match(h2.run('bridge', ['fdb', 'show', 'dev', 'vx50']).stdout, /00:00:00:00:00:00 dst 172\.31\.0\.1 self permanent/, 'h2: floods towards h1');

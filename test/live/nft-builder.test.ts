@@ -13,7 +13,7 @@ import { RuleBuilder } from '../../src/nft/rule-builder.js';
 import { backends, enterFreshNetns } from '../helpers/live.js';
 
 enterFreshNetns();
-t.setTimeout(300_000);
+t.setTimeout(600_000); // a safety net (test/run.sh --timeout), not a speed check
 const nft = (...args: string[]): string => execFileSync('nft', args, { encoding: 'utf8' });
 
 type Case = readonly [syntax: string, build: (b: RuleBuilder) => RuleBuilder, family?: 'inet' | 'ip' | 'ip6'];

@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { setBackend } from '../../src/ffi/libc.js';
 import { LabApplyError, apply, destroy, findLabProcs, loadLab, plan, planLines, stepsOf } from '../../src/topology/index.js';
+import type { LabModel } from '../../src/topology/index.js';
 import { backends, enterFreshNetns } from '../helpers/live.js';
 
 enterFreshNetns();
@@ -19,10 +20,15 @@ const seeds = readdirSync(labsDir).filter((f) => /^lab\d.*\.yaml$/.test(f)).sort
 const run = (cmd: string, args: string[]): string => execFileSync(cmd, args, { encoding: 'utf8' });
 const SYSCTLS = ['net/ipv4/ip_forward', 'net/ipv4/conf/all/forwarding', 'net/ipv6/conf/all/forwarding', 'net/ipv4/conf/all/rp_filter'];
 
-/** Everything a lab could leave behind, per namespace, as text. */
-function snapshot(): Record<string, unknown> {
-  const spaces = ['', ...readdirSync('/run/netns').sort()];
-  const out: Record<string, unknown> = { netns: spaces.slice(1), procs: findLabProcs().map((p) => `${p.lab}:${p.node}:${p.proc ?? ''}`) };
+/**
+ * Everything a lab could leave behind, per namespace, as text: this file's own namespace, the
+ * named namespaces the lab's spec names (other test files share the sandbox's /run/netns and run
+ * beside this one, with labs of their own) and the lab's processes.
+ */
+function snapshot(model: LabModel): Record<string, unknown> {
+  const own = new Set(model.nodes.filter((n) => n.kind === 'netns').map((n) => n.netns!));
+  const spaces = ['', ...readdirSync('/run/netns').filter((n) => own.has(n)).sort()];
+  const out: Record<string, unknown> = { netns: spaces.slice(1), procs: findLabProcs(model.name).map((p) => `${p.lab}:${p.node}:${p.proc ?? ''}`) };
   for (const ns of spaces) {
     const ip = (...a: string[]): unknown => JSON.parse(run('ip', [...(ns ? ['-n', ns] : []), '-j', ...a]) || '[]');
     const strip = (xs: unknown): unknown => (xs as Array<Record<string, unknown>>).map(({ ifindex: _i, link_index: _l, ...rest }) => rest);
@@ -49,7 +55,7 @@ for (const backend of backends) {
       // A new namespace inherits ip_forward from where it was made: start from 0, so labs that
       // need forwarding change it (and rollback / destroy must put it back).
       run('sh', ['-c', 'echo 0 > /proc/sys/net/ipv4/ip_forward']);
-      const before = snapshot();
+      const before = snapshot(model);
       const steps = stepsOf(await plan(model));
       t.ok(steps.length >= 3, `${steps.length} steps`);
       for (const s of steps) {
@@ -59,7 +65,7 @@ for (const backend of backends) {
         t.equal(e.step, s.index, 'the error names the step');
         t.ok(e.message.includes(s.changes[0]!.object), `and the object: ${e.message}`);
         t.same(e.rollbackErrors.map((x) => x.message), [], 'clean rollback');
-        t.same(snapshot(), before, `state after a failure at step ${s.index} equals the state before`);
+        t.same(snapshot(model), before, `state after a failure at step ${s.index} equals the state before`);
       }
       const res = await apply(model);
       t.equal(res.steps.length, steps.length, 'the real apply runs the same steps');
@@ -72,7 +78,7 @@ for (const backend of backends) {
       t.equal(gone.namespaces.length, model.nodes.filter((n) => n.kind === 'netns').length, 'destroy by name deleted the lab\'s namespaces');
       const hostSysctls = model.nodes.filter((n) => n.kind === 'host').flatMap((n) => n.sysctls.map(([k]) => `${k}=0`));
       t.same(gone.sysctls, hostSysctls, 'destroy put the host sysctls back from the values apply saved in the kernel');
-      t.same(snapshot(), before, 'after destroy: exactly the state before');
+      t.same(snapshot(model), before, 'after destroy: exactly the state before');
     });
   }
 }

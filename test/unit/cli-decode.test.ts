@@ -12,7 +12,7 @@ import { pcap, pcapng } from '../helpers/pcap.js';
 import { straceText } from '../helpers/strace.js';
 
 // In-process: well within tap's default; the margin is for a machine under heavy load.
-t.setTimeout(300_000);
+t.setTimeout(600_000); // a safety net (test/run.sh --timeout), not a speed check
 
 const tmp = mkdtempSync(join(tmpdir(), 'nlts-cli-'));
 const file = (name: string, data: string | Buffer): string => { const p = join(tmp, name); writeFileSync(p, data); return p; };

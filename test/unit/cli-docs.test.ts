@@ -15,7 +15,7 @@ t.test('man/netlink-dump.1 and completions/* are what tools/gen-man.ts makes of 
 t.test('the man page documents every command of netlink-dump --help (record only in a checkout)', async (t) => {
   const man = readFileSync(join(ROOT, 'man/netlink-dump.1'), 'utf8');
   t.match(man, /^\.TH NETLINK\\-DUMP 1 /m);
-  const help = spawnSync(process.execPath, [join(ROOT, 'dist/bundle/netlink-dump.js'), '--help'], { encoding: 'utf8' }).stdout;
+  const help = spawnSync(process.execPath, [join(ROOT, 'dist/bundle/netlink-dump.cjs'), '--help'], { encoding: 'utf8', env: { ...process.env, NETLINK_TS_CODE_CACHE: '0' } }).stdout;
   const cmds = [...help.matchAll(/^ {2}(\S+) /gm)].map((m) => m[1]!).filter((c) => c !== 'record');
   t.ok(cmds.length >= 10, `${cmds.length} commands`);
   for (const c of cmds) t.match(man, new RegExp(`^\\.SS ${c}$`, 'm'), `.SS ${c}`);

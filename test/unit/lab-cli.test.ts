@@ -129,3 +129,27 @@ t.test('a multi-host lab: graph draws all of it without --host; the kernel verbs
   t.equal(bad.code, 1);
   t.match(bad.stderr, /--host h3: the lab has no host "h3"/);
 });
+
+t.test("containerlab's verb names are aliases: deploy = up, destroy = down, inspect = status", async (t) => {
+  for (const [alias, verb] of [['deploy', 'up'], ['destroy', 'down'], ['inspect', 'status']] as const) {
+    const r = lab([alias, '--help']);
+    t.equal(r.code, 0, `${alias} --help exits 0`);
+    t.equal(r.stdout, lab([verb, '--help']).stdout, `${alias} --help is ${verb}'s`);
+    t.equal(lab(['help', alias]).stdout, r.stdout, `help ${alias}`);
+  }
+  t.match(lab(['--help']).stdout, /^containerlab's names work too: deploy \(up\), destroy \(down\), inspect \(status\)\.$/m, 'the overview says so');
+});
+
+t.test('plan --exit-code is documented in plan --help', async (t) => {
+  t.match(lab(['plan', '--help']).stdout, /^ {6}--exit-code +exit 1 also when there are changes/m);
+});
+
+t.test('a YAML syntax error: one line, the position, no dangling code frame', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'lab-cli-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const f = join(dir, 'broken.yaml');
+  writeFileSync(f, 'name: x\nnodes: [\n');
+  const r = lab(['plan', f]);
+  t.equal(r.code, 1);
+  t.match(r.stderr, /^netlink-lab: LabSpecError: .*broken\.yaml: not valid YAML\/JSON: .* at line 3, column 1\n$/, r.stderr);
+});

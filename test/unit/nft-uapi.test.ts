@@ -133,12 +133,31 @@ t.test('every attribute table the brief names is declared', async (t) => {
 
 /**
  * Attributes of the running kernel (6.18) newer than the installed uapi headers (Debian 12's
- * linux-libc-dev is 6.1): checked against the headers when they have them, else allowed.
+ * linux-libc-dev is 6.1), with the Linux release that added each: checked against the headers
+ * when they have them, else allowed on a number the headers leave free. NFTA_SET_TYPE and
+ * NFTA_SET_COUNT came with "netfilter: nf_tables: export set count and backend name to
+ * userspace" (net-next of April 2025, released in 6.16); NFTA_INNER_* with nft_inner (6.2).
  */
 const NEWER_THAN_HEADERS: Readonly<Record<string, string>> = {
-  NFTA_SET_TYPE: '6.8', NFTA_SET_COUNT: '6.8',
+  NFTA_SET_TYPE: '6.16', NFTA_SET_COUNT: '6.16',
   NFTA_INNER_NUM: '6.2', NFTA_INNER_TYPE: '6.2', NFTA_INNER_FLAGS: '6.2', NFTA_INNER_HDRSIZE: '6.2', NFTA_INNER_EXPR: '6.2',
 };
+
+const versionCode = (v: string): number => { const [a = 0, b = 0, c = 0] = v.split('.').map(Number); return (a << 16) + (b << 8) + c; };
+const HEADER_VERSION = ((): number => {
+  try { return Number(/LINUX_VERSION_CODE\s+(\d+)/.exec(readFileSync(join(INCLUDE, 'linux/version.h'), 'utf8'))?.[1]); } catch { return NaN; }
+})();
+const versionText = (code: number): string => `${code >> 16}.${(code >> 8) & 255}.${code & 255}`;
+
+t.test('which headers were checked, and the versions of the newer attributes agree with them', async (t) => {
+  t.ok(HEADER_VERSION > 0, 'LINUX_VERSION_CODE read from linux/version.h');
+  t.comment(`uapi headers checked: ${INCLUDE}, Linux ${versionText(HEADER_VERSION)}`);
+  for (const [name, since] of Object.entries(NEWER_THAN_HEADERS)) {
+    // In the headers exactly when the headers are at least as new as the attribute.
+    const inHeaders = values.has(name);
+    t.equal(inHeaders, HEADER_VERSION >= versionCode(since), `${name} (Linux ${since}) is ${inHeaders ? '' : 'not '}in the ${versionText(HEADER_VERSION)} headers`);
+  }
+});
 
 for (const [label, set] of sets) {
   const entries = set.entries().filter((e) => values.has(e.name) || NEWER_THAN_HEADERS[e.name] === undefined);

@@ -4,8 +4,10 @@
 // and npm drops them). Both must run a README example on the default koffi backend, typecheck
 // a TypeScript user's file against the shipped .d.ts, and say exactly what to install when the
 // ffi-napi backend is selected. Installs use the npm cache (--prefer-offline); `npm ci` filled it.
-// (npm test builds first; run `npm run build` before running this file alone.)
-import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+// The tarball: NLTS_PACKED_TARBALL when set (test/run.sh packs once for this file, publint and
+// attw), else `npm pack` here. (npm test builds first; run `npm run build` before running this
+// file alone.)
+import { spawn, spawnSync, type SpawnOptions, type SpawnSyncOptions } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,10 +24,28 @@ function run(cmd: string, args: readonly string[], opts: SpawnSyncOptions = {}):
   return { code: r.status, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 
-const packed = run('npm', ['pack', '--json', '--pack-destination', tmp], { cwd: ROOT });
-const info = JSON.parse(packed.stdout) as [{ filename: string; files: { path: string }[] }];
-const tarball = join(tmp, info[0].filename);
-const packedFiles = info[0].files.map((f) => f.path);
+/** The same as run(), without blocking the event loop: the two installs below run at once. */
+function runAsync(cmd: string, args: readonly string[], opts: SpawnOptions = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const c = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: 240_000, ...opts });
+    let stdout = '', stderr = '';
+    c.stdout!.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
+    c.stderr!.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    c.on('error', reject);
+    c.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function packTarball(): string {
+  const given = process.env['NLTS_PACKED_TARBALL'];
+  if (given) return given;
+  const packed = run('npm', ['pack', '--json', '--pack-destination', tmp], { cwd: ROOT });
+  return join(tmp, (JSON.parse(packed.stdout) as [{ filename: string }])[0].filename);
+}
+const tarball = packTarball();
+t.match(tarball, new RegExp(`/netlink-ts-${PKG.version.replace(/\./g, '\\.')}\\.tgz$`), `the tarball of this version: ${tarball}`);
+// What npm pack --json lists as "files": every regular file under the tarball's package/.
+const packedFiles = run('tar', ['-tzf', tarball]).stdout.split('\n').filter((f) => f && !f.endsWith('/')).map((f) => f.replace(/^package\//, ''));
 
 // A user's code, as the README's first lines: a read-only link dump in the caller's own netns.
 const EXAMPLE_JS = `import { RouteHandle, libc } from 'netlink-ts';
@@ -78,21 +98,26 @@ function checkProject(t: Test, dir: string, env: NodeJS.ProcessEnv, expectFfi: '
   const tsc = run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: dir, env });
   t.equal(tsc.code, 0, `a TypeScript user's file typechecks against the shipped .d.ts (skipLibCheck off): ${tsc.stdout}${tsc.stderr}`);
 
-  const bin = run(join(dir, 'node_modules/.bin/netlink-dump'), ['--help'], { cwd: dir, env });
+  const binEnv = { ...env, NETLINK_TS_CACHE_DIR: join(tmp, 'code-cache') }; // not the user's ~/.cache
+  const bin = run(join(dir, 'node_modules/.bin/netlink-dump'), ['--help'], { cwd: dir, env: binEnv });
   t.equal(bin.code, 0, `the netlink-dump bin runs: ${bin.stderr}`);
   t.match(bin.stdout, /^ {2}decode /m, 'its help lists the commands');
   t.notMatch(bin.stdout, /^ {2}record /m, 'but not record, which needs a checkout');
-  const ver = run(join(dir, 'node_modules/.bin/netlink-dump'), ['--version'], { cwd: dir, env });
+  const ver = run(join(dir, 'node_modules/.bin/netlink-dump'), ['--version'], { cwd: dir, env: binEnv });
   t.equal(ver.stdout, `netlink-dump (netlink-ts) ${PKG.version}\n`, '--version');
 }
 
 t.test('the tarball holds what runs: bundle + source maps with their sources, .d.ts, man page, completions, LICENSE, CHANGELOG', async (t) => {
   for (const f of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist/bundle/index.js', 'dist/bundle/index.js.map', 'dist/bundle/netlink-dump.js',
+    'dist/bundle/netlink-dump.cjs', 'dist/bundle/bin/netlink-dump.cjs', 'dist/bundle/bin/netlink-dump.cjs.map', 'dist/bundle/netlink-ts-cni.cjs', 'dist/bundle/bin/netlink-ts-cni.cjs',
     'dist/src/index.d.ts', 'man/netlink-dump.1', 'completions/netlink-dump.bash', 'completions/_netlink-dump']) t.ok(packedFiles.includes(f), f);
   t.same(packedFiles.filter((f) => f.startsWith('dist/src/') && !f.endsWith('.d.ts')), [], 'no unbundled dist/src JavaScript or maps');
   t.same(packedFiles.filter((f) => /^(src|test|fixtures|tools|bench|examples)\//.test(f)), [], 'no sources, tests, fixtures, tools');
-  const maps = packedFiles.filter((f) => f.startsWith('dist/bundle/') && f.endsWith('.js.map'));
-  t.equal(maps.length, packedFiles.filter((f) => f.startsWith('dist/bundle/') && f.endsWith('.js')).length, 'a map beside every bundle file');
+  // Bundles: the ESM .js files and the bins' CommonJS bundles (dist/bundle/bin/*.cjs); the bins'
+  // prologues (dist/bundle/*.cjs, tools/bin-prologue.cjs) are hand-written, not bundled.
+  const isBundle = (f: string) => f.startsWith('dist/bundle/') && (f.endsWith('.js') || (f.startsWith('dist/bundle/bin/') && f.endsWith('.cjs')));
+  const maps = packedFiles.filter((f) => f.startsWith('dist/bundle/') && (f.endsWith('.js.map') || f.endsWith('.cjs.map')));
+  t.equal(maps.length, packedFiles.filter(isBundle).length, 'a map beside every bundle file');
   const sources = new Set<string>();
   for (const f of maps) {
     const map = JSON.parse(readFileSync(join(ROOT, f), 'utf8')) as { sources: string[]; sourcesContent?: (string | null)[] };
@@ -102,26 +127,31 @@ t.test('the tarball holds what runs: bundle + source maps with their sources, .d
   for (const src of ['src/netns/run.ts', 'src/route/link/link.ts', 'src/cli/netlink-dump.ts']) t.ok(sources.has(src), `the maps point at ${src}`);
 });
 
+// Both installs start now and run side by side (separate projects, the npm cache is safe for
+// concurrent use); each test below waits for its own.
+const ignoreScriptsDir = project('ignore-scripts');
+const ignoreScriptsInstall = runAsync('npm', ['install', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund', tarball], { cwd: ignoreScriptsDir });
+const noCompilerDir = project('no-compiler');
+const noCompilerBin = join(tmp, 'bin');
+mkdirSync(noCompilerBin);
+for (const tool of ['node', 'npm', 'sh', 'bash', 'env', 'uname', 'cat', 'rm', 'mkdir', 'cp', 'mv', 'ln', 'chmod']) {
+  const w = run('bash', ['-c', `command -v ${tool}`]);
+  if (w.code === 0) symlinkSync(w.stdout.trim(), join(noCompilerBin, tool));
+}
+const noCompilerEnv = { ...process.env, PATH: noCompilerBin };
+const noCompilerInstall = runAsync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], { cwd: noCompilerDir, env: noCompilerEnv });
+
 t.test('install with --ignore-scripts: nothing compiled, koffi works, ffi-napi says npm rebuild', async (t) => {
-  const dir = project('ignore-scripts');
-  const inst = run('npm', ['install', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund', tarball], { cwd: dir });
+  const inst = await ignoreScriptsInstall;
   t.equal(inst.code, 0, `npm install: ${inst.stderr}`);
-  checkProject(t, dir, process.env, 'unbuilt');
+  checkProject(t, ignoreScriptsDir, process.env, 'unbuilt');
 });
 
 t.test('install on a PATH without python3, make or g++: optional builds dropped, ffi-napi says npm install', async (t) => {
-  const dir = project('no-compiler');
-  const bin = join(tmp, 'bin');
-  mkdirSync(bin);
-  for (const tool of ['node', 'npm', 'sh', 'bash', 'env', 'uname', 'cat', 'rm', 'mkdir', 'cp', 'mv', 'ln', 'chmod']) {
-    const w = run('bash', ['-c', `command -v ${tool}`]);
-    if (w.code === 0) symlinkSync(w.stdout.trim(), join(bin, tool));
-  }
-  const env = { ...process.env, PATH: bin };
-  for (const cc of ['python3', 'python', 'make', 'g++', 'cc', 'gcc']) t.not(run('sh', ['-c', `command -v ${cc}`], { env }).code, 0, `${cc} not on PATH`);
-  const inst = run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], { cwd: dir, env });
+  for (const cc of ['python3', 'python', 'make', 'g++', 'cc', 'gcc']) t.not(run('sh', ['-c', `command -v ${cc}`], { env: noCompilerEnv }).code, 0, `${cc} not on PATH`);
+  const inst = await noCompilerInstall;
   t.equal(inst.code, 0, `npm install: ${inst.stderr}`);
-  checkProject(t, dir, env, 'missing');
+  checkProject(t, noCompilerDir, noCompilerEnv, 'missing');
 });
 
 t.test('one copy of each native module in the dependency tree', async (t) => {

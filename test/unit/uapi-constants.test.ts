@@ -33,7 +33,7 @@ import { AF } from '../../src/route/family.js';
 import { ARPHRD } from '../../src/route/link/ifinfomsg.js';
 
 const INCLUDE = process.env['UAPI_INCLUDE'] ?? '/usr/include';
-const HEADERS = ['if.h', 'if_arp.h', 'if_link.h', 'if_addr.h', 'if_bridge.h', 'if_vlan.h', 'veth.h', 'lwtunnel.h', 'rtnetlink.h', 'neighbour.h', 'fib_rules.h', 'net_namespace.h', 'nsfs.h', 'sched.h', 'mount.h', 'nexthop.h', 'netconf.h', 'if_addrlabel.h'];
+const HEADERS = ['if.h', 'if_arp.h', 'if_link.h', 'if_addr.h', 'if_bridge.h', 'if_vlan.h', 'veth.h', 'lwtunnel.h', 'rtnetlink.h', 'neighbour.h', 'fib_rules.h', 'net_namespace.h', 'nsfs.h', 'sched.h', 'mount.h', 'nexthop.h', 'netconf.h', 'if_addrlabel.h', 'pkt_sched.h'];
 
 // ---------------------------------------------------------------------------------------
 // A small C-header reader: enough for uapi enums and integer #defines.

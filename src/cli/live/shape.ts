@@ -11,6 +11,7 @@ import type { Neighbour } from '../../route/neigh/neigh.js';
 import type { Route, RouteRealms } from '../../route/route/route-decode.js';
 import type { Rule } from '../../route/rule/rule.js';
 import { linkInfoJson } from './link-info.js';
+import { dsfieldName, realmName } from '../../route/iproute2-tables.js';
 
 export { linkFlagWords };
 
@@ -107,10 +108,10 @@ export function routeDst(r: Route): string {
 }
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
-/** A TOS / DS field byte as ip prints it without an rt_dsfield name: `0x%02x`. */
-const dsfield = (n: number): string => `0x${n.toString(16).padStart(2, '0')}`;
-/** rt_realms: only 0 is named by default (`cosmos`); other realms print as numbers, as ip prints them then. */
-const realmText = (n: number): string => (n === 0 ? 'cosmos' : String(n));
+/** A TOS / DS field byte as ip prints it: its /etc/iproute2/rt_dsfield name (`AF11`), else `0x%02x`. */
+const dsfield = (n: number): string => dsfieldName(n);
+/** A realm as ip prints it: its /etc/iproute2/rt_realms name (`cosmos` for 0 in Debian's file), else the number. */
+const realmText = (n: number): string => realmName(n);
 const flowJson = (f: RouteRealms): Json => ({ ...(f.from ? { from: realmText(f.from) } : {}), to: realmText(f.to) });
 const viaJson = (v: NonNullable<Route['via']>): Json => ({ family: v.family === 6 ? 'inet6' : 'inet', host: v.address });
 

@@ -14,6 +14,7 @@ import { AF } from '../family.js';
 import { type IfNameOf, nameOf, unnamed } from '../ifnames.js';
 import type { LinkApi } from '../link/link.js';
 import { RTM_GETADDR } from '../protocol.js';
+import { lazyAddresses } from './addr-lazy.js';
 
 export type { AddrScope, AddressSpec, Lifetime } from './addr-request.js';
 export { ADDR_SCOPES } from './addr-request.js';
@@ -148,8 +149,9 @@ export class AddrApi {
   async list(filter: AddrFilter = {}): Promise<Address[]> {
     const { family, index } = await this.#filter(filter);
     const name = await this.#names(filter, index);
-    return this.sock.dumpEntries(dumpRequest(family, index), (h: IfAddrMsg, attrs: AddrAttrs | undefined) => {
-      const a = addressOf(h, attrs, name);
+    const read = lazyAddresses.reader(name);
+    return this.sock.dumpLazy(dumpRequest(family, index), (buf, s, e, type) => {
+      const a = read(buf, s, e, type);
       return a && keep(a, family, index) ? a : undefined;
     });
   }
@@ -158,9 +160,8 @@ export class AddrApi {
   async *stream(filter: AddrFilter = {}): AsyncGenerator<Address, void, undefined> {
     const { family, index } = await this.#filter(filter);
     const name = await this.#names(filter, index);
-    for await (const m of this.sock.stream(dumpRequest(family, index))) {
-      const a = toAddress(m, name);
-      if (a && keep(a, family, index)) yield a;
+    for await (const a of this.sock.streamLazy(dumpRequest(family, index), lazyAddresses.reader(name))) {
+      if (keep(a, family, index)) yield a;
     }
   }
 

@@ -76,7 +76,7 @@ export type LinkKindSpec =
 /** `link.add()`: `ip link add NAME [link DEV] … type KIND …`. */
 export type LinkAddSpec = LinkSettings & LinkKindSpec & {
   readonly name: string;
-  /** Parent device (IFLA_LINK) for vlan, macvlan, ipvlan, vxlan. */
+  /** Parent device for vlan, macvlan, ipvlan (IFLA_LINK) and vxlan (its underlay: IFLA_VXLAN_LINK, as `ip link add … type vxlan … dev DEV`). */
   readonly link?: string | number;
 };
 
@@ -194,7 +194,10 @@ export function newLinkMessage(spec: LinkAddSpec, resolved: { master?: number; l
   const name = checkIfname(spec.name, 'link.add.name');
   if (typeof spec.kind !== 'string' || (spec.kind as string) === '') throw new TypeError('link.add.kind: expected a link kind such as "bridge" or "veth"');
   const attrs: LinkAttrs = { ifname: name, ...settingsAttrs(spec, 'link.add', resolved.master ?? undefined, ns) };
-  if (resolved.link !== undefined) attrs.link = resolved.link;
+  // vxlan takes its underlay device as IFLA_VXLAN_LINK inside IFLA_INFO_DATA (iproute2's
+  // `type vxlan … dev DEV`); the driver ignores IFLA_LINK. Every other kind: IFLA_LINK.
+  const vxlanLink = spec.kind === 'vxlan' && resolved.link !== undefined;
+  if (resolved.link !== undefined && !vxlanLink) attrs.link = resolved.link;
   const info: NonNullable<LinkAttrs['linkinfo']> = { kind: spec.kind };
   if (spec.kind === 'veth') {
     const p = spec.peer;
@@ -213,6 +216,11 @@ export function newLinkMessage(spec: LinkAddSpec, resolved: { master?: number; l
     info.data = spec.data as never;
     // iproute2: `external` (collect metadata) turns learning off unless `learning` is given.
     if (spec.kind === 'vxlan' && spec.data.collectMetadata && spec.data.learning === undefined) info.data = { ...spec.data, learning: 0 } as never;
+  }
+  if (vxlanLink) {
+    const d = (info.data ?? {}) as VxlanAttrs;
+    if (d.link !== undefined && d.link !== resolved.link) throw new TypeError(`link.add.link: the underlay is given twice (link and data.link ${d.link}); give one`);
+    info.data = { link: resolved.link, ...d } as never;
   }
   attrs.linkinfo = info;
   return { type: RTM_NEWLINK, flags, header: settingsHeader(spec, 'link.add'), attrs };

@@ -6,7 +6,7 @@
  */
 import { be16, bytes, enumOf, fixedBytes, string0, u16, u32, u64, u8 } from '../../netlink/kinds.js';
 import { attrs, nested, struct, type AttrValues } from '../../netlink/schema.js';
-import { RTNL_SET } from '../kinds.js';
+import { RTNL_SET, paddedLladdr, uuid } from '../kinds.js';
 
 const vfAnd = <const F extends Record<string, readonly [number, typeof u32]>>(name: string, size: number, more: F) =>
   struct(name, size, { vf: [0, u32], ...more });
@@ -40,7 +40,8 @@ export const IFLA_VF_VLAN_LIST = attrs('IFLA_VF_VLAN_LIST', {
 
 /** IFLA_VF_* (<linux/if_link.h>): one virtual function; most values are `struct ifla_vf_*`. */
 export const IFLA_VF = attrs('IFLA_VF', {
-  IFLA_VF_MAC: { type: 1, key: 'mac', kind: struct('ifla_vf_mac', 36, { vf: [0, u32], mac: [4, fixedBytes(32)] }) },
+  // `__u8 mac[32]`: the VF's address, zero-padded (read without the padding, as ip prints it).
+  IFLA_VF_MAC: { type: 1, key: 'mac', kind: struct('ifla_vf_mac', 36, { vf: [0, u32], mac: [4, paddedLladdr(32)] }) },
   IFLA_VF_VLAN: { type: 2, key: 'vlan', kind: vfAnd('ifla_vf_vlan', 12, { vlan: [4, u32], qos: [8, u32] }) },
   IFLA_VF_TX_RATE: { type: 3, key: 'txRate', kind: vfAnd('ifla_vf_tx_rate', 8, { rate: [4, u32] }) },
   IFLA_VF_SPOOFCHK: { type: 4, key: 'spoofchk', kind: vfAnd('ifla_vf_spoofchk', 8, { setting: [4, u32] }) },
@@ -56,7 +57,7 @@ export const IFLA_VF = attrs('IFLA_VF', {
   IFLA_VF_IB_NODE_GUID: { type: 10, key: 'ibNodeGuid', kind: struct('ifla_vf_guid', 16, { vf: [0, u32], guid: [8, u64] }) },
   IFLA_VF_IB_PORT_GUID: { type: 11, key: 'ibPortGuid', kind: struct('ifla_vf_guid', 16, { vf: [0, u32], guid: [8, u64] }) },
   IFLA_VF_VLAN_LIST: { type: 12, key: 'vlanList', kind: nested(() => IFLA_VF_VLAN_LIST) },
-  IFLA_VF_BROADCAST: { type: 13, key: 'broadcast', kind: struct('ifla_vf_broadcast', 32, { broadcast: [0, fixedBytes(32)] }) },
+  IFLA_VF_BROADCAST: { type: 13, key: 'broadcast', kind: struct('ifla_vf_broadcast', 32, { broadcast: [0, paddedLladdr(32)] }) },
 }, RTNL_SET);
 
 /** The IFLA_VFINFO_LIST nest: one IFLA_VF_INFO per virtual function. */
@@ -77,8 +78,8 @@ export const IFLA_PORT = attrs('IFLA_PORT', {
   IFLA_PORT_VF: { type: 1, key: 'vf', kind: u32 },
   IFLA_PORT_PROFILE: { type: 2, key: 'profile', kind: string0 },
   IFLA_PORT_VSI_TYPE: { type: 3, key: 'vsiType', kind: IFLA_PORT_VSI },
-  IFLA_PORT_INSTANCE_UUID: { type: 4, key: 'instanceUuid', kind: fixedBytes(16) },
-  IFLA_PORT_HOST_UUID: { type: 5, key: 'hostUuid', kind: fixedBytes(16) },
+  IFLA_PORT_INSTANCE_UUID: { type: 4, key: 'instanceUuid', kind: uuid },
+  IFLA_PORT_HOST_UUID: { type: 5, key: 'hostUuid', kind: uuid },
   IFLA_PORT_REQUEST: { type: 6, key: 'request', kind: enumOf(u8, PORT_REQUEST_NAMES) },
   IFLA_PORT_RESPONSE: { type: 7, key: 'response', kind: u16 },
 }, RTNL_SET);

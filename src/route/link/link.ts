@@ -19,6 +19,7 @@ import { formatBits } from '../../netlink/header.js';
 import { type IfNameOf, ifNames, nameOf, unnamed } from '../ifnames.js';
 import { type LinkTypeName, type OperstateName, groupName, linkFlagWords, linkTypeName, operstateName } from './link-names.js';
 import { type TuntapSpec, createTuntap, tunIfreq } from './tuntap.js';
+import { lazyLinks } from './link-lazy.js';
 
 /**
  * A network interface, as `ip -j -d link show` reports it. Conventions shared by every typed
@@ -334,14 +335,14 @@ export class LinkApi {
     const master = filter?.master === undefined ? undefined : await this.index(filter.master, 'link.list.master');
     const filtered = master !== undefined || filter?.kind !== undefined;
     const name = filtered ? await this.names() : undefined;
-    return nameLinks(await this.sock.dumpEntries(dumpRequest(filter, master), (h: LinkHeader, a: LinkAttrs | undefined) => linkOf(h, a)), name);
+    return nameLinks(await this.sock.dumpLazy(dumpRequest(filter, master), lazyLinks.reader(undefined)), name);
   }
 
   /** Links one by one, without holding the table (names from a dump taken first). */
   async *stream(filter?: LinkFilter): AsyncGenerator<Link, void, undefined> {
     const master = filter?.master === undefined ? undefined : await this.index(filter.master, 'link.stream.master');
     const name = await this.names();
-    for await (const m of this.sock.stream(dumpRequest(filter, master))) yield toLink(m, name);
+    yield* this.sock.streamLazy(dumpRequest(filter, master), lazyLinks.reader(name));
   }
 
   /**

@@ -16,6 +16,7 @@ import { type NeighOp, type NeighRequest, type NeighSpec, type NeighStateName, n
 import { NTF, NTF_EXT, NUD, type NdMsg, type NeighAttrs } from './neigh.schema.js';
 import { afOf } from '../prefix.js';
 import { RTM_GETNEIGH } from '../protocol.js';
+import { lazyNeighbours } from './neigh-lazy.js';
 import { type RouteProtocolName, type RouteTypeName, routeProtocolName, routeTypeName } from '../route/route-names.js';
 
 export type { NeighSpec, NeighStateName } from './neigh-spec.js';
@@ -145,8 +146,9 @@ export class NeighApi {
     const f = checkFilter(filter, 'neigh.list');
     const { req, ifindex } = await this.#dumpRequest(f);
     const name = await this.link.names();
-    return this.sock.dumpEntries(req, (h: NdMsg, attrs: NeighAttrs | undefined) => {
-      const n = neighbourOf(h, attrs, name);
+    const read = lazyNeighbours.reader(name);
+    return this.sock.dumpLazy(req, (buf, s, e, type) => {
+      const n = read(buf, s, e, type);
       return n && keep(n, f, ifindex) ? n : undefined;
     });
   }
@@ -156,9 +158,8 @@ export class NeighApi {
     const f = checkFilter(filter, 'neigh.stream');
     const { req, ifindex } = await this.#dumpRequest(f);
     const name = await this.link.names();
-    for await (const m of this.sock.stream(req)) {
-      const n = toNeighbour(m, name);
-      if (n && keep(n, f, ifindex)) yield n;
+    for await (const n of this.sock.streamLazy(req, lazyNeighbours.reader(name))) {
+      if (keep(n, f, ifindex)) yield n;
     }
   }
 

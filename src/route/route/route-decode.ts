@@ -100,7 +100,7 @@ const RT_FLAG_WORDS: ReadonlyArray<readonly [number, string]> = [
 ];
 
 /** ip's words for route / nexthop flags (bits it prints no word for are left out, as ip leaves them). */
-export const routeFlagWords = (flags: number): string[] => RT_FLAG_WORDS.filter(([b]) => flags & b).map(([, w]) => w);
+export const routeFlagWords = (flags: number): string[] => (flags === 0 ? [] : RT_FLAG_WORDS.filter(([b]) => flags & b).map(([, w]) => w));
 
 /** USER_HZ: the unit of rta_cacheinfo times (clock_t), as iproute2's get_user_hz() reads it. */
 const USER_HZ = 100;

@@ -11,7 +11,7 @@ import { nlaAlign } from '../../netlink/align.js';
 import { ipFamily } from '../../netlink/ip.js';
 import { attrs, nested, struct, type AttrValues, type Container, type StructValue } from '../../netlink/schema.js';
 import { AF_NAMES } from '../family.js';
-import { RTNL_SET } from '../kinds.js';
+import { RTNL_SET, realmsU32 } from '../kinds.js';
 
 const names = (o: Readonly<Record<string, number>>, prefix: string): Record<number, string> =>
   Object.fromEntries(Object.entries(o).map(([k, v]) => [v, k.slice(prefix.length)]));
@@ -357,7 +357,7 @@ export const RTA = attrs('RTA', {
   // PROTOINFO, SESSION and MP_ALGO are in the enum but no longer used by the kernel.
   RTA_PROTOINFO: { type: 10, key: 'protoinfo', kind: bytes },
   // Routing realms: (from << 16) | to.
-  RTA_FLOW: { type: 11, key: 'flow', kind: u32 },
+  RTA_FLOW: { type: 11, key: 'flow', kind: realmsU32 },
   RTA_CACHEINFO: { type: 12, key: 'cacheinfo', kind: RTA_CACHEINFO_STRUCT },
   RTA_SESSION: { type: 13, key: 'session', kind: bytes },
   RTA_MP_ALGO: { type: 14, key: 'mpAlgo', kind: bytes },

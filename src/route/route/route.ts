@@ -12,13 +12,14 @@ import type { BulkOptions, BulkResult, NetlinkSocket } from '../../netlink/socke
 import type { LinkApi } from '../link/link.js';
 import { afOf, parsePrefix } from '../prefix.js';
 import { RTM_DELROUTE, RTM_GETROUTE, RTM_NEWROUTE } from '../protocol.js';
-import { RTM_F, type RouteAttrs, type RtMsg } from './route.schema.js';
-import { type Route, routeOf, toRoute } from './route-decode.js';
+import { RTM_F, type RouteAttrs } from './route.schema.js';
+import { type Route, toRoute } from './route-decode.js';
 import {
   type RouteProtocolName, type RouteTableName, type RouteTypeName, parseRouteProtocol, parseRouteTable, parseRouteType,
 } from './route-names.js';
 import { type CheckedRoute, type RouteSpec, checkDev, checkRouteSpec, routeDevices, routeMessage, writeRouteMessage } from './route-spec.js';
 import { WireWriter } from '../../netlink/wire-writer.js';
+import { lazyRoutes } from './route-lazy.js';
 
 /** Which routes `list()`/`stream()` return; every field is a kernel-side filter. */
 export interface RouteFilter {
@@ -96,7 +97,7 @@ export class RouteApi {
     const req = await this.#dumpRequest(f);
     const name = await this.link.names();
     try {
-      return await this.sock.dumpEntries(req, (h: RtMsg, a: RouteAttrs | undefined) => routeOf(h, a, name));
+      return await this.sock.dumpLazy(req, lazyRoutes.reader(name));
     } catch (e) {
       if (missingTable(e, f)) return [];
       throw e; // DumpInterruptedError's `partial` already holds Routes
@@ -109,10 +110,7 @@ export class RouteApi {
     const req = await this.#dumpRequest(f);
     const name = await this.link.names();
     try {
-      for await (const m of this.sock.stream(req)) {
-        const r = toRoute(m, name);
-        if (r) yield r;
-      }
+      yield* this.sock.streamLazy(req, lazyRoutes.reader(name));
     } catch (e) {
       if (!missingTable(e, f)) throw e;
     }

@@ -6,7 +6,7 @@
 import { type Kind, asciiz, be32, be64, bytes, enumOf, flagsOf, ipaddr, u16, u32, u8 } from '../../netlink/kinds.js';
 import { attrs, struct, type AttrValues, type StructValue } from '../../netlink/schema.js';
 import { AF_NAMES } from '../family.js';
-import { RTNL_SET } from '../kinds.js';
+import { RTNL_SET, realmsU32 } from '../kinds.js';
 import { RTPROT_NAMES, RT_TABLE_NAMES } from '../route/route.schema.js';
 
 /** `FR_ACT_*` rule actions (fib_rule_hdr.action). BLACKHOLE/UNREACHABLE/PROHIBIT equal the RTN_* numbers `ip rule` parses them as. */
@@ -93,7 +93,7 @@ export const FRA = attrs('FRA', {
   FRA_UNUSED4: { type: 8, key: 'unused4', kind: bytes },
   FRA_UNUSED5: { type: 9, key: 'unused5', kind: bytes },
   FRA_FWMARK: { type: 10, key: 'fwmark', kind: u32 },
-  FRA_FLOW: { type: 11, key: 'flow', kind: u32 },
+  FRA_FLOW: { type: 11, key: 'flow', kind: realmsU32 },
   FRA_TUN_ID: { type: 12, key: 'tunId', kind: be64 },
   FRA_SUPPRESS_IFGROUP: { type: 13, key: 'suppressIfgroup', kind: u32 },
   FRA_SUPPRESS_PREFIXLEN: { type: 14, key: 'suppressPrefixlen', kind: u32 },

@@ -14,6 +14,7 @@ import { RTM_GETRULE } from '../protocol.js';
 import { type RouteProtocolName, type RouteTableName, routeProtocolName, routeTableName } from '../route/route-names.js';
 import { type RuleActionName, RULE_ACTIONS, type RuleRequest, type RuleSpec, ruleMessage, ruleRequest } from './rule-spec.js';
 import { FIB_RULE, FIB_RULE_NAMES, type FibRuleHdr, type RuleAttrs } from './rule.schema.js';
+import { lazyRules } from './rule-lazy.js';
 
 export type { PortRange, RuleActionName, RuleSpec } from './rule-spec.js';
 export { RULE_ACTIONS } from './rule-spec.js';
@@ -134,8 +135,9 @@ export class RuleApi {
   /** Every rule of one family or both (one RTM_GETRULE dump), in priority order per family. */
   async list(filter?: RuleFilter): Promise<Rule[]> {
     const family = checkFilter(filter, 'rule.list');
-    return this.sock.dumpEntries(dumpRequest(family), (h: FibRuleHdr, attrs: RuleAttrs | undefined) => {
-      const r = ruleOf(h, attrs);
+    const read = lazyRules.reader(undefined);
+    return this.sock.dumpLazy(dumpRequest(family), (buf, s, e, type) => {
+      const r = read(buf, s, e, type);
       return r && (family === undefined || r.family === family) ? r : undefined;
     });
   }
@@ -143,9 +145,8 @@ export class RuleApi {
   /** Rules one by one (the socket is reserved meanwhile). */
   async *stream(filter?: RuleFilter): AsyncGenerator<Rule, void, undefined> {
     const family = checkFilter(filter, 'rule.stream');
-    for await (const m of this.sock.stream(dumpRequest(family))) {
-      const r = toRule(m);
-      if (r && (family === undefined || r.family === family)) yield r;
+    for await (const r of this.sock.streamLazy(dumpRequest(family), lazyRules.reader(undefined))) {
+      if (family === undefined || r.family === family) yield r;
     }
   }
 
