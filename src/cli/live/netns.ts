@@ -6,7 +6,7 @@
  * both ends report (this end's IFLA_LINK is the peer's index and the other way round)
  * across the named namespaces and this process's own.
  */
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import type { Address } from '../../route/addr/addr.js';
 import type { Link } from '../../route/link/link.js';
 import type { Route } from '../../route/route/route-decode.js';
@@ -131,6 +131,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     try {
       spaces.push(await load(n, `${dir}/${n}`));
     } catch (err) {
+      // Deleted between the directory read and the open (ip netns del in another process): not an error.
+      if (!existsSync(`${dir}/${n}`)) continue;
       errors.push({ name: n, error: namespaceError(err, `${dir}/${n}`).message });
     }
   }
